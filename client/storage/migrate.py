@@ -1,0 +1,87 @@
+"""Alembic migrations run on open, with a copy of the file taken before any schema change."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect, text
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_ROOT = Path(__file__).resolve().parent / "migrations"
+APP_SCRIPTS = MIGRATIONS_ROOT / "app"
+UNIT_SCRIPTS = MIGRATIONS_ROOT / "unit"
+
+_heads: dict[Path, str | None] = {}
+
+
+def alembic_config(script_location: Path) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(script_location))
+    return cfg
+
+
+def head_revision(script_location: Path) -> str | None:
+    """The newest revision of a script folder (cached: the folder does not change at run time)."""
+    if script_location not in _heads:
+        _heads[script_location] = ScriptDirectory.from_config(
+            alembic_config(script_location)
+        ).get_current_head()
+    return _heads[script_location]
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def has_user_tables(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        names = [n for n in inspect(conn).get_table_names() if n != "alembic_version"]
+    return bool(names)
+
+
+def backup_file(db_path: Path, backup_dir: Path, label: str) -> Path:
+    """A consistent copy through SQLite's online backup API (safe with WAL)."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = backup_dir / f"{db_path.stem}.{label}.{stamp}.sqlite3"
+    src = sqlite3.connect(db_path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def migrate(engine: Engine, db_path: Path, script_location: Path, backup_dir: Path) -> Path | None:
+    """Bring the database to the newest schema; return the backup taken, if any.
+
+    A file that already holds data is copied before the first migration step runs, so an
+    upgrade that fails (or loses something) can always be undone from the copy.
+    """
+    head = head_revision(script_location)
+    current = current_revision(engine)
+    if current == head:
+        return None
+    backup: Path | None = None
+    if db_path.exists() and has_user_tables(engine):
+        backup = backup_file(db_path, backup_dir, f"rev-{current or 'none'}")
+        log.info("备份 %s → %s before migrating %s → %s", db_path.name, backup.name, current, head)
+    cfg = alembic_config(script_location)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return backup

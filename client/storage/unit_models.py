@@ -1,0 +1,168 @@
+"""Tables of one unit's database: registration info, synced records and sync bookkeeping.
+
+Synced tables use the server's field names as column names, so the sync engine can move
+rows between the wire layout and the table without a mapping per field.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UnitBase(DeclarativeBase):
+    pass
+
+
+class Registration(UnitBase):
+    """参保登记信息: one 单位编号 at one 经办机构."""
+
+    __tablename__ = "registrations"
+
+    row_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    unit_number: Mapped[str] = mapped_column(String(30))
+    agency: Mapped[str] = mapped_column(String(200))
+    agency_type: Mapped[str] = mapped_column(String(10))
+    tax_authority: Mapped[str] = mapped_column(String(200))
+    tax_section: Mapped[str] = mapped_column(String(200))
+
+
+class Employee(UnitBase):
+    """职工参保登记信息 as synced from 管理子系统."""
+
+    __tablename__ = "employees"
+    __table_args__ = (
+        Index("ix_employees_name", "name"),
+        Index("ix_employees_id_number", "id_number"),
+        Index("ix_employees_status", "status"),
+        Index("ix_employees_updated_at", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    gender: Mapped[str] = mapped_column(String(4))
+    id_type: Mapped[str] = mapped_column(String(4))
+    id_number: Mapped[str] = mapped_column(String(40))
+    birth_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    status: Mapped[str] = mapped_column(String(4))
+    updated_at: Mapped[str] = mapped_column(String(19))
+
+
+class EmployeeItem(UnitBase):
+    """参保险种: one insured item of an employee."""
+
+    __tablename__ = "employee_items"
+    __table_args__ = (
+        Index("ix_employee_items_employee_id", "employee_id"),
+        Index("ix_employee_items_unit_number", "unit_number"),
+    )
+
+    row_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    employee_id: Mapped[int] = mapped_column(Integer)
+    unit_number: Mapped[str] = mapped_column(String(30))
+    person_number: Mapped[str] = mapped_column(String(30))
+    levy_item: Mapped[str] = mapped_column(String(10))
+    levy_category: Mapped[str] = mapped_column(String(20))
+    levy_subcategory: Mapped[str] = mapped_column(String(20))
+    special_category: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    base: Mapped[str] = mapped_column(String(20))
+    start_month: Mapped[str] = mapped_column(String(7))
+    end_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
+
+
+class Resident(UnitBase):
+    """城乡居民参保登记信息 as synced from 管理子系统."""
+
+    __tablename__ = "residents"
+    __table_args__ = (
+        Index("ix_residents_name", "name"),
+        Index("ix_residents_id_number", "id_number"),
+        Index("ix_residents_place", "township", "village"),
+        Index("ix_residents_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    gender: Mapped[str] = mapped_column(String(4))
+    id_type: Mapped[str] = mapped_column(String(4))
+    id_number: Mapped[str] = mapped_column(String(40))
+    birth_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    township: Mapped[str] = mapped_column(String(100))
+    village: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(4))
+    updated_at: Mapped[str] = mapped_column(String(19))
+
+
+class ResidentItem(UnitBase):
+    """险种 of a resident (城乡居民基本医疗/养老保险 …)."""
+
+    __tablename__ = "resident_items"
+    __table_args__ = (
+        Index("ix_resident_items_resident_id", "resident_id"),
+        Index("ix_resident_items_levy_item", "levy_item"),
+    )
+
+    row_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    resident_id: Mapped[int] = mapped_column(Integer)
+    person_number: Mapped[str] = mapped_column(String(30))
+    levy_item: Mapped[str] = mapped_column(String(10))
+    levy_category: Mapped[str] = mapped_column(String(20))
+    levy_subcategory: Mapped[str] = mapped_column(String(20))
+    start_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    end_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
+
+
+class SyncState(UnitBase):
+    """Where each feed stands: the change cursor, and a full sync's staging progress."""
+
+    __tablename__ = "sync_state"
+
+    feed: Mapped[str] = mapped_column(String(40), primary_key=True)
+    cursor: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    full_done: Mapped[bool] = mapped_column(Boolean, default=False)
+    staging_active: Mapped[bool] = mapped_column(Boolean, default=False)
+    snapshot_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    snapshot_after_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    snapshot_total: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    snapshot_stable: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_sync_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_full_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class SyncRun(UnitBase):
+    """One sync of one feed and its counts (本次共变更了N条)."""
+
+    __tablename__ = "sync_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    feed: Mapped[str] = mapped_column(String(40), index=True)
+    mode: Mapped[str] = mapped_column(String(12))  # "full" | "incremental"
+    status: Mapped[str] = mapped_column(String(12))  # "running" | "done" | "failed"
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    cursor_from: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    cursor_to: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    removed: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class SyncChange(UnitBase):
+    """A record a sync added, changed or removed, with what changed (更新数据明细)."""
+
+    __tablename__ = "sync_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(Integer, index=True)
+    feed: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(10))  # "added" | "changed" | "removed"
+    record_id: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    id_number: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)

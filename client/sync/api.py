@@ -1,0 +1,230 @@
+"""One HTTP client for the tax bureau's 管理子系统/征收子系统, on httpx.
+
+Applies the user's proxy to every call, retries GETs (and POSTs, which always carry an
+idempotency key, so a retry cannot act twice) with backoff, and turns every failure
+into a typed `ApiError` with a Chinese message.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+import uuid
+from typing import Any, TypeVar
+
+import httpx
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from client.storage.settings import ProxyConfig
+from client.sync import errors as e
+from client.sync import schemas as s
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+
+RETRY_STATUSES = {502, 503, 504}
+API_PREFIX = "/api/v1"
+
+
+class ApiClient:
+    def __init__(
+        self,
+        base_url: str,
+        proxy: ProxyConfig | None = None,
+        *,
+        timeout: float = 30.0,
+        connect_timeout: float = 5.0,
+        retries: int = 3,
+        backoff: float = 0.2,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.proxy = proxy or ProxyConfig()
+        self.retries = retries
+        self.backoff = backoff
+        self.token: str | None = None
+        self.last_server_time: str | None = None
+        self._http = httpx.Client(
+            base_url=self.base_url + API_PREFIX,
+            proxy=self.proxy.url(),
+            timeout=httpx.Timeout(timeout, connect=connect_timeout),
+            headers={"User-Agent": "shebaofei-client/0.1", "Accept": "application/json"},
+            trust_env=False,
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transport -----------------------------------------------------------------
+    def request_bytes(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+        idempotency_key: str | None = None,
+    ) -> bytes:
+        """The body of a successful response; retries transient failures."""
+        headers: dict[str, str] = {}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        content: bytes | None = None
+        if method == "POST":
+            headers["Idempotency-Key"] = idempotency_key or str(uuid.uuid4())
+        if body is not None:
+            content = orjson.dumps(body)
+            headers["Content-Type"] = "application/json"
+        attempt = 0
+        while True:
+            try:
+                response = self._http.request(
+                    method, path, params=params, content=content, headers=headers
+                )
+                self.last_server_time = response.headers.get("X-Server-Time")
+                if response.status_code in RETRY_STATUSES and attempt < self.retries:
+                    raise _Retryable(self._error_from(response))
+                if response.status_code >= 400:
+                    raise self._error_from(response)
+                return response.content
+            except _Retryable as retry:
+                last_error: e.ApiError = retry.error
+            except httpx.ProxyError as exc:
+                last_error = e.ProxyError(technical=repr(exc))
+            except httpx.TimeoutException as exc:
+                last_error = e.ApiTimeoutError(technical=repr(exc))
+            except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+                last_error = e.ConnectionDroppedError(technical=repr(exc))
+            except httpx.TransportError as exc:
+                last_error = self._transport_error(exc)
+            if attempt >= self.retries:
+                raise last_error
+            attempt += 1
+            delay = self.backoff * (2 ** (attempt - 1)) * (0.5 + random.random())
+            log.info("retry %s %s after %s (%.2fs)", method, path, type(last_error).__name__, delay)
+            time.sleep(delay)
+
+    def _transport_error(self, exc: httpx.TransportError) -> e.ApiError:
+        text = repr(exc).lower()
+        if self.proxy.mode != "none" and ("proxy" in text or "socks" in text):
+            return e.ProxyError(technical=repr(exc))
+        if self.proxy.mode != "none" and isinstance(exc, httpx.ConnectError):
+            return e.ProxyError(technical=repr(exc))
+        return e.NetworkError(technical=repr(exc))
+
+    @staticmethod
+    def _error_from(response: httpx.Response) -> e.ApiError:
+        code, message, details = "", None, {}
+        try:
+            payload = orjson.loads(response.content)
+            err = payload.get("error", {}) if isinstance(payload, dict) else {}
+            code = str(err.get("code", ""))
+            message = err.get("message") or None
+            details = err.get("details") or {}
+        except orjson.JSONDecodeError:
+            pass
+        cls = e.error_for_status(response.status_code, code)
+        if cls is e.ServerError:
+            message = None  # the clerk gets our sentence, not a server stack trace
+        return cls(
+            message,
+            code=code,
+            status=response.status_code,
+            details=details,
+            technical=f"HTTP {response.status_code} {response.request.url.path}",
+        )
+
+    def get_json(self, path: str, **params: Any) -> Any:
+        clean = {k: v for k, v in params.items() if v is not None}
+        return _loads(self.request_bytes("GET", path, params=clean or None))
+
+    def post_json(self, path: str, body: Any, *, idempotency_key: str | None = None) -> Any:
+        return _loads(self.request_bytes("POST", path, body=body, idempotency_key=idempotency_key))
+
+    def get_model(self, model: type[M], path: str, **params: Any) -> M:
+        return _validate(model, self.get_json(path, **params))
+
+    def post_model(
+        self, model: type[M], path: str, body: Any, *, idempotency_key: str | None = None
+    ) -> M:
+        return _validate(model, self.post_json(path, body, idempotency_key=idempotency_key))
+
+    # -- public --------------------------------------------------------------------
+    def health(self) -> dict[str, Any]:
+        return self.get_json("/health")
+
+    def server_time(self) -> s.ServerTime:
+        return self.get_model(s.ServerTime, "/time")
+
+    def regions(self) -> list[s.Region]:
+        return self.get_model(s.RegionList, "/regions").regions
+
+    # -- registration and login (管理子系统) -----------------------------------------
+    def lookup_units(self, taxpayer_id: str, region: str, kind: str) -> list[s.UnitInfo]:
+        return self.get_model(
+            s.UnitLookup, f"/mgmt/taxpayers/{taxpayer_id}/units", region=region, kind=kind
+        ).units
+
+    def login(self, unit_id: str, password: str) -> s.LoginResult:
+        result = self.post_model(
+            s.LoginResult, "/mgmt/auth/login", {"unit_id": unit_id, "password": password}
+        )
+        self.token = result.token
+        return result
+
+    def change_password(self, old_password: str, new_password: str) -> s.PasswordChanged:
+        return self.post_model(
+            s.PasswordChanged,
+            "/mgmt/auth/password",
+            {"old_password": old_password, "new_password": new_password},
+        )
+
+    def registration(self, unit_id: str) -> s.RegistrationInfo:
+        return self.get_model(s.RegistrationInfo, f"/mgmt/units/{unit_id}/registration")
+
+    # -- feeds, rules, notices -------------------------------------------------------
+    def feed_changes(self, unit_id: str, feed: str, cursor: int, limit: int) -> Any:
+        return self.get_json(f"/mgmt/units/{unit_id}/{feed}/changes", cursor=cursor, limit=limit)
+
+    def feed_snapshot(self, unit_id: str, feed: str, after_id: int, limit: int) -> Any:
+        return self.get_json(
+            f"/mgmt/units/{unit_id}/{feed}/snapshot", after_id=after_id, limit=limit
+        )
+
+    def rule_index(self) -> list[s.RuleFileRef]:
+        return self.get_model(s.RuleIndex, "/mgmt/rules").files
+
+    def rule_file(self, code: str) -> s.RuleFileContent:
+        return self.get_model(s.RuleFileContent, f"/mgmt/rules/{code}")
+
+    def notices(self, after_seq: int) -> s.NoticePage:
+        return self.get_model(s.NoticePage, "/mgmt/notices", after_seq=after_seq)
+
+
+class _Retryable(Exception):
+    def __init__(self, error: e.ApiError) -> None:
+        self.error = error
+
+
+def _loads(body: bytes) -> Any:
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise e.MalformedResponseError(technical=f"invalid JSON: {exc}") from None
+
+
+def _validate(model: type[M], payload: Any) -> M:
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        raise e.MalformedResponseError(technical=f"{model.__name__}: {exc}") from None

@@ -1,0 +1,260 @@
+"""Sync engine: brings one unit's feed (employees or residents) in step with 管理子系统.
+
+- Incremental: pages of changes since the cursor; each page and the new cursor are
+  committed together, so an interrupted sync resumes and never applies a page twice.
+- Full: a keyset-paged snapshot staged into copies of the tables, checked against the
+  server's count, swapped in atomically, then caught up with the changes since the
+  snapshot began. A staged snapshot survives an interruption and is resumed.
+- A cursor the server no longer knows (410) or a count that does not match leads to a
+  full sync. Pages are fetched one ahead on a second thread while the last one is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from client.jobs import JobCancelled, JobContext, Stopwatch
+from client.storage.feed_store import ChangeCounts, FeedStore
+from client.storage.unit_db import UnitDatabase
+from client.sync.api import ApiClient
+from client.sync.errors import CursorExpiredError, SyncIntegrityError
+from client.sync.feeds import FeedPage, FeedSpec, PageParser
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PAGE_SIZE = 5000
+
+
+@dataclass
+class FeedSyncResult:
+    """What one sync did; `run_id` finds the changed records in `sync_changes`."""
+
+    feed: str
+    mode: str  # "full" | "incremental"
+    run_id: int
+    counts: ChangeCounts
+    total: int
+    cursor: int | None
+    pages: int
+    requests: int
+    write_seconds: float
+    fell_back_to_full: bool = False
+
+    @property
+    def changed_records(self) -> int:
+        return self.counts.total
+
+
+class _Stop(Exception):
+    pass
+
+
+def prefetch(
+    fetch: Callable[[Any], tuple[FeedPage, Any]],
+    start: Any,
+    depth: int = 2,
+    cancel: Callable[[], bool] = lambda: False,
+) -> Iterator[FeedPage]:
+    """Yield pages while the next one is already being fetched on a worker thread.
+
+    `fetch(position)` returns a page and the next position (None when done).
+    """
+    pages: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: tuple[str, Any]) -> None:
+        while not stop.is_set():
+            try:
+                pages.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+        raise _Stop
+
+    def produce() -> None:
+        position = start
+        try:
+            while position is not None and not stop.is_set():
+                if cancel():
+                    put(("cancel", None))
+                    return
+                page, position = fetch(position)
+                put(("page", page))
+            put(("end", None))
+        except _Stop:
+            return
+        except BaseException as exc:  # handed to the consumer, raised there
+            try:
+                put(("error", exc))
+            except _Stop:
+                return
+
+    worker = threading.Thread(target=produce, name="sync-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = pages.get()
+            if kind == "page":
+                yield value
+            elif kind == "end":
+                return
+            elif kind == "cancel":
+                raise JobCancelled()
+            else:
+                raise value
+    finally:
+        stop.set()
+        worker.join(timeout=30)
+
+
+class FeedSyncer:
+    def __init__(
+        self,
+        api: ApiClient,
+        db: UnitDatabase,
+        unit_id: str,
+        spec: FeedSpec,
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> None:
+        self.api = api
+        self.unit_id = unit_id
+        self.spec = spec
+        self.page_size = page_size
+        self.store = FeedStore(db, spec)
+        self.db = db
+        self.parser = PageParser(spec)
+        self.requests = 0
+        self.pages = 0
+        self.write_time = Stopwatch()
+
+    # -- entry point ---------------------------------------------------------------------
+    def run(self, ctx: JobContext, mode: str = "auto") -> FeedSyncResult:
+        """`mode`: "auto" (incremental when possible), "incremental" or "full"."""
+        state = self.db.sync_state(self.spec.name)
+        want_full = mode == "full" or not state.full_done or self.store.staging_ready()
+        run_id = self.store.start_run("full" if want_full else "incremental", state.cursor)
+        counts = ChangeCounts()
+        fell_back = False
+        try:
+            if want_full:
+                try:
+                    total, cursor = self._full(ctx, run_id, counts)
+                except (CursorExpiredError, SyncIntegrityError):
+                    self.store.mark_needs_full()
+                    raise
+            else:
+                try:
+                    total, cursor = self._incremental(ctx, run_id, counts, state.cursor or 0)
+                except (CursorExpiredError, SyncIntegrityError) as exc:
+                    log.warning("%s: %s, falling back to a full sync", self.spec.name, exc.code)
+                    fell_back = True
+                    self.store.mark_needs_full()
+                    total, cursor = self._full(ctx, run_id, counts)
+        except JobCancelled:
+            self.store.finish_run(run_id, "cancelled", counts=counts)
+            raise
+        except BaseException:
+            self.store.finish_run(run_id, "failed", counts=counts)
+            raise
+        final_mode = "full" if want_full or fell_back else "incremental"
+        self.store.finish_run(
+            run_id, "done", mode=final_mode, counts=counts, cursor_to=cursor, total=total
+        )
+        return FeedSyncResult(
+            feed=self.spec.name,
+            mode=final_mode,
+            run_id=run_id,
+            counts=counts,
+            total=total,
+            cursor=cursor,
+            pages=self.pages,
+            requests=self.requests,
+            write_seconds=self.write_time.seconds,
+            fell_back_to_full=fell_back,
+        )
+
+    # -- incremental ---------------------------------------------------------------------
+    def _fetch_changes(self, cursor: int) -> tuple[FeedPage, int | None]:
+        self.requests += 1
+        payload = self.api.feed_changes(self.unit_id, self.spec.name, cursor, self.page_size)
+        page = self.parser.changes(payload)
+        return page, (page.cursor if page.has_more else None)
+
+    def _incremental(
+        self, ctx: JobContext, run_id: int, counts: ChangeCounts, cursor: int
+    ) -> tuple[int, int]:
+        phase = f"{self.spec.name}:incremental"
+        ctx.progress(phase, 0, None)
+        done = 0
+        total = 0
+        for page in prefetch(self._fetch_changes, cursor, cancel=lambda: ctx.cancelled):
+            ctx.check_cancelled()
+            assert page.cursor is not None
+            with self.write_time:
+                counts += self.store.apply_changes(
+                    run_id, page.records, page.items, page.removals, page.cursor
+                )
+            cursor = page.cursor
+            total = page.total
+            self.pages += 1
+            done += len(page.records) + len(page.removals)
+            ctx.progress(phase, done, None if page.has_more else done)
+        local = self.store.live_count()
+        if local != total:
+            raise SyncIntegrityError(
+                code="COUNT_MISMATCH", technical=f"local {local} != server {total}"
+            )
+        return total, cursor
+
+    # -- full ----------------------------------------------------------------------------
+    def _fetch_snapshot(self, after_id: int) -> tuple[FeedPage, int | None]:
+        self.requests += 1
+        payload = self.api.feed_snapshot(self.unit_id, self.spec.name, after_id, self.page_size)
+        page = self.parser.snapshot(payload)
+        return page, page.next_after_id
+
+    def _full(self, ctx: JobContext, run_id: int, counts: ChangeCounts) -> tuple[int, int]:
+        phase = f"{self.spec.name}:full"
+        if not self.store.staging_ready():
+            with self.write_time:
+                self.store.begin_staging()
+            staged = 0
+        else:
+            staged = self.store.staged_count()
+            log.info("%s: resuming a staged snapshot at %d records", self.spec.name, staged)
+        state = self.db.sync_state(self.spec.name)
+        ctx.progress(phase, staged, state.snapshot_total)
+        after_id = state.snapshot_after_id or 0
+        for page in prefetch(self._fetch_snapshot, after_id, cancel=lambda: ctx.cancelled):
+            ctx.check_cancelled()
+            last_id = page.records[-1][0] if page.records else after_id
+            with self.write_time:
+                self.store.stage_page(
+                    page.records,
+                    page.items,
+                    snapshot_seq=page.snapshot_seq or 0,
+                    total=page.total,
+                    next_after_id=page.next_after_id or last_id,
+                )
+            after_id = page.next_after_id or last_id
+            staged += len(page.records)
+            self.pages += 1
+            ctx.progress(phase, staged, max(page.total, staged))
+        state = self.db.sync_state(self.spec.name)
+        staged = self.store.staged_count()
+        if state.snapshot_stable and staged != state.snapshot_total:
+            self.store.discard_staging()
+            raise SyncIntegrityError(
+                code="COUNT_MISMATCH",
+                technical=f"staged {staged} != server {state.snapshot_total}",
+            )
+        with self.write_time:
+            counts += self.store.swap_in_staging(run_id)
+        # Changes made while the snapshot was paged (or since it began) follow.
+        return self._incremental(ctx, run_id, counts, state.snapshot_seq or 0)
