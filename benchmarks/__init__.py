@@ -1,0 +1,1 @@
+"""Benchmarks: `python dev.py bench` runs them against a real local server and prints figures."""

@@ -1,0 +1,50 @@
+"""Run the benchmarks and print their figures: `python -m benchmarks [--json PATH]`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.common import Report
+
+MODULES = ["benchmarks.bench_sync"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--json", help="write every figure to this file as a JSON list")
+    parser.add_argument("--only", help="run only benchmarks whose module name contains this")
+    args = parser.parse_args(argv)
+    report = Report()
+    print(
+        f"benchmarks on {platform.node()} ({platform.machine()}, Python {platform.python_version()})"
+    )
+    failed = False
+    for name in MODULES:
+        if args.only and args.only not in name:
+            continue
+        module = importlib.import_module(name)
+        print(f"\n[{module.NAME}]", flush=True)
+        started = time.perf_counter()
+        try:
+            module.run(report)
+        except Exception as exc:  # keep the other benchmarks' figures
+            failed = True
+            print(f"  FAILED: {exc!r}", file=sys.stderr, flush=True)
+        print(f"  ({time.perf_counter() - started:.0f} s)")
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps([f.as_json() for f in report.figures], ensure_ascii=False, indent=2),
+            encoding="utf-8",
+        )
+        print(f"\nfigures written to {args.json}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Business rules with no I/O: identity numbers, taxpayer IDs, passwords (manual terms)."""
