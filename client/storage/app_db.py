@@ -173,6 +173,10 @@ class AppDatabase(LocalDatabase):
             row = session.get(RuleFile, code)
         return None if row is None else json.loads(row.content)
 
+    def rule_files(self) -> list[RuleFile]:
+        with self.read() as session:
+            return list(session.scalars(select(RuleFile).order_by(RuleFile.code)))
+
     def rule_file_count(self) -> int:
         return len(self.rule_versions())
 
@@ -206,6 +210,12 @@ class AppDatabase(LocalDatabase):
                 count += 1
             session.merge(AppSyncState(feed="notices", cursor=cursor, last_sync_at=datetime.now()))
         return count
+
+    def mark_notice_read(self, notice_id: int) -> None:
+        with self.write_session() as session:
+            notice = session.get(Notice, notice_id)
+            if notice is not None:
+                notice.read = True
 
     def notices(self) -> list[Notice]:
         with self.read() as session:

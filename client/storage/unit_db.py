@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from client.storage.database import LocalDatabase
 from client.storage.migrate import UNIT_SCRIPTS
-from client.storage.unit_models import Registration, SyncRun, SyncState, UnitBase
+from client.storage.unit_models import Message, Registration, SyncRun, SyncState, UnitBase
 
 
 class UnitDatabase(LocalDatabase):
@@ -42,3 +43,29 @@ class UnitDatabase(LocalDatabase):
         table = UnitBase.metadata.tables[table_name]
         with self.read() as session:
             return int(session.execute(select(func.count()).select_from(table)).scalar_one())
+
+    # -- 消息中心 ---------------------------------------------------------------------------
+    def add_message(self, category: str, title: str, body: str) -> None:
+        with self.write_session() as session:
+            session.add(
+                Message(created_at=datetime.now(), category=category, title=title, body=body)
+            )
+
+    def messages(self, limit: int = 200) -> list[Message]:
+        with self.read() as session:
+            return list(session.scalars(select(Message).order_by(Message.id.desc()).limit(limit)))
+
+    def unread_messages(self) -> int:
+        with self.read() as session:
+            return int(
+                session.execute(
+                    select(func.count()).select_from(Message).where(Message.read.is_(False))
+                ).scalar_one()
+            )
+
+    def mark_messages_read(self, ids: list[int] | None = None) -> None:
+        with self.write_session() as session:
+            query = update(Message).values(read=True)
+            if ids is not None:
+                query = query.where(Message.id.in_(ids))
+            session.execute(query)

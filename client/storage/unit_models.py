@@ -166,3 +166,16 @@ class SyncChange(UnitBase):
     name: Mapped[str] = mapped_column(String(100))
     id_number: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Message(UnitBase):
+    """消息中心: what the client tells the clerk about this unit (sync results, feedback)."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    category: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    read: Mapped[bool] = mapped_column(Boolean, default=False, index=True)

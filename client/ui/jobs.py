@@ -67,6 +67,7 @@ class JobRunner:
         progress: bool = True,
         cancellable: bool = True,
         label: Callable[[Progress], str] | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
     ) -> JobHandle[T]:
         handle: JobHandle[T] = JobHandle(job.title)
         bridge = _Bridge()
@@ -85,8 +86,10 @@ class JobRunner:
             dialog.setValue(0)
             handle.dialog = dialog
 
-        def on_progress(p: Progress) -> None:
+        def progressed(p: Progress) -> None:
             handle.last_progress = p
+            if on_progress is not None:
+                on_progress(p)
             if dialog is None:
                 return
             if p.total:
@@ -116,7 +119,7 @@ class JobRunner:
             elif not isinstance(error, JobCancelled):
                 self.prompts.error(self.parent, user_message(error), title=job.title)
 
-        bridge.progressed.connect(on_progress, Qt.ConnectionType.QueuedConnection)
+        bridge.progressed.connect(progressed, Qt.ConnectionType.QueuedConnection)
         bridge.finished.connect(on_finished, Qt.ConnectionType.QueuedConnection)
         ctx = JobContext(bridge.progressed.emit, handle.token)
 
@@ -124,7 +127,14 @@ class JobRunner:
             try:
                 result = job.run(ctx)
             except BaseException as exc:  # delivered to the UI thread
-                if not isinstance(exc, JobCancelled):
+                if getattr(exc, "message", None):  # an expected, typed error
+                    log.info(
+                        "job %r: %s %s",
+                        job.title,
+                        type(exc).__name__,
+                        getattr(exc, "technical", ""),
+                    )
+                elif not isinstance(exc, JobCancelled):
                     log.warning("job %r failed", job.title, exc_info=exc)
                 bridge.finished.emit(None, exc)
             else:

@@ -1,0 +1,40 @@
+"""`python -m client [--server URL] [--data-dir DIR]`: start 社保费管理客户端."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+log = logging.getLogger("client")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m client", description="社保费管理客户端")
+    parser.add_argument("--server", help="税务系统地址，例如 http://127.0.0.1:8765")
+    parser.add_argument("--data-dir", help="数据文件夹（默认为系统用户数据目录）")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    from client.app_context import AppContext
+    from client.logging_setup import setup_logging
+    from client.ui.app import make_application
+    from client.ui.context import UiServices
+    from client.ui.controller import AppController
+    from client.ui.prompts import PromptService
+
+    app = make_application(sys.argv[:1])
+    context = AppContext.open(args.data_dir, args.server)
+    setup_logging(context.paths.logs_dir)
+    log.info("client starting, data in %s, server %s", context.paths.root, context.server_url)
+    controller = AppController(UiServices(context, PromptService()))
+    controller.start()
+    code = app.exec()
+    context.close()
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""What the running client holds: data folder, app database, settings, server, session."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from client.installed import installed_modules
+from client.storage.app_db import AppDatabase
+from client.storage.app_models import ChosenRegion, RegisteredUnit
+from client.storage.paths import DataPaths, resolve_data_dir
+from client.storage.settings import AppSettings, ProxyConfig
+from client.storage.unit_db import UnitDatabase
+from client.sync.api import ApiClient
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SERVER = "http://127.0.0.1:8765"
+
+
+@dataclass
+class UnitSession:
+    """A logged-in unit: its API client (with token), database and region."""
+
+    unit: RegisteredUnit
+    api: ApiClient
+    db: UnitDatabase
+    region: ChosenRegion
+    initial_password: bool = False
+
+    @property
+    def kind(self) -> str:
+        return self.unit.kind
+
+    def close(self) -> None:
+        self.api.close()
+        self.db.close()
+
+
+@dataclass
+class AppContext:
+    paths: DataPaths
+    app_db: AppDatabase
+    settings: AppSettings
+    server_url: str
+    modules_installed: tuple[str, ...]
+    session: UnitSession | None = None
+    today: date | None = field(default=None)  # tests may pin the client's date
+
+    @classmethod
+    def open(cls, data_dir: str | None = None, server_url: str | None = None) -> AppContext:
+        paths = resolve_data_dir(data_dir)
+        app_db = AppDatabase(paths)
+        settings = AppSettings(app_db)
+        if server_url:
+            settings.set_server_url(server_url)
+        url = server_url or settings.server_url() or DEFAULT_SERVER
+        return cls(paths, app_db, settings, url, installed_modules())
+
+    def api(self, proxy: ProxyConfig | None = None) -> ApiClient:
+        """A new API client using the saved proxy (or the one being tested)."""
+        return ApiClient(self.server_url, proxy if proxy is not None else self.settings.proxy())
+
+    def local_today(self) -> date:
+        return self.today or date.today()
+
+    def region(self) -> ChosenRegion | None:
+        return self.app_db.region()
+
+    def available_modules(self) -> tuple[str, ...]:
+        """Installed modules that are online in the chosen region (单位管理 switch)."""
+        region = self.region()
+        if region is None:
+            return ()
+        online = {"employer": region.employer_online, "collector": region.collector_online}
+        return tuple(m for m in self.modules_installed if online.get(m))
+
+    def end_session(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+    def close(self) -> None:
+        self.end_session()
+        self.app_db.close()

@@ -1,0 +1,42 @@
+"""Which modules are installed: written by the installer, read by the shell.
+
+The installer writes `installed-modules.json` next to the program. A development
+checkout (the project's pyproject.toml beside the package) counts both as installed.
+`SHEBAOFEI_INSTALLED_MODULES=employer,collector` overrides both, for tests and QA.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+ALL_MODULES = ("employer", "collector")
+STATE_FILE = "installed-modules.json"
+ENV = "SHEBAOFEI_INSTALLED_MODULES"
+
+
+def program_dir() -> Path:
+    if getattr(sys, "frozen", False):  # PyInstaller
+        return Path(sys.executable).resolve().parent
+    return Path(__file__).resolve().parent.parent
+
+
+def installed_modules(base: Path | None = None) -> tuple[str, ...]:
+    override = os.environ.get(ENV)
+    if override is not None:
+        wanted = {m.strip() for m in override.split(",") if m.strip()}
+        return tuple(m for m in ALL_MODULES if m in wanted)
+    base = base or program_dir()
+    state = base / STATE_FILE
+    if state.exists():
+        try:
+            data = json.loads(state.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return ()
+        names = {m["key"] for m in data.get("modules", []) if m.get("installed")}
+        return tuple(m for m in ALL_MODULES if m in names)
+    if (base / "pyproject.toml").exists():
+        return ALL_MODULES
+    return ()

@@ -1,0 +1,148 @@
+"""The shell's flow: 选择地区 → 单位管理 → 添加单位 / 登录 → 数据更新 → main window."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QDialog
+
+from client.account.login import DateCheck, LoginService
+from client.app_context import UnitSession
+from client.jobs import Job
+from client.modules import ModuleDescriptor, load_modules
+from client.storage.app_models import RegisteredUnit
+from client.sync.login_update import LoginUpdateResult
+from client.ui.add_unit_wizard import AddUnitWizard
+from client.ui.context import UiServices
+from client.ui.login_flow import AuthDialog, ChangePasswordDialog, DataUpdateDialog
+from client.ui.main_window import MainWindow
+from client.ui.region_dialog import RegionDialog
+from client.ui.unit_manager import UnitManagerWindow
+
+log = logging.getLogger(__name__)
+
+
+class AppController:
+    def __init__(self, ui: UiServices) -> None:
+        self.ui = ui
+        self.region_dialog: RegionDialog | None = None
+        self.unit_manager: UnitManagerWindow | None = None
+        self.dialog: QDialog | None = None  # the flow's current dialog
+        self.main_window: MainWindow | None = None
+        self.modules, self.module_errors = load_modules(ui.app.modules_installed)
+
+    # -- start ---------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.ui.app.region() is None:
+            self.region_dialog = RegionDialog(self.ui)
+            self.region_dialog.region_chosen.connect(lambda _r: self.show_unit_manager())
+            self.region_dialog.show()
+            self.region_dialog.load()
+        else:
+            self.show_unit_manager()
+
+    def show_unit_manager(self) -> None:
+        if self.unit_manager is None:
+            self.unit_manager = UnitManagerWindow(self.ui)
+            self.unit_manager.login_requested.connect(self.begin_login)
+            self.unit_manager.add_requested.connect(self.open_add_wizard)
+        self.unit_manager.refresh()
+        self.unit_manager.show()
+        self.unit_manager.raise_()
+        for key, reason in self.module_errors.items():
+            self.ui.prompts.error(
+                self.unit_manager, f"业务模块“{key}”加载失败，请使用安装程序修复：{reason}"
+            )
+        self.module_errors = {}
+
+    # -- 添加单位 ------------------------------------------------------------------------
+    def open_add_wizard(self, kind: str) -> AddUnitWizard:
+        wizard = AddUnitWizard(self.ui, kind, self.unit_manager)
+        wizard.unit_added.connect(self._unit_added)
+        self.dialog = wizard
+        wizard.open()
+        return wizard
+
+    def _unit_added(self, unit: RegisteredUnit) -> None:
+        assert self.unit_manager is not None
+        self.unit_manager.set_kind(unit.kind)
+        self.ui.prompts.info(
+            self.unit_manager, f"单位“{unit.taxpayer_name}”添加成功，请点击【登录】进入系统。"
+        )
+
+    # -- 登录 ----------------------------------------------------------------------------
+    def begin_login(self, unit: RegisteredUnit) -> AuthDialog:
+        dialog = AuthDialog(self.ui, unit, self.unit_manager)
+        dialog.authenticated.connect(self._authenticated)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _authenticated(self, session: UnitSession) -> None:
+        if session.initial_password:
+            dialog = ChangePasswordDialog(self.ui, session, forced=True, parent=self.unit_manager)
+            dialog.changed.connect(lambda: self._check_date(session))
+            dialog.rejected.connect(self._abandon_login)
+            self.dialog = dialog
+            dialog.open()
+        else:
+            self._check_date(session)
+
+    def _abandon_login(self) -> None:
+        self.ui.app.end_session()
+        self.dialog = None
+
+    def _check_date(self, session: UnitSession) -> None:
+        runner = self.ui.runner(self.unit_manager)
+
+        def checked(check: DateCheck) -> None:
+            if check.warning:
+                self.ui.prompts.warning(self.unit_manager, check.warning, title="系统日期提醒")
+            self._update_data(session)
+
+        def failed(error: BaseException) -> None:
+            log.warning("date check failed: %s", error)
+            self._update_data(session)
+
+        self.date_handle = runner.run(
+            Job("检查系统日期", lambda _c: LoginService(self.ui.app).date_check(session)),
+            checked,
+            failed,
+            progress=False,
+        )
+
+    def _update_data(self, session: UnitSession) -> None:
+        dialog = DataUpdateDialog(self.ui, session, self.unit_manager)
+        dialog.completed.connect(lambda result: self.show_main(session, result))
+        dialog.abandoned.connect(self._abandon_login)
+        self.dialog = dialog
+        dialog.open()
+        dialog.start()
+
+    # -- main window ---------------------------------------------------------------------
+    def module_for(self, kind: str) -> ModuleDescriptor | None:
+        return self.modules.get(kind)
+
+    def show_main(self, session: UnitSession, _result: LoginUpdateResult | None = None) -> None:
+        module = self.module_for(session.kind)
+        if module is None:
+            self.ui.prompts.error(
+                self.unit_manager, "该业务模块未安装或加载失败，请使用安装程序修复。"
+            )
+            self._abandon_login()
+            return
+        self.main_window = MainWindow(self.ui, session, module)
+        self.main_window.switch_unit_requested.connect(self.switch_unit)
+        self.dialog = None
+        if self.unit_manager is not None:
+            self.unit_manager.hide()
+        self.main_window.show()
+
+    def switch_unit(self) -> None:
+        """单位管理 in the title bar: back to the unit list to log in to another unit."""
+        if self.main_window is not None:
+            self.main_window.close()
+            self.main_window.deleteLater()
+            self.main_window = None
+        self.ui.app.end_session()
+        self.show_unit_manager()

@@ -1,0 +1,229 @@
+"""登录 dialogs (manual §1.5.2, §2.1.2): 安全认证, forced 申报密码 change, 数据更新."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from client.account.login import LoginService
+from client.account.registration import password_hint
+from client.app_context import UnitSession
+from client.errors import user_message
+from client.jobs import Job, Progress
+from client.storage.app_models import RegisteredUnit
+from client.sync.login_update import PHASE_LABELS, LoginUpdateResult
+from client.ui.context import UiServices
+from client.ui.jobs import JobHandle
+from client.ui.network_settings import NetworkSettingsDialog
+from client.ui.password_form import PasswordChangeForm
+from client.ui.widgets.common import HeaderBar, button, label, network_button
+
+
+class _ShellDialog(QDialog):
+    def __init__(self, ui: UiServices, subtitle: str, name: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.ui = ui
+        self.runner = ui.runner(self)
+        self.handle: JobHandle[object] | None = None
+        self.setObjectName(name)
+        self.setWindowTitle(f"社保费管理客户端 - {subtitle}")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 14)
+        self.header = HeaderBar(subtitle)
+        outer.addWidget(self.header)
+        self.body = QVBoxLayout()
+        self.body.setContentsMargins(24, 14, 24, 0)
+        outer.addLayout(self.body, 1)
+
+    def add_network_button(self) -> None:
+        network_button(self.header, lambda: NetworkSettingsDialog(self.ui, self).exec())
+
+    def button_row(self, *buttons: QWidget) -> None:
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for b in buttons:
+            row.addWidget(b)
+        self.body.addLayout(row)
+
+
+class AuthDialog(_ShellDialog):
+    """安全认证 for a registered unit; emits `authenticated` with the open session."""
+
+    authenticated = Signal(object)  # UnitSession
+
+    def __init__(self, ui: UiServices, unit: RegisteredUnit, parent: QWidget | None = None) -> None:
+        super().__init__(ui, "安全认证", "dialog_auth", parent)
+        self.unit = unit
+        self.service = LoginService(ui.app)
+        self.resize(560, 330)
+        self.add_network_button()
+        self.body.addWidget(label("安全认证", role="dialog-title"))
+        form = QFormLayout()
+        form.addRow("纳税人识别号:", label(unit.taxpayer_id, "label_login_taxpayer_id"))
+        form.addRow("纳税人名称:", label(unit.taxpayer_name, "label_login_taxpayer_name"))
+        self.edit_password = QLineEdit(objectName="edit_login_password")
+        self.edit_password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow("申报密码:", self.edit_password)
+        self.body.addLayout(form)
+        self.body.addWidget(label(password_hint(unit.kind), "label_password_hint", "hint"))
+        self.status = label("", "label_login_error", "error")
+        self.body.addWidget(self.status)
+        self.body.addStretch(1)
+        self.btn_ok = button("确定", "btn_login_ok", primary=True)
+        self.button_row(self.btn_ok)
+        self.btn_ok.clicked.connect(self.submit)
+        self.edit_password.returnPressed.connect(self.submit)
+
+    def submit(self) -> None:
+        password = self.edit_password.text()
+        if not password:
+            self.status.setText("请输入申报密码。")
+            return
+        self.status.setText("")
+        self.btn_ok.setEnabled(False)
+
+        def failed(error: BaseException) -> None:
+            self.btn_ok.setEnabled(True)
+            self.edit_password.clear()
+            self.status.setText(user_message(error))
+
+        def ok(session: UnitSession) -> None:
+            self.btn_ok.setEnabled(True)
+            self.authenticated.emit(session)
+            self.accept()
+
+        self.handle = self.runner.run(
+            Job("安全认证", lambda _c: self.service.authenticate(self.unit, password)),
+            ok,
+            failed,
+            progress=False,
+        )
+
+
+class ChangePasswordDialog(_ShellDialog):
+    """修改申报密码; forced after logging in with an initial password."""
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        ui: UiServices,
+        session: UnitSession,
+        *,
+        forced: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(ui, "修改申报密码", "dialog_change_password", parent)
+        self.session = session
+        self.forced = forced
+        self.resize(560, 380)
+        self.body.addWidget(label("修改申报密码", role="dialog-title"))
+        if forced:
+            self.body.addWidget(
+                label(
+                    "您正在使用初始申报密码，为保障单位信息安全，请先修改申报密码。"
+                    "修改后请牢记新密码，忘记密码只能到税务大厅重置。",
+                    "label_forced_change",
+                    "hint",
+                )
+            )
+        self.form = PasswordChangeForm(ui, session, self)
+        self.body.addWidget(self.form)
+        self.body.addStretch(1)
+        self.btn_cancel = button("返回单位管理" if forced else "取消", "btn_change_password_cancel")
+        self.form.buttons.addWidget(self.btn_cancel)
+        self.btn_cancel.clicked.connect(self.reject)
+        self.form.changed.connect(self._changed)
+
+    def _changed(self) -> None:
+        self.changed.emit()
+        self.accept()
+
+
+class DataUpdateDialog(_ShellDialog):
+    """数据更新: one progress bar to 100% before the main window opens; 取消 is possible."""
+
+    completed = Signal(object)  # LoginUpdateResult
+    abandoned = Signal()
+
+    def __init__(self, ui: UiServices, session: UnitSession, parent: QWidget | None = None) -> None:
+        super().__init__(ui, "数据更新", "dialog_data_update", parent)
+        self.session = session
+        self.service = LoginService(ui.app)
+        self.resize(560, 260)
+        first = not session.db.sync_state(
+            "employees" if session.kind == "employer" else "residents"
+        ).full_done
+        self.body.addWidget(label("正在更新数据，请稍候…", role="dialog-title"))
+        if first:
+            self.body.addWidget(
+                label(
+                    "首次登录需要全量下载单位的参保信息，数据量较大时耗时较长，请耐心等待。",
+                    "label_first_login_hint",
+                    "hint",
+                )
+            )
+        self.phase = label("准备更新…", "label_update_phase")
+        self.body.addWidget(self.phase)
+        self.bar = QProgressBar(objectName="progress_data_update")
+        self.bar.setRange(0, 100)
+        self.body.addWidget(self.bar)
+        self.status = label("", "label_update_error", "error")
+        self.body.addWidget(self.status)
+        self.body.addStretch(1)
+        self.btn_retry = button("重试", "btn_update_retry")
+        self.btn_cancel = button("取消", "btn_update_cancel")
+        self.button_row(self.btn_retry, self.btn_cancel)
+        self.btn_retry.hide()
+        self.btn_retry.clicked.connect(self.start)
+        self.btn_cancel.clicked.connect(self.cancel)
+
+    def start(self) -> None:
+        self.status.setText("")
+        self.btn_retry.hide()
+        self.handle = self.runner.run(
+            self.service.data_update_job(self.session),
+            self._done,
+            self._failed,
+            progress=False,  # this dialog is the progress display
+            on_progress=self._progress,
+        )
+
+    def _progress(self, p: Progress) -> None:
+        if p.total:
+            self.bar.setValue(round(100 * p.done / p.total))
+        text = PHASE_LABELS.get(p.phase, p.phase)
+        if p.phase == "done":
+            text = "数据更新完成"
+        self.phase.setText(text)
+
+    def _done(self, result: LoginUpdateResult) -> None:
+        self.bar.setValue(100)
+        self.completed.emit(result)
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        if self.handle is not None and self.handle.cancelled:
+            self.abandoned.emit()
+            self.reject()
+            return
+        self.status.setText(
+            user_message(error) + "\n已下载的数据会保留，点击【重试】将从中断处继续。"
+        )
+        self.btn_retry.show()
+
+    def cancel(self) -> None:
+        if self.handle is not None and not self.handle.done:
+            self.phase.setText("正在取消…")
+            self.handle.cancel()
+        else:
+            self.abandoned.emit()
+            self.reject()
