@@ -1,0 +1,1 @@
+"""Excel and PDF documents: templates, imports and exports (no Qt)."""
