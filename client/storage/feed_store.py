@@ -302,7 +302,11 @@ class FeedStore:
                     counts.added += 1
                 elif old[1] != rec[1]:
                     detail = describe_change(
-                        spec, old, old_items.get(rec[0], []), rec, new_items.get(rec[0], [])
+                        spec,
+                        old,
+                        old_items.get(rec[0], []),
+                        rec[: len(spec.fields)],
+                        new_items.get(rec[0], []),
                     )
                     notes.append(("changed", rec, detail))
                     counts.changed += 1

@@ -23,6 +23,13 @@ class FeedSpec:
     item_fields: tuple[str, ...]
     nullable: frozenset[str] = field(default_factory=frozenset)
     item_nullable: frozenset[str] = field(default_factory=frozenset)
+    # Columns computed locally from a record and its items when it is written (search
+    # helpers such as 拼音首字母); they follow the wire fields in every row tuple.
+    derived: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*self.fields, *self.derived)
 
     @property
     def wire_fields(self) -> list[str]:
@@ -37,8 +44,8 @@ class FeedSpec:
         return f"{self.item_table}__staging"
 
     def insert_sql(self, table: str | None = None) -> str:
-        cols = ", ".join(self.fields)
-        marks = ", ".join("?" * len(self.fields))
+        cols = ", ".join(self.columns)
+        marks = ", ".join("?" * len(self.columns))
         return f"INSERT OR REPLACE INTO {table or self.table} ({cols}) VALUES ({marks})"
 
     def item_insert_sql(self, table: str | None = None) -> str:
@@ -77,6 +84,7 @@ EMPLOYEES = FeedSpec(
     ),
     nullable=frozenset({"birth_date"}),
     item_nullable=frozenset({"special_category", "end_month"}),
+    derived=("name_initials", "pay_start", "pay_end"),
 )
 
 RESIDENTS = FeedSpec(
@@ -109,6 +117,7 @@ RESIDENTS = FeedSpec(
     ),
     nullable=frozenset({"birth_date", "phone"}),
     item_nullable=frozenset({"start_month", "end_month"}),
+    derived=("name_initials",),
 )
 
 FEEDS = {spec.name: spec for spec in (EMPLOYEES, RESIDENTS)}

@@ -49,6 +49,10 @@ class Employee(UnitBase):
     birth_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
     status: Mapped[str] = mapped_column(String(4))
     updated_at: Mapped[str] = mapped_column(String(19))
+    # Derived locally when written (see FeedSpec.derived): search and statistics helpers.
+    name_initials: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    pay_start: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    pay_end: Mapped[str | None] = mapped_column(String(7), nullable=True)
 
 
 class EmployeeItem(UnitBase):
@@ -96,6 +100,7 @@ class Resident(UnitBase):
     village: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(4))
     updated_at: Mapped[str] = mapped_column(String(19))
+    name_initials: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class ResidentItem(UnitBase):

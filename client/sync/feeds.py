@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from client.domain.insured import pay_span
+from client.domain.pinyin import name_initials
 from client.storage.feed_tables import EMPLOYEES, FEED_FOR_KIND, FEEDS, RESIDENTS, FeedSpec, Row
 from client.sync.errors import MalformedResponseError
 
@@ -42,6 +44,23 @@ def _int(payload: dict[str, Any], key: str, *, optional: bool = False) -> int | 
     return value
 
 
+_NAME = EMPLOYEES.fields.index("name")
+_START = EMPLOYEES.item_fields.index("start_month")
+_END = EMPLOYEES.item_fields.index("end_month")
+
+
+def _derive_employee(rec: list[Any], items: list[list[Any]]) -> Row:
+    start, end = pay_span((it[_START], it[_END]) for it in items)
+    return (name_initials(rec[_NAME]), start, end)
+
+
+def _derive_resident(rec: list[Any], _items: list[list[Any]]) -> Row:
+    return (name_initials(rec[RESIDENTS.fields.index("name")]),)
+
+
+DERIVE = {"employees": _derive_employee, "residents": _derive_resident}
+
+
 class PageParser:
     """Checks a page against the expected layout and turns records into rows, fast."""
 
@@ -60,6 +79,7 @@ class PageParser:
             i for i, f in enumerate(spec.item_fields) if f not in spec.item_nullable
         ]
         self._item_nullable = [i for i, f in enumerate(spec.item_fields) if f in spec.item_nullable]
+        self._derive = DERIVE[spec.name]
 
     def _check_layout(self, payload: Any) -> None:
         if not isinstance(payload, dict):
@@ -77,6 +97,7 @@ class PageParser:
         n, m = self._n, self._m
         str_req, str_null = self._str_required, self._str_nullable
         item_req, item_null = self._item_required, self._item_nullable
+        derive = self._derive
         records: list[Row] = []
         items: list[Row] = []
         add_record, add_item = records.append, items.append
@@ -108,7 +129,7 @@ class PageParser:
                         raise _bad(f"record {rid} item field {self.spec.item_fields[i]}")
                 add_item((rid, *it))
             del rec[n]
-            add_record(tuple(rec))
+            add_record((*rec, *derive(rec, rec_items)))
         return records, items
 
     def snapshot(self, payload: Any) -> FeedPage:

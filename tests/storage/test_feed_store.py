@@ -13,7 +13,9 @@ from client.storage.unit_db import UnitDatabase
 
 
 def emp(i: int, seq: int, name: str = "林婷", status: str = "1") -> tuple:
-    return (i, seq, name, "女", "01", f"ID{i:04d}", "1990-01-01", status, "2026-11-01 08:00:00")
+    """A row as the parser makes it: wire fields, then the derived columns."""
+    wire = (i, seq, name, "女", "01", f"ID{i:04d}", "1990-01-01", status, "2026-11-01 08:00:00")
+    return (*wire, "|lt|", "2020-01", None)
 
 
 def item(i: int, base: str = "5000.00") -> tuple:
