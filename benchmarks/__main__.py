@@ -8,9 +8,10 @@ import json
 import platform
 import sys
 import time
+import traceback
 from pathlib import Path
 
-from benchmarks.common import Report
+from benchmarks.common import BenchEnv, Report, temp_dir
 
 MODULES = ["benchmarks.bench_sync"]
 
@@ -25,18 +26,24 @@ def main(argv: list[str] | None = None) -> int:
         f"benchmarks on {platform.node()} ({platform.machine()}, Python {platform.python_version()})"
     )
     failed = False
-    for name in MODULES:
-        if args.only and args.only not in name:
-            continue
-        module = importlib.import_module(name)
-        print(f"\n[{module.NAME}]", flush=True)
-        started = time.perf_counter()
+    with temp_dir("bench-") as root:
+        env = BenchEnv(root)
         try:
-            module.run(report)
-        except Exception as exc:  # keep the other benchmarks' figures
-            failed = True
-            print(f"  FAILED: {exc!r}", file=sys.stderr, flush=True)
-        print(f"  ({time.perf_counter() - started:.0f} s)")
+            for name in MODULES:
+                if args.only and args.only not in name:
+                    continue
+                module = importlib.import_module(name)
+                print(f"\n[{module.NAME}]", flush=True)
+                started = time.perf_counter()
+                try:
+                    module.run(report, env)
+                except Exception as exc:  # keep the other benchmarks' figures
+                    failed = True
+                    print(f"  FAILED: {exc!r}", file=sys.stderr, flush=True)
+                    traceback.print_exc()
+                print(f"  ({time.perf_counter() - started:.0f} s)")
+        finally:
+            env.close()
     if args.json:
         Path(args.json).write_text(
             json.dumps([f.as_json() for f in report.figures], ensure_ascii=False, indent=2),

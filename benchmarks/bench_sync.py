@@ -6,7 +6,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from benchmarks.common import BackendProcess, Report, env_int, peak_rss_mb, temp_dir
+from benchmarks.common import BenchEnv, Report, peak_rss_mb
 from client.jobs import JobContext
 from client.storage.feed_tables import EMPLOYEES
 from client.storage.unit_db import UnitDatabase
@@ -28,11 +28,11 @@ def raw_executemany_seconds(source: UnitDatabase, target: Path) -> float:
                 "SELECT sql FROM sqlite_master WHERE type='table' AND name=?", (table,)
             ).scalar_one()
             conn.execute(ddl)
-        emp_cols = ", ".join(spec.fields)
+        emp_cols = ", ".join(spec.columns)
         item_cols = ", ".join((spec.item_owner, *spec.item_fields))
         batches = [
             (
-                f"INSERT INTO {spec.table} ({emp_cols}) VALUES ({', '.join('?' * len(spec.fields))})",
+                f"INSERT INTO {spec.table} ({emp_cols}) VALUES ({', '.join('?' * len(spec.columns))})",
                 f"SELECT {emp_cols} FROM {spec.table} ORDER BY id",
             ),
             (
@@ -57,63 +57,42 @@ def raw_executemany_seconds(source: UnitDatabase, target: Path) -> float:
     return elapsed
 
 
-def run(report: Report) -> None:
-    employees = env_int("BENCH_EMPLOYEES", 100_000)
-    with temp_dir("bench-sync-") as tmp:
-        (tmp / "backend").mkdir()
-        backend = BackendProcess(
-            tmp / "backend", "--seed", "bench", "--employees-per-unit", str(employees)
-        )
-        try:
-            report.add(
-                "backend start incl. seeding (setup, not a target)", backend.startup_seconds, "s"
-            )
-            units = backend.admin_get("units", kind="employer", region="440300")
-            unit = max(units, key=lambda u: u.get("employees", u.get("record_count", 0)))
-            api = ApiClient(backend.url)
-            api.login(unit["unit_id"], unit["initial_password"])
-            db = UnitDatabase(tmp / "unit.sqlite3", tmp / "backups")
-            rss_before = peak_rss_mb()
+def run(report: Report, env: BenchEnv) -> None:
+    backend = env.backend(report)
+    unit = env.bench_unit(report)
+    tmp = env.root / "sync"
+    tmp.mkdir()
+    api = ApiClient(backend.url)
+    api.login(unit["unit_id"], unit["initial_password"])
+    db = UnitDatabase(tmp / "unit.sqlite3", tmp / "backups")
+    rss_before = peak_rss_mb()
 
-            start = time.perf_counter()
-            full = FeedSyncer(api, db, unit["unit_id"], EMPLOYEES).run(JobContext())
-            full_s = time.perf_counter() - start
-            items = db.count("employee_items")
-            report.add(
-                f"full sync, {full.total:,} employees + {items:,} items", full_s, "s", "≤ 5 s"
-            )
-            report.add("  of which local writes (staging, indexes, swap)", full.write_seconds, "s")
+    start = time.perf_counter()
+    full = FeedSyncer(api, db, unit["unit_id"], EMPLOYEES).run(JobContext())
+    full_s = time.perf_counter() - start
+    items = db.count("employee_items")
+    report.add(f"full sync, {full.total:,} employees + {items:,} items", full_s, "s", "≤ 5 s")
+    report.add("  of which local writes (staging, indexes, swap)", full.write_seconds, "s")
 
-            backend.admin_post(
-                f"units/{unit['unit_id']}/employees/mutate", {"change": 1000, "seed": 1}
-            )
-            start = time.perf_counter()
-            inc = FeedSyncer(api, db, unit["unit_id"], EMPLOYEES).run(JobContext())
-            report.add(
-                f"incremental sync, {inc.counts.total:,} changes",
-                time.perf_counter() - start,
-                "s",
-                "≤ 0.5 s",
-            )
+    backend.admin_post(f"units/{unit['unit_id']}/employees/mutate", {"change": 1000, "seed": 1})
+    start = time.perf_counter()
+    inc = FeedSyncer(api, db, unit["unit_id"], EMPLOYEES).run(JobContext())
+    report.add(
+        f"incremental sync, {inc.counts.total:,} changes",
+        time.perf_counter() - start,
+        "s",
+        "≤ 0.5 s",
+    )
 
-            start = time.perf_counter()
-            same = FeedSyncer(api, db, unit["unit_id"], EMPLOYEES).run(JobContext())
-            report.add(
-                f"no-change check ({same.requests} request)",
-                time.perf_counter() - start,
-                "s",
-                "≤ 0.1 s",
-            )
-            report.add(
-                "client peak RSS during sync", max(peak_rss_mb(), rss_before), "MB", "≤ 300 MB"
-            )
+    start = time.perf_counter()
+    same = FeedSyncer(api, db, unit["unit_id"], EMPLOYEES).run(JobContext())
+    report.add(
+        f"no-change check ({same.requests} request)", time.perf_counter() - start, "s", "≤ 0.1 s"
+    )
+    report.add("client peak RSS during sync", max(peak_rss_mb(), rss_before), "MB", "≤ 300 MB")
 
-            raw = raw_executemany_seconds(db, tmp / "raw.sqlite3")
-            report.add("raw sqlite3.executemany of the same rows", raw, "s")
-            report.add(
-                "client local write time / raw executemany", full.write_seconds / raw, "x", "≤ 3×"
-            )
-            db.close()
-            api.close()
-        finally:
-            backend.stop()
+    raw = raw_executemany_seconds(db, tmp / "raw.sqlite3")
+    report.add("raw sqlite3.executemany of the same rows", raw, "s")
+    report.add("client local write time / raw executemany", full.write_seconds / raw, "x", "≤ 3×")
+    db.close()
+    api.close()

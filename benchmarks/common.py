@@ -127,3 +127,35 @@ def temp_dir(prefix: str) -> Iterator[Path]:
 
 def env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
+
+
+class BenchEnv:
+    """Shared by all benchmarks of one run: a temp folder and one bench-seeded backend."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._backend: BackendProcess | None = None
+        self.employees = env_int("BENCH_EMPLOYEES", 100_000)
+
+    def backend(self, report: Report) -> BackendProcess:
+        if self._backend is None:
+            folder = self.root / "backend"
+            folder.mkdir(exist_ok=True)
+            self._backend = BackendProcess(
+                folder, "--seed", "bench", "--employees-per-unit", str(self.employees)
+            )
+            report.add(
+                "backend start incl. seeding (setup, not a target)",
+                self._backend.startup_seconds,
+                "s",
+            )
+        return self._backend
+
+    def bench_unit(self, report: Report) -> dict[str, Any]:
+        """The employer unit with the most employees (the bench profile's big unit)."""
+        units = self.backend(report).admin_get("units", kind="employer", region="440300")
+        return max(units, key=lambda u: u.get("employees", u.get("record_count", 0)))
+
+    def close(self) -> None:
+        if self._backend is not None:
+            self._backend.stop()

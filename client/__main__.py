@@ -13,6 +13,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m client", description="社保费管理客户端")
     parser.add_argument("--server", help="税务系统地址，例如 http://127.0.0.1:8765")
     parser.add_argument("--data-dir", help="数据文件夹（默认为系统用户数据目录）")
+    parser.add_argument(
+        "--quit-after-start",
+        action="store_true",
+        help="显示第一个窗口后打印所用时间并退出（安装检查与性能测试用）",
+    )
     return parser.parse_args(argv)
 
 
@@ -31,6 +36,18 @@ def main(argv: list[str] | None = None) -> int:
     log.info("client starting, data in %s, server %s", context.paths.root, context.server_url)
     controller = AppController(UiServices(context, PromptService()))
     controller.start()
+    if args.quit_after_start:
+        from PySide6.QtCore import QTimer
+
+        def report_and_quit() -> None:
+            shown = app.activeWindow() or next(
+                (w for w in app.topLevelWidgets() if w.isVisible()), None
+            )
+            title = shown.windowTitle() if shown is not None else "(no window)"
+            print(f"first window shown: {title}", flush=True)
+            app.quit()
+
+        QTimer.singleShot(0, report_and_quit)
     code = app.exec()
     context.close()
     return int(code)

@@ -9,11 +9,19 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 from itertools import islice, product
-
-from pypinyin.pinyin_dict import pinyin_dict
+from typing import Any
 
 MAX_VARIANTS = 32
 SEPARATOR = "|"
+
+
+@cache
+def _pinyin_dict() -> dict[int, str]:
+    """pypinyin's character table, imported on first use (its package import takes 0.3 s)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    table: Any = pinyin_dict
+    return table
 
 
 @cache
@@ -21,7 +29,7 @@ def char_initials(ch: str) -> tuple[str, ...]:
     """The possible first letters of one character's readings ("曾" → ("c", "z"))."""
     if ch.isascii():
         return (ch.lower(),) if ch.isalnum() else ("",)
-    readings = pinyin_dict.get(ord(ch))
+    readings = _pinyin_dict().get(ord(ch))
     if not readings:
         return ("",)
     letters = set()

@@ -6,11 +6,12 @@ import logging
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,8 @@ _heads: dict[Path, str | None] = {}
 
 
 def alembic_config(script_location: Path) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(script_location))
     return cfg
@@ -30,10 +33,23 @@ def alembic_config(script_location: Path) -> Config:
 def head_revision(script_location: Path) -> str | None:
     """The newest revision of a script folder (cached: the folder does not change at run time)."""
     if script_location not in _heads:
+        from alembic.script import ScriptDirectory
+
         _heads[script_location] = ScriptDirectory.from_config(
             alembic_config(script_location)
         ).get_current_head()
     return _heads[script_location]
+
+
+def declared_head(script_location: Path) -> str | None:
+    """The HEAD constant of a script folder's package, if it has one."""
+    init = script_location / "__init__.py"
+    if not init.exists():
+        return None
+    for line in init.read_text(encoding="utf-8").splitlines():
+        if line.startswith("HEAD = "):
+            return line.split("=", 1)[1].strip().strip("\"'")
+    return None
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -72,14 +88,18 @@ def migrate(engine: Engine, db_path: Path, script_location: Path, backup_dir: Pa
     A file that already holds data is copied before the first migration step runs, so an
     upgrade that fails (or loses something) can always be undone from the copy.
     """
-    head = head_revision(script_location)
     current = current_revision(engine)
+    if current is not None and current == declared_head(script_location):
+        return None  # the common case: no Alembic import at all
+    head = head_revision(script_location)
     if current == head:
         return None
     backup: Path | None = None
     if db_path.exists() and has_user_tables(engine):
         backup = backup_file(db_path, backup_dir, f"rev-{current or 'none'}")
         log.info("备份 %s → %s before migrating %s → %s", db_path.name, backup.name, current, head)
+    from alembic import command
+
     cfg = alembic_config(script_location)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn

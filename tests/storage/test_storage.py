@@ -140,6 +140,7 @@ def test_unit_db_migration_backs_up_before_changing_schema(tmp_path: Path) -> No
         "def downgrade():\n    pass\n",
         encoding="utf-8",
     )
+    (scripts / "__init__.py").write_text('HEAD = "9999"\n', encoding="utf-8")
     db_path = tmp_path / "unit.sqlite3"
     backups = tmp_path / "backups"
     db = UnitDatabase(db_path, backups)
@@ -207,3 +208,11 @@ def test_upgrade_from_0002_backfills_search_columns(tmp_path: Path) -> None:
         ).one()
     assert tuple(row) == ("|ct|zt|", "2018-01", "2025-12")
     db.close()
+
+
+def test_declared_heads_match_the_scripts() -> None:
+    """The fast path that skips Alembic relies on HEAD being the real newest revision."""
+    from client.storage.migrate import APP_SCRIPTS, declared_head
+
+    for scripts in (APP_SCRIPTS, UNIT_SCRIPTS):
+        assert declared_head(scripts) == head_revision(scripts)
