@@ -1,0 +1,119 @@
+"""The deterministic seed generator: regions, rule files, notices, taxpayers, units and records."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import orjson
+from sqlalchemy import Connection
+
+from mock_backend.db import Database, driver, get_meta, set_meta, take_sequence
+from mock_backend.seed.demo import bench_specs, demo_specs
+from mock_backend.seed.geography import REGIONS
+from mock_backend.seed.loader import insert_units, load_unit_records
+from mock_backend.seed.notices import notices_for
+from mock_backend.seed.rules import INITIAL_VERSIONS, RULE_FILES, rule_contents
+
+log = logging.getLogger(__name__)
+
+SEEDED_KEY = "seeded_profile"
+
+
+@dataclass
+class SeedSummary:
+    profile: str
+    units: int
+    records: int
+    seconds: float
+    reused: bool = False
+
+
+def seed_database(
+    db: Database,
+    profile: str,
+    random_seed: int,
+    employees_per_unit: int,
+    residents_per_unit: int,
+    bench_employees: int = 0,
+    bench_residents: int = 0,
+) -> SeedSummary:
+    """Fill an empty database (schema created, feed indexes not yet) for `profile`.
+
+    An already seeded database is left alone. Everything runs in one transaction; record
+    indexes are built after the load.
+    """
+    started = time.perf_counter()
+    with db.read() as conn:
+        existing = get_meta(conn, SEEDED_KEY)
+    if existing is not None:
+        if existing != profile:
+            log.warning(
+                "the database was seeded with profile %s; keeping it (use --reset)", existing
+            )
+        db.create_feed_indexes()
+        return SeedSummary(existing, 0, 0, 0.0, reused=True)
+
+    with db.write() as conn:
+        raw = driver(conn)
+        _insert_reference_data(conn)
+        specs = []
+        if profile in ("demo", "bench"):
+            specs = demo_specs(random_seed, employees_per_unit, residents_per_unit)
+        if profile == "bench":
+            taken = {s.taxpayer_id for s in specs}
+            specs += bench_specs(
+                random_seed, bench_employees, bench_residents, len(specs) + 1, taken
+            )
+        insert_units(raw, specs)
+        total = sum(max(0, s.records) for s in specs)
+        first_seq = take_sequence(conn, total) if total else 1
+        load_unit_records(raw, specs, first_seq)
+        set_meta(conn, SEEDED_KEY, profile)
+        set_meta(conn, "random_seed", str(random_seed))
+    db.create_feed_indexes()
+    seconds = time.perf_counter() - started
+    log.info(
+        "seeded profile %s: %d units, %d records in %.2f s", profile, len(specs), total, seconds
+    )
+    return SeedSummary(profile, len(specs), total, seconds)
+
+
+def _insert_reference_data(conn: Connection) -> None:
+    raw = driver(conn)
+    raw.executemany(
+        "INSERT INTO regions (code, name, employer_online, collector_online, collection_mode,"
+        " position) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (r.code, r.name, r.employer_online, r.collector_online, r.collection_mode, i)
+            for i, r in enumerate(REGIONS)
+        ],
+    )
+    for region in REGIONS:
+        contents = rule_contents(region)
+        raw.executemany(
+            "INSERT INTO rule_files (region, code, name, version, position, content)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    region.code,
+                    code,
+                    name,
+                    INITIAL_VERSIONS[region.code],
+                    position,
+                    orjson.dumps(contents[code]).decode(),
+                )
+                for position, (code, name) in enumerate(RULE_FILES)
+            ],
+        )
+        rows = notices_for(region)
+        first = take_sequence(conn, len(rows))
+        raw.executemany(
+            "INSERT INTO notices (region, seq, title, body, published_at, withdrawn)"
+            " VALUES (?, ?, ?, ?, ?, 0)",
+            [
+                (region.code, first + i, title, body, published_at)
+                for i, (published_at, title, body) in enumerate(rows)
+            ],
+        )

@@ -1,0 +1,181 @@
+"""Rule files (规则文件) of a region: code tables and 缴费基数 limits, with versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mock_backend.seed.geography import Region, district_agency
+
+RULE_FILES: tuple[tuple[str, str], ...] = (
+    ("id_types", "证件类型代码表"),
+    ("insured_status", "参保状态代码表"),
+    ("levy_items", "征收项目代码表"),
+    ("levy_categories", "征收品目代码表"),
+    ("levy_subcategories", "征收子目代码表"),
+    ("special_categories", "参保人员特殊类别代码表"),
+    ("agencies", "社保经办机构代码表"),
+    ("base_limits", "缴费基数上下限"),
+)
+RULE_NAMES = dict(RULE_FILES)
+
+ID_TYPES = [
+    ("01", "居民身份证"),
+    ("02", "中国人民解放军军官证"),
+    ("03", "中国人民武装警察警官证"),
+    ("04", "港澳居民来往内地通行证"),
+    ("06", "台湾居民来往大陆通行证"),
+    ("07", "外国人永久居留身份证"),
+    ("08", "外国护照"),
+    ("17", "港澳台居民居住证"),
+]
+
+INSURED_STATUS = [("1", "参保缴费"), ("2", "暂停缴费"), ("3", "终止参保")]
+
+LEVY_ITEMS = [
+    ("10201", "企业职工基本养老保险费"),
+    ("10202", "失业保险费"),
+    ("10203", "职工基本医疗保险费"),
+    ("10204", "工伤保险费"),
+    ("10205", "生育保险费"),
+    ("10210", "城乡居民基本养老保险费"),
+    ("10211", "城乡居民基本医疗保险费"),
+    ("10212", "机关事业单位基本养老保险费"),
+]
+
+# (征收品目 code, name, 征收项目 code)
+LEVY_CATEGORIES = [
+    ("102010001", "企业职工基本养老保险（城镇职工）", "10201"),
+    ("102010002", "企业职工基本养老保险（外来从业人员）", "10201"),
+    ("102020001", "失业保险（单位和个人缴纳）", "10202"),
+    ("102030001", "职工基本医疗保险（一档）", "10203"),
+    ("102030002", "职工基本医疗保险（二档）", "10203"),
+    ("102040001", "工伤保险", "10204"),
+    ("102050001", "生育保险", "10205"),
+    ("102100001", "城乡居民基本养老保险", "10210"),
+    ("102110001", "城乡居民基本医疗保险（成年居民）", "10211"),
+    ("102110002", "城乡居民基本医疗保险（未成年人）", "10211"),
+    ("102110003", "城乡居民基本医疗保险（在校大学生）", "10211"),
+    ("102120001", "机关事业单位基本养老保险", "10212"),
+]
+
+PENSION_TIERS = ["200", "300", "400", "500", "600", "700", "800", "900", "1000", "1500", "2000"]
+_ORDINALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一"]
+
+# (征收子目 code, name, 征收品目 code)
+LEVY_SUBCATEGORIES = [
+    ("10201000101", "城镇职工", "102010001"),
+    ("10201000201", "外来从业人员", "102010002"),
+    ("10202000101", "城镇职工", "102020001"),
+    ("10202000102", "农民合同制工人", "102020001"),
+    ("10203000101", "在职职工（一档）", "102030001"),
+    ("10203000201", "在职职工（二档）", "102030002"),
+    ("10204000101", "一类行业", "102040001"),
+    ("10204000102", "二类行业", "102040001"),
+    ("10204000103", "三类行业", "102040001"),
+    ("10205000101", "城镇职工生育在职", "102050001"),
+    *[
+        (f"102100001{i + 1:02d}", f"第{_ORDINALS[i]}档（{tier}元）", "102100001")
+        for i, tier in enumerate(PENSION_TIERS)
+    ],
+    ("10211000101", "成年居民（一般人员）", "102110001"),
+    ("10211000102", "成年居民（低保对象）", "102110001"),
+    ("10211000103", "成年居民（特困供养人员）", "102110001"),
+    ("10211000201", "未成年人", "102110002"),
+    ("10211000301", "在校大学生", "102110003"),
+    ("10212000101", "机关事业单位在编人员", "102120001"),
+]
+
+
+def special_categories(region: Region) -> list[tuple[str, str]]:
+    local = {"440300": "深户", "440100": "广州户籍", "330100": "杭州户籍", "510100": "成都户籍"}[
+        region.code
+    ]
+    return [
+        ("10", f"城镇职工{local}"),
+        ("11", f"城镇职工非{local}"),
+        ("12", f"城镇职工{local}机关事业单位"),
+        ("20", "城镇职工生育在职"),
+        ("30", "退休返聘人员"),
+        ("40", "港澳台及外籍人员"),
+        ("90", "城乡居民"),
+    ]
+
+
+def agencies(region: Region) -> list[dict[str, str]]:
+    entries = []
+    for district in region.districts:
+        for suffix, agency_type in (("01", "社保"), ("02", "医保")):
+            entries.append(
+                {
+                    "code": f"{district.code}{suffix}",
+                    "name": district_agency(region, district, agency_type),
+                    "type": agency_type,
+                }
+            )
+    return entries
+
+
+def base_limit_years(region: Region) -> list[dict[str, Any]]:
+    """2019..2026: the region's published limits, earlier years scaled down about 5% a year."""
+    known = {year: (lower, upper) for year, lower, upper in region.base_limits}
+    first = min(known)
+    lower0, upper0 = (float(v) for v in known[first])
+    years = []
+    for year in range(2019, first):
+        factor = 0.95 ** (first - year)
+        years.append(
+            {
+                "year": year,
+                "lower": f"{round(lower0 * factor):d}.00",
+                "upper": f"{round(upper0 * factor):d}.00",
+            }
+        )
+    years.extend({"year": y, "lower": lo, "upper": up} for y, (lo, up) in sorted(known.items()))
+    return years
+
+
+def base_limits_by_year(region: Region) -> dict[int, tuple[int, int]]:
+    """Limits in cents per year, for generating 缴费基数."""
+    return {
+        y["year"]: (int(y["lower"].replace(".", "")), int(y["upper"].replace(".", "")))
+        for y in base_limit_years(region)
+    }
+
+
+def _table(rows: list[tuple[str, str]]) -> dict[str, Any]:
+    return {"entries": [{"code": c, "name": n} for c, n in rows]}
+
+
+def _parented(rows: list[tuple[str, str, str]]) -> dict[str, Any]:
+    return {"entries": [{"code": c, "name": n, "parent": p} for c, n, p in rows]}
+
+
+def rule_contents(region: Region) -> dict[str, dict[str, Any]]:
+    return {
+        "id_types": _table(ID_TYPES),
+        "insured_status": _table(INSURED_STATUS),
+        "levy_items": _table(LEVY_ITEMS),
+        "levy_categories": _parented(LEVY_CATEGORIES),
+        "levy_subcategories": _parented(LEVY_SUBCATEGORIES),
+        "special_categories": _table(special_categories(region)),
+        "agencies": {"entries": agencies(region)},
+        "base_limits": {"years": base_limit_years(region)},
+    }
+
+
+# Initial versions: the rule files were last published on these dates per region.
+INITIAL_VERSIONS = {
+    "440300": "2026.11.01",
+    "330100": "2026.10.15",
+    "510100": "2026.09.28",
+    "440100": "2026.11.06",
+}
+
+
+def next_version(current: str, today: str) -> str:
+    """A version after `current`: today's date (YYYY.MM.DD), or current + '.N' on the same day."""
+    stamp = today.replace("-", ".")
+    base, _, serial = current.partition("-")
+    if stamp > base:
+        return stamp
+    return f"{base}-{int(serial or 0) + 1}"

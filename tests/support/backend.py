@@ -1,0 +1,214 @@
+"""Run the mock backend as a real subprocess (uvicorn on 127.0.0.1) and drive its admin API."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+READY_PREFIX = "mock_backend ready on "
+START_TIMEOUT = 60.0
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class BackendError(RuntimeError):
+    """An admin call answered with a non-2xx status."""
+
+
+class BackendServer:
+    def __init__(
+        self, url: str, data_dir: Path, process: subprocess.Popen[str], processing_delay: float
+    ) -> None:
+        self.url = url
+        self.data_dir = data_dir
+        self.process = process
+        self.processing_delay = processing_delay
+        self._stderr: list[str] = []
+        self._http = httpx.Client(base_url=f"{url}/api/v1/admin", timeout=120.0, trust_env=False)
+
+    # -- raw admin calls -------------------------------------------------------------
+    def _check(self, response: httpx.Response) -> Any:
+        if not response.is_success:
+            raise BackendError(
+                f"{response.request.method} {response.request.url.path} -> "
+                f"{response.status_code}: {response.text}"
+            )
+        return orjson.loads(response.content) if response.content else None
+
+    def admin_get(self, path: str, **params: Any) -> Any:
+        clean = {k: v for k, v in params.items() if v is not None}
+        return self._check(self._http.get(f"/{path.lstrip('/')}", params=clean))
+
+    def admin_post(self, path: str, json: dict[str, Any] | None = None) -> Any:
+        return self._check(self._http.post(f"/{path.lstrip('/')}", json=json or {}))
+
+    def admin_patch(self, path: str, json: dict[str, Any]) -> Any:
+        return self._check(self._http.patch(f"/{path.lstrip('/')}", json=json))
+
+    def admin_delete(self, path: str) -> Any:
+        return self._check(self._http.delete(f"/{path.lstrip('/')}"))
+
+    # -- conveniences ----------------------------------------------------------------
+    def create_taxpayer(
+        self,
+        kind: str = "employer",
+        region: str = "440300",
+        units: int = 1,
+        employees_per_unit: int = 20,
+        residents_per_unit: int = 0,
+        unit_numbers: list[list[str]] | None = None,
+        seed: int | None = None,
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "kind": kind,
+            "region": region,
+            "units": units,
+            "employees_per_unit": employees_per_unit,
+            "residents_per_unit": residents_per_unit,
+        }
+        if unit_numbers is not None:
+            body["unit_numbers"] = unit_numbers
+        if seed is not None:
+            body["seed"] = seed
+        return self.admin_post("taxpayers", body)
+
+    def mutate(
+        self, unit_id: str, feed: str, add: int = 0, change: int = 0, remove: int = 0, seed: int = 0
+    ) -> dict[str, Any]:
+        return self.admin_post(
+            f"units/{unit_id}/{feed}/mutate",
+            {"add": add, "change": change, "remove": remove, "seed": seed},
+        )
+
+    def dump(self, unit_id: str, feed: str) -> dict[str, Any]:
+        return self.admin_get(f"units/{unit_id}/{feed}/dump")
+
+    def add_fault(self, kind: str, **kw: Any) -> dict[str, Any]:
+        return self.admin_post("faults", {"kind": kind, **kw})
+
+    def clear_faults(self) -> None:
+        self.admin_delete("faults")
+
+    def reset_clock(self) -> None:
+        self.admin_delete("clock")
+
+    def set_processing_delay(self, seconds: float) -> None:
+        self.admin_post("delay", {"seconds": seconds})
+
+    def reset_state(self) -> None:
+        """Undo what a test may have changed on a shared server: faults, clock, delay."""
+        self.clear_faults()
+        self.reset_clock()
+        self.set_processing_delay(self.processing_delay)
+
+    @property
+    def stderr_text(self) -> str:
+        return "".join(self._stderr)
+
+    def stop(self) -> None:
+        """SIGTERM, wait, and assert the server exited cleanly (code 0)."""
+        self._http.close()
+        if self.process.poll() is None:
+            if sys.platform == "win32":
+                self.process.send_signal(signal.CTRL_BREAK_EVENT)
+            else:
+                self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+                raise AssertionError("mock backend did not stop within 20 s of SIGTERM") from None
+        code = self.process.returncode
+        assert code == 0, f"mock backend exited with {code}:\n{self.stderr_text[-4000:]}"
+
+
+def start_backend(
+    data_dir: Path,
+    *,
+    seed: str = "demo",
+    admin: bool = True,
+    employees_per_unit: int | None = None,
+    residents_per_unit: int | None = None,
+    random_seed: int | None = None,
+    processing_delay: float | None = None,
+    extra_args: Sequence[str] = (),
+) -> BackendServer:
+    """Start `python -m mock_backend --port 0 ...` and wait for its ready line (60 s at most)."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "mock_backend", "--port", "0", "--data-dir", str(data_dir)]
+    cmd += ["--seed", seed]
+    if admin:
+        cmd.append("--admin")
+    if employees_per_unit is not None:
+        cmd += ["--employees-per-unit", str(employees_per_unit)]
+    if residents_per_unit is not None:
+        cmd += ["--residents-per-unit", str(residents_per_unit)]
+    if random_seed is not None:
+        cmd += ["--random-seed", str(random_seed)]
+    if processing_delay is not None:
+        cmd += ["--processing-delay", str(processing_delay)]
+    cmd += list(extra_args)
+    env = {**os.environ, "PYTHONUTF8": "1", "PYTHONUNBUFFERED": "1"}
+    flags = subprocess.CREATE_NEW_PROCESS_GROUP if sys.platform == "win32" else 0
+    process = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        creationflags=flags,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    stderr_lines: list[str] = []
+    _drain(process.stderr, stderr_lines.append)
+    lines: queue.Queue[str | None] = queue.Queue()
+    _drain(process.stdout, lines.put, end=lambda: lines.put(None))
+
+    deadline = time.monotonic() + START_TIMEOUT
+    url = None
+    while url is None:
+        remaining = deadline - time.monotonic()
+        try:
+            line = lines.get(timeout=max(0.01, remaining)) if remaining > 0 else None
+        except queue.Empty:
+            line = None
+        if line is None:
+            process.kill()
+            process.wait()
+            time.sleep(0.1)
+            reason = "exited" if remaining > 0 else f"was not ready within {START_TIMEOUT:.0f} s"
+            raise RuntimeError(
+                f"mock backend {reason} (code {process.returncode}); stderr:\n"
+                + "".join(stderr_lines)[-6000:]
+            )
+        if line.startswith(READY_PREFIX):
+            url = line[len(READY_PREFIX) :].strip()
+    server = BackendServer(url, data_dir, process, processing_delay or 0.0)
+    server._stderr = stderr_lines
+    return server
+
+
+def _drain(stream: Any, sink: Any, end: Any = None) -> None:
+    """Read a pipe on a daemon thread so the server never blocks on a full pipe."""
+
+    def run() -> None:
+        for line in stream:
+            sink(line)
+        if end is not None:
+            end()
+
+    threading.Thread(target=run, daemon=True).start()
