@@ -85,13 +85,17 @@ class JobContext:
     def sub(self, start: float, end: float, phase: str) -> JobContext:
         """A child context whose 0..total maps onto [start, end] of this one's 0..100."""
         parent = self
+        reached = [round(start)]
 
         def forward(p: Progress) -> None:
+            # One bar for the user: it only moves forward, even when a later step of the
+            # child starts its own count (e.g. the catch-up after a full sync).
             fraction = p.fraction if p.fraction is not None else 0.0
-            parent.progress(phase or p.phase, round(start + (end - start) * fraction), 100)
+            value = max(reached[0], round(start + (end - start) * fraction))
+            reached[0] = value
+            parent.progress(phase or p.phase, value, 100)
 
-        child = JobContext(forward, self.cancel_token)
-        return child
+        return JobContext(forward, self.cancel_token)
 
 
 @dataclass

@@ -28,10 +28,10 @@ def start_wizard(qtbot: Any, controller: Any, taxpayer_id: str) -> AddUnitWizard
 def test_unknown_and_invalid_taxpayer_ids(qtbot: Any, backend: Any, make_shell: Any) -> None:
     controller = make_shell(backend.url)
     choose_region(qtbot, controller, "440300")
-    wizard = start_wizard(qtbot, controller, "91440300MA5G0R9X3Z")  # bad check character
+    wizard = start_wizard(qtbot, controller, "91440300MA5G0R9X3R")  # bad check character
     assert wizard.handle is None  # refused before any request
     assert "校验位不正确" in wizard.status.text()
-    wizard.edit_taxpayer_id.setText("91440300MA5G0R9X3W")
+    wizard.edit_taxpayer_id.setText("91440300MA5G0R9X3Q")
     qtbot.mouseClick(wizard.btn_next, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.handle is not None and wizard.handle.done)
     assert wizard.status.text() == "没有查询到参保登记信息"

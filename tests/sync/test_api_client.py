@@ -31,10 +31,10 @@ def test_lookup_lists_every_unit_of_a_taxpayer(backend: Any, api: ApiClient) -> 
 
 def test_lookup_unknown_and_invalid_ids(api: ApiClient) -> None:
     with pytest.raises(e.NoRegistrationError) as err:
-        api.lookup_units("91440300MA5G0R9X3W", "440300", "employer")
+        api.lookup_units("91440300MA5G0R9X3Q", "440300", "employer")
     assert err.value.message == "没有查询到参保登记信息"
     with pytest.raises(e.ClientRequestError) as bad:
-        api.lookup_units("91440300MA5G0R9X3Z", "440300", "employer")  # wrong check character
+        api.lookup_units("91440300MA5G0R9X3R", "440300", "employer")  # wrong check character
     assert bad.value.code == "INVALID_TAXPAYER_ID"
 
 
