@@ -6,10 +6,12 @@ initials of 100,000 names costs a fraction of a second, not pypinyin's full pipe
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import unicodedata
 from functools import cache
 from itertools import islice, product
-from typing import Any
+from pathlib import Path
 
 MAX_VARIANTS = 32
 SEPARATOR = "|"
@@ -17,11 +19,17 @@ SEPARATOR = "|"
 
 @cache
 def _pinyin_dict() -> dict[int, str]:
-    """pypinyin's character table, imported on first use (its package import takes 0.3 s)."""
-    from pypinyin.pinyin_dict import pinyin_dict
+    """pypinyin's character table, read from its data file on first use.
 
-    table: Any = pinyin_dict
-    return table
+    Importing the `pypinyin` package would also load its phrase dictionary (0.3 s and
+    over 50 MB) which initials do not need; only the per-character table is read.
+    """
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or spec.origin is None:  # pragma: no cover - dependency missing
+        return {}
+    path = Path(spec.origin).with_name("pinyin_dict.json")
+    raw: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return {int(k): v for k, v in raw.items()}
 
 
 @cache

@@ -15,11 +15,25 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError, InterfaceError, ProgrammingError
 
+from client.storage.errors import StorageError
 from client.storage.feed_tables import FeedSpec, Row
 from client.storage.unit_db import UnitDatabase
 
 CHUNK = 900  # stays under SQLite's bound-parameter limit on every build
+
+
+class RowsRejectedError(StorageError):
+    """The database refused a page's rows (a required value missing, a value that is not
+    a scalar); the page's transaction was rolled back, nothing of it was written."""
+
+    def __init__(self, technical: str) -> None:
+        super().__init__("税务系统返回的数据格式不正确，本次未做任何修改，请稍后重试。")
+        self.technical = technical
+
+
+REJECTED = (IntegrityError, InterfaceError, ProgrammingError)
 
 
 @dataclass
@@ -173,10 +187,7 @@ class FeedStore:
                 (spec.name,),
             ).one()
             first_seq, stable = state
-            if records:
-                conn.exec_driver_sql(spec.insert_sql(spec.staging_table), records)
-            if items:
-                conn.exec_driver_sql(spec.item_insert_sql(spec.staging_item_table), items)
+            self._insert(conn, spec.staging_table, spec.staging_item_table, records, items)
             if first_seq is None:
                 first_seq = snapshot_seq
             elif snapshot_seq != first_seq:
@@ -323,16 +334,24 @@ class FeedStore:
                 conn.exec_driver_sql(
                     f"DELETE FROM {spec.table} WHERE id IN ({_marks(len(chunk))})", tuple(chunk)
                 )
-            if records:
-                conn.exec_driver_sql(spec.insert_sql(), records)
-            if items:
-                conn.exec_driver_sql(spec.item_insert_sql(), items)
+            self._insert(conn, spec.table, spec.item_table, records, items)
             for kind in ("added", "changed", "removed"):
                 self._record(conn, run_id, kind, ((row, d) for k, row, d in notes if k == kind))
             self._set_state(conn, cursor=cursor, last_sync_at=datetime.now())
         return counts
 
     # -- helpers ---------------------------------------------------------------------------
+    def _insert(
+        self, conn: Connection, table: str, item_table: str, records: list[Row], items: list[Row]
+    ) -> None:
+        try:
+            if records:
+                conn.exec_driver_sql(self.spec.insert_sql(table), records)
+            if items:
+                conn.exec_driver_sql(self.spec.item_insert_sql(item_table), items)
+        except REJECTED as exc:
+            raise RowsRejectedError(str(exc.orig)) from None
+
     def _load(
         self, conn: Connection, ids: Sequence[int], table: str, item_table: str
     ) -> tuple[dict[int, Row], dict[int, list[Row]]]:

@@ -11,18 +11,20 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from client.jobs import JobCancelled, JobContext, Stopwatch
-from client.storage.feed_store import ChangeCounts, FeedStore
+from client.storage.feed_store import ChangeCounts, FeedStore, RowsRejectedError
 from client.storage.unit_db import UnitDatabase
 from client.sync.api import ApiClient
-from client.sync.errors import CursorExpiredError, SyncIntegrityError
+from client.sync.errors import CursorExpiredError, MalformedResponseError, SyncIntegrityError
 from client.sync.feeds import FeedPage, FeedSpec, PageParser
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,32 @@ class FeedSyncResult:
         return self.counts.total
 
 
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector during bulk parsing.
+
+    A page decodes into millions of short-lived lists and strings; each allocation burst
+    triggers a collection that walks all of them (6× slower decoding, measured). They are
+    acyclic, so reference counting frees them anyway.
+    """
+    global _gc_pauses
+    with _gc_lock:
+        _gc_pauses += 1
+        if _gc_pauses == 1:
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0:
+                gc.enable()
+
+
 class _Stop(Exception):
     pass
 
@@ -57,7 +85,7 @@ class _Stop(Exception):
 def prefetch(
     fetch: Callable[[Any], tuple[FeedPage, Any]],
     start: Any,
-    depth: int = 2,
+    depth: int = 1,
     cancel: Callable[[], bool] = lambda: False,
 ) -> Iterator[FeedPage]:
     """Yield pages while the next one is already being fetched on a worker thread.
@@ -136,6 +164,10 @@ class FeedSyncer:
     # -- entry point ---------------------------------------------------------------------
     def run(self, ctx: JobContext, mode: str = "auto") -> FeedSyncResult:
         """`mode`: "auto" (incremental when possible), "incremental" or "full"."""
+        with gc_paused():
+            return self._run(ctx, mode)
+
+    def _run(self, ctx: JobContext, mode: str) -> FeedSyncResult:
         state = self.db.sync_state(self.spec.name)
         want_full = mode == "full" or not state.full_done or self.store.staging_ready()
         run_id = self.store.start_run("full" if want_full else "incremental", state.cursor)
@@ -159,6 +191,9 @@ class FeedSyncer:
         except JobCancelled:
             self.store.finish_run(run_id, "cancelled", counts=counts)
             raise
+        except RowsRejectedError as exc:
+            self.store.finish_run(run_id, "failed", counts=counts)
+            raise MalformedResponseError(technical=exc.technical) from None
         except BaseException:
             self.store.finish_run(run_id, "failed", counts=counts)
             raise
@@ -213,11 +248,15 @@ class FeedSyncer:
         return total, cursor
 
     # -- full ----------------------------------------------------------------------------
-    def _fetch_snapshot(self, after_id: int) -> tuple[FeedPage, int | None]:
+    def _fetch_snapshot(self, after_id: int) -> tuple[Any, int | None]:
+        """Fetch and decode a page on the prefetch thread; it is checked and split into rows
+        on the writing thread, so the two threads do not fight over the GIL per row."""
         self.requests += 1
         payload = self.api.feed_snapshot(self.unit_id, self.spec.name, after_id, self.page_size)
-        page = self.parser.snapshot(payload)
-        return page, page.next_after_id
+        next_after = payload.get("next_after_id") if isinstance(payload, dict) else None
+        if next_after is not None and (type(next_after) is not int):
+            raise MalformedResponseError(technical="next_after_id is not an integer")
+        return payload, next_after
 
     def _full(self, ctx: JobContext, run_id: int, counts: ChangeCounts) -> tuple[int, int]:
         phase = f"{self.spec.name}:full"
@@ -231,8 +270,10 @@ class FeedSyncer:
         state = self.db.sync_state(self.spec.name)
         ctx.progress(phase, staged, state.snapshot_total)
         after_id = state.snapshot_after_id or 0
-        for page in prefetch(self._fetch_snapshot, after_id, cancel=lambda: ctx.cancelled):
+        for payload in prefetch(self._fetch_snapshot, after_id, cancel=lambda: ctx.cancelled):
             ctx.check_cancelled()
+            page = self.parser.snapshot(payload)
+            del payload  # the rows are all that is needed now; free the decoded page early
             last_id = page.records[-1][0] if page.records else after_id
             with self.write_time:
                 self.store.stage_page(
