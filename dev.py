@@ -39,7 +39,7 @@ def run(cmd: list[str], **kwargs: object) -> int:
 
 def ensure_venv() -> Path:
     """Create the virtual environment and install the project when needed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs on whatever python is first
         sys.exit("需要 Python 3.11 或更新版本 (Python 3.11+ is required).")
     python = venv_python()
     if not python.exists():
@@ -92,7 +92,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     if run([python, "-m", "ruff", "format", "--check", "."], env=env) != 0:
         log("formatting differs: run `.venv/bin/ruff format .`")
         return 1
-    log("pytest (QT_QPA_PLATFORM=%s)" % env["QT_QPA_PLATFORM"])
+    log(f"pytest (QT_QPA_PLATFORM={env['QT_QPA_PLATFORM']})")
     code = run([python, "-m", "pytest", *args.pytest_args], env=env)
     if code == PYTEST_NO_TESTS:
         log("pytest collected no tests: that is a failure, not a pass")
@@ -174,7 +174,11 @@ def main(argv: list[str] | None = None) -> int:
     p_bench.add_argument("--json", help="also write the figures to this JSON file")
     p_bench.add_argument("--only", help="run only benchmarks whose name contains this")
     p_bench.set_defaults(func=cmd_bench)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "test":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "test":
+        args.pytest_args = [*extra, *args.pytest_args]
     return int(args.func(args))
 
 
