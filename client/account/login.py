@@ -53,6 +53,14 @@ class LoginService:
         self.ctx.session = session
         return session
 
+    def verify_password(self, session: UnitSession, password: str) -> None:
+        """安全认证 inside a session (before paying, voiding …): the server checks the
+        申报密码 again; wrong entries count toward the same daily lockout."""
+        if not password:
+            raise InputError("请输入申报密码。")
+        result = session.api.login(session.unit.unit_id, password)
+        session.initial_password = result.initial_password
+
     def change_password(self, session: UnitSession, old: str, new: str, repeat: str) -> None:
         error = new_password_error(old, new, repeat)
         if error:

@@ -81,6 +81,7 @@ class AddUnitWizard(QDialog):
         self.stack.addWidget(self._page_auth())
         self.stack.addWidget(self._page_confirm())
         self.finished.connect(lambda _r: self.service.close())
+        self.edit_taxpayer_id.setFocus()
 
     # -- pages ---------------------------------------------------------------------------
     def _page(self, title: str) -> tuple[QWidget, QVBoxLayout]:
@@ -121,6 +122,9 @@ class AddUnitWizard(QDialog):
             ("选择", "序号", "纳税人识别号", "纳税人名称", "登记日期", "纳税人状态", "单位"),
             "table_choose_unit",
         )
+        self.table_units.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table_units.cellClicked.connect(lambda row, _col: self.choose(row))
+        self.table_units.cellDoubleClicked.connect(lambda row, _col: self.choose_selected())
         layout.addWidget(self.table_units, 1)
         self.btn_choose_ok = button("确定", "btn_choose_unit_ok", primary=True)
         self.btn_choose_cancel = button("取消", "btn_choose_unit_cancel")

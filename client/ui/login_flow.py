@@ -81,6 +81,7 @@ class AuthDialog(_ShellDialog):
         self.button_row(self.btn_ok)
         self.btn_ok.clicked.connect(self.submit)
         self.edit_password.returnPressed.connect(self.submit)
+        self.edit_password.setFocus()
 
     def submit(self) -> None:
         password = self.edit_password.text()
@@ -122,6 +123,7 @@ class ChangePasswordDialog(_ShellDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(ui, "修改申报密码", "dialog_change_password", parent)
+        self.add_network_button()
         self.session = session
         self.forced = forced
         self.resize(560, 380)
@@ -156,6 +158,7 @@ class DataUpdateDialog(_ShellDialog):
 
     def __init__(self, ui: UiServices, session: UnitSession, parent: QWidget | None = None) -> None:
         super().__init__(ui, "数据更新", "dialog_data_update", parent)
+        self.add_network_button()
         self.session = session
         self.service = LoginService(ui.app)
         self.resize(560, 260)

@@ -48,6 +48,7 @@ class PasswordChangeForm(QWidget):
         layout.addLayout(self.buttons)
         self.btn_ok.clicked.connect(self.submit)
         self.edit_repeat.returnPressed.connect(self.submit)
+        self.edit_old.setFocus()
 
     def submit(self) -> None:
         old, new, repeat = self.edit_old.text(), self.edit_new.text(), self.edit_repeat.text()

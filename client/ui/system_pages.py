@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+)
 
 from client.jobs import Job
 from client.modules import MenuEntry, MenuGroup
@@ -60,7 +66,10 @@ class RuleFilesPage(BasePage):
         self.summary = label("", "label_rule_files_summary")
         self.content.addWidget(self.summary)
         self.btn_update = button("更新", "btn_rule_files_update", primary=True)
-        self.content.addWidget(self.btn_update)
+        row = QHBoxLayout()
+        row.addWidget(self.btn_update)
+        row.addStretch(1)
+        self.content.addLayout(row)
         self.table = QTableWidget(0, 4, objectName="table_rule_files")
         self.table.setHorizontalHeaderLabels(("序号", "规则文件", "版本", "更新时间"))
         self.table.verticalHeader().hide()

@@ -36,7 +36,7 @@ class UnitManagerWindow(QWidget):
         self._filling = False
         self.setObjectName("unit_manager_window")
         self.setWindowTitle("社保费管理客户端 - 单位管理")
-        self.resize(1100, 640)
+        self.resize(1280, 720)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -94,7 +94,7 @@ class UnitManagerWindow(QWidget):
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
         head = self.table.horizontalHeader()
-        for col, width in enumerate((50, 190, 240, 220, 220, 160, 80)):
+        for col, width in enumerate((50, 180, 280, 250, 270, 150, 70)):
             self.table.setColumnWidth(col, width)
         head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         body.addWidget(self.table, 1)

@@ -23,8 +23,8 @@ def choose_region(qtbot: Any, controller: AppController, code: str) -> None:
     assert dialog.list.count() == 4
     dialog.select(code)
     qtbot.mouseClick(dialog.btn_enter, Qt.MouseButton.LeftButton)
-    confirm = controller.ui.prompts.history[-1]
-    assert confirm.kind == "confirm" and "不能更改" in confirm.text
+    confirm = [p for p in controller.ui.prompts.history if p.kind == "confirm"][-1]
+    assert "不能更改" in confirm.text
     assert controller.unit_manager is not None and controller.unit_manager.isVisible()
 
 

@@ -11,9 +11,11 @@ APP_TITLE = "社保费管理客户端"
 def button(text: str, name: str, *, primary: bool = False, link: bool = False) -> QPushButton:
     b = QPushButton(text)
     b.setObjectName(name)
+    # Enter in a field submits through the field's own handler; no button should grab
+    # Enter just because it happens to be the dialog's first (auto-default) button.
+    b.setAutoDefault(False)
     if primary:
         b.setProperty("primary", True)
-        b.setDefault(True)
     if link:
         b.setProperty("link", True)
         b.setFlat(True)
