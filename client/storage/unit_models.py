@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -184,3 +184,97 @@ class Message(UnitBase):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     read: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+
+class Group(UnitBase):
+    """分组 (manual §2.2 四): local only, at most 3 levels, names unique among siblings."""
+
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("groups.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    name: Mapped[str] = mapped_column(String(50))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    saved_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RecordGroup(UnitBase):
+    """Which 分组 an employee or resident belongs to; kept apart from the synced tables so a
+    full sync's table swap never touches it."""
+
+    __tablename__ = "record_groups"
+
+    record_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    group_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("groups.id", ondelete="CASCADE"), index=True
+    )
+
+
+class UnitInfo(UnitBase):
+    """单位信息 (manual §4.4), as last downloaded; one row."""
+
+    __tablename__ = "unit_info"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    taxpayer_id: Mapped[str] = mapped_column(String(20))
+    unit_name: Mapped[str] = mapped_column(String(200))
+    tax_authority: Mapped[str] = mapped_column(String(200))
+    finance_officer: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    legal_representative: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    industry: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    enterprise_type: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    address: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    postal_code: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    listed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class UnitInsurance(UnitBase):
+    """单位参保信息 (manual §2.19): one 单位编号 × 征收品目 registration."""
+
+    __tablename__ = "unit_insurance"
+
+    row_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    unit_number: Mapped[str] = mapped_column(String(30), index=True)
+    agency: Mapped[str] = mapped_column(String(200))
+    levy_item: Mapped[str] = mapped_column(String(10))
+    levy_category: Mapped[str] = mapped_column(String(20))
+    levy_subcategory: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    start_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    end_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    status: Mapped[str] = mapped_column(String(10))
+    unit_rate: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    personal_rate: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    tax_authority: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class Project(UnitBase):
+    """工程项目参保信息 (manual §2.25)."""
+
+    __tablename__ = "projects"
+
+    project_number: Mapped[str] = mapped_column(String(40), primary_key=True)
+    project_name: Mapped[str] = mapped_column(String(200), index=True)
+    project_address: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    contract_amount: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    start_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    end_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    unit_number: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    agency: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    levy_item: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    status: Mapped[str] = mapped_column(String(10))
+    registered_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+
+
+class Download(UnitBase):
+    """When a piece of reference data was last downloaded, so an empty page can say whether
+    nothing is registered or nothing was downloaded yet."""
+
+    __tablename__ = "downloads"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime)
+    count: Mapped[int] = mapped_column(Integer, default=0)
