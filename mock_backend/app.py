@@ -23,7 +23,16 @@ from mock_backend.db import Database
 from mock_backend.errors import install_error_handlers
 from mock_backend.faults import FaultMiddleware, FaultRegistry
 from mock_backend.idempotency import IdempotencyMiddleware, IdempotencyStore
-from mock_backend.routes import admin, admin_ops, auth, feeds, public, rules_notices
+from mock_backend.routes import (
+    admin,
+    admin_ops,
+    admin_reference,
+    auth,
+    feeds,
+    public,
+    reference,
+    rules_notices,
+)
 from mock_backend.seed import SeedSummary, seed_database
 from mock_backend.server_time import ServerTimeMiddleware
 
@@ -87,9 +96,10 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     )
     app.state.ctx = ctx
     install_error_handlers(app)
-    for module in (public, auth, feeds, rules_notices):
+    for module in (public, auth, feeds, reference, rules_notices):
         app.include_router(module.router)
     if settings.admin:
+        app.include_router(admin_reference.router)  # before admin's /units/{unit_id}/{feed}
         app.include_router(admin.router)
         app.include_router(admin_ops.router)
     # Added innermost first: ServerTime wraps Faults wraps Idempotency wraps the routes.

@@ -226,6 +226,64 @@ notices = Table(
     Index("ix_notices_region_seq", "region", "seq"),
 )
 
+# Unit reference data (单位信息, 单位参保信息, 工程项目). unit_info's unit_name, taxpayer_id and
+# tax_authority are NULL unless the admin API overrode them (the units row is the source).
+unit_info = Table(
+    "unit_info",
+    metadata,
+    Column("unit_id", String, primary_key=True),
+    Column("taxpayer_id", String),
+    Column("unit_name", String),
+    Column("tax_authority", String),
+    Column("finance_officer", String),
+    Column("legal_representative", String),
+    Column("industry", String),
+    Column("enterprise_type", String),
+    Column("address", String),
+    Column("postal_code", String),
+    Column("phone", String),
+    Column("email", String),
+    Column("listed", Boolean, nullable=False),
+)
+
+unit_insurance = Table(
+    "unit_insurance",
+    metadata,
+    Column("unit_id", String, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("unit_number", String, nullable=False),
+    Column("agency", String, nullable=False),
+    Column("levy_item", String, nullable=False),
+    Column("levy_category", String, nullable=False),
+    Column("levy_subcategory", String),
+    Column("start_date", String),
+    Column("end_date", String),
+    Column("status", String, nullable=False),  # 正常 | 暂停 | 注销
+    Column("unit_rate", String),
+    Column("personal_rate", String),
+    Column("tax_authority", String),
+    PrimaryKeyConstraint("unit_id", "position"),
+    sqlite_with_rowid=False,
+)
+
+projects = Table(
+    "projects",
+    metadata,
+    Column("project_number", String, primary_key=True),
+    Column("unit_id", String, nullable=False),
+    Column("project_name", String, nullable=False),
+    Column("project_address", String),
+    Column("contract_amount", String),
+    Column("start_date", String),
+    Column("end_date", String),
+    Column("unit_number", String),
+    Column("agency", String),
+    Column("levy_item", String),
+    Column("status", String, nullable=False),  # 在建 | 停工 | 竣工
+    Column("registered_on", String),
+    Index("ix_projects_unit", "unit_id", "project_number"),
+)
+
 # Feed indexes are created after bulk loading (faster than maintaining them row by row).
 FEED_INDEXES = (
     "CREATE INDEX IF NOT EXISTS ix_employees_unit_seq ON employees (unit_id, seq)",

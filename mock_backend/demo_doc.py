@@ -20,6 +20,7 @@ from mock_backend.config import (
 )
 from mock_backend.seed.demo import bench_specs, demo_specs
 from mock_backend.seed.geography import REGIONS
+from mock_backend.seed.reference import UnitReference, generate_reference
 from mock_backend.seed.taxpayers import UnitSpec
 
 
@@ -31,6 +32,28 @@ def _row(spec: UnitSpec) -> str:
     )
 
 
+def _reference_rows(specs: list[UnitSpec], references: dict[str, UnitReference]) -> list[str]:
+    lines = [
+        "| 单位 ID | 行业 | 企业类型 | 单位参保信息 | 工程项目 | 为空的单位信息字段 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for spec in specs:
+        ref = references[spec.unit_id]
+        empty = "、".join(f"`{k}`" for k, v in ref.info.items() if v is None) or "—"
+        suspended = sum(1 for row in ref.insurance if row[7] != "正常")
+        insurance = f"{len(ref.insurance)} 条" + (f"（{suspended} 条暂停）" if suspended else "")
+        projects = (
+            f"{len(ref.projects)} 个：" + "、".join(sorted(row[0] for row in ref.projects))
+            if ref.projects
+            else "—"
+        )
+        lines.append(
+            f"| {spec.unit_id} | {ref.info['industry']} | {ref.info['enterprise_type']} | "
+            f"{insurance} | {projects} | {empty} |"
+        )
+    return lines
+
+
 def render(random_seed: int) -> str:
     demo = demo_specs(random_seed, DEFAULT_EMPLOYEES_PER_UNIT, DEFAULT_RESIDENTS_PER_UNIT)
     bench = bench_specs(
@@ -40,6 +63,8 @@ def render(random_seed: int) -> str:
         len(demo) + 1,
         {s.taxpayer_id for s in demo},
     )
+    references = generate_reference([*demo, *bench])
+    with_projects = [s for s in demo if references[s.unit_id].projects]
     header = (
         "| 单位 ID | 纳税人识别号 | 纳税人名称 | 地区 | 单位编号（经办机构类型） | 初始申报密码 | 人数 |\n"
         "|---|---|---|---|---|---|---|"
@@ -86,6 +111,19 @@ def render(random_seed: int) -> str:
         header,
     ]
     lines += [_row(s) for s in bench]
+    lines += [
+        "",
+        "## Unit reference data (单位信息, 单位参保信息, 工程项目)",
+        "",
+        "Every unit has 单位信息; employer units have one 单位参保信息 row per 单位编号 × 征收品目",
+        "their staff can be insured in; collector units have none. Demo units with 工程项目: "
+        + "、".join(f"{s.unit_id}（{s.region.name}）" for s in with_projects)
+        + "; every other demo unit answers `records: []`. Units created with",
+        "`POST /api/v1/admin/taxpayers` get projects when they sound like construction (or are",
+        "三类行业), or exactly `projects_per_unit` of them. The last rows are the bench units.",
+        "",
+    ]
+    lines += _reference_rows([*demo, *bench], references)
     lines += [
         "",
         "Admin API (`--admin`): `GET /api/v1/admin/units?kind=&region=` lists every unit with",

@@ -20,6 +20,7 @@ from mock_backend.seed.people import (
     ResidentFactory,
     local_birthplaces,
 )
+from mock_backend.seed.reference import generate_reference, insert_reference
 from mock_backend.seed.taxpayers import (
     FALLBACK_TOWNS,
     SpecBuilder,
@@ -45,8 +46,12 @@ def create_taxpayer(
     residents_per_unit: int,
     unit_numbers: list[list[str]] | None,
     seed: int | None,
+    projects_per_unit: int | None = None,
 ) -> dict[str, Any]:
-    """A fresh taxpayer with `units` units and generated records, for an isolated test."""
+    """A fresh taxpayer with `units` units, generated records and reference data, for a test.
+
+    `projects_per_unit` None lets the seed decide which units have 工程项目.
+    """
     raw = driver(conn)
     info = REGION_BY_CODE.get(region)
     if info is None:
@@ -100,6 +105,13 @@ def create_taxpayer(
             extra.taxpayer_name = f"{first.taxpayer_name}（第{index + 1}代收点）"
             specs.append(extra)
     insert_units(raw, specs)
+
+    def claim(number: str) -> bool:
+        hit = raw.execute("SELECT 1 FROM projects WHERE project_number = ?", (number,))
+        return hit.fetchone() is None
+
+    references = generate_reference(specs, projects_per_unit, claim)
+    insert_reference(raw, references)
     spec = FEED_OF_KIND[kind]
     next_id = next_record_id(raw, spec)
     for unit in specs:
@@ -121,6 +133,7 @@ def create_taxpayer(
                 "unit_numbers": u.unit_numbers,
                 "initial_password": u.initial_password(),
                 "records": max(u.records, 0),
+                "projects": [p[0] for p in references[u.unit_id].projects],
             }
             for u in specs
         ],

@@ -171,6 +171,7 @@ class CreateTaxpayerRequest(_In):
     residents_per_unit: int = Field(20, ge=0, le=500_000)
     unit_numbers: list[list[str]] | None = None
     seed: int | None = None
+    projects_per_unit: int | None = Field(None, ge=0, le=20)
 
 
 class MutateRequest(_In):
@@ -267,3 +268,93 @@ class NoticeRequest(_In):
 class RuleBumpRequest(_In):
     region: str
     content: dict[str, Any] | None = None
+
+
+# -- unit reference data -----------------------------------------------------------------
+RATE_PATTERN = r"^\d\.\d{4}$"
+CONTRACT_AMOUNT_PATTERN = r"^\d{1,13}\.\d{2}$"
+
+
+class UnitInfo(BaseModel):
+    taxpayer_id: str
+    unit_name: str
+    tax_authority: str
+    finance_officer: str | None
+    legal_representative: str | None
+    industry: str | None
+    enterprise_type: str | None
+    address: str | None
+    postal_code: str | None
+    phone: str | None
+    email: str | None
+    listed: bool
+
+
+class ReferenceTable(BaseModel):
+    """单位参保信息 or 工程项目: records as arrays in the order of `fields`."""
+
+    fields: list[str]
+    records: list[list[Any]]
+
+
+class UnitInfoPatch(_In):
+    """Admin: the 单位信息 fields to change (null clears a nullable field)."""
+
+    taxpayer_id: str | None = Field(None, min_length=1, max_length=20)
+    unit_name: str | None = Field(None, min_length=1, max_length=200)
+    tax_authority: str | None = Field(None, min_length=1, max_length=200)
+    finance_officer: str | None = Field(None, max_length=50)
+    legal_representative: str | None = Field(None, max_length=50)
+    industry: str | None = Field(None, max_length=100)
+    enterprise_type: str | None = Field(None, max_length=100)
+    address: str | None = Field(None, max_length=300)
+    postal_code: str | None = Field(None, max_length=10)
+    phone: str | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=100)
+    listed: bool | None = None
+
+
+class InsuranceIn(_In):
+    """Admin: one 单位参保信息 row; replaces the unit's row with the same 单位编号 and 征收品目.
+
+    Omitted `agency`, `tax_authority` and rates default from the unit's registration and the
+    region's rates; an explicit null stays null (not allowed for `agency`).
+    """
+
+    unit_number: str = Field(min_length=1, max_length=30)
+    agency: str | None = Field(None, min_length=1, max_length=200)
+    levy_item: str = Field(pattern=r"^\d{5}$")
+    levy_category: str = Field(pattern=r"^\d{9}$")
+    levy_subcategory: str | None = Field(None, pattern=r"^\d{11}$")
+    start_date: str | None = Field(None, pattern=DATE_PATTERN)
+    end_date: str | None = Field(None, pattern=DATE_PATTERN)
+    status: Literal["正常", "暂停", "注销"] = "正常"
+    unit_rate: str | None = Field(None, pattern=RATE_PATTERN)
+    personal_rate: str | None = Field(None, pattern=RATE_PATTERN)
+    tax_authority: str | None = Field(None, max_length=200)
+
+
+class InsuranceCount(BaseModel):
+    count: int
+
+
+class ProjectIn(_In):
+    """Admin: one 工程项目. Omitted `project_number` is generated; omitted `unit_number`,
+    `agency`, `levy_item` and `registered_on` default to the unit's first 社保 number, its
+    agency, 10204 and the server's today; an explicit null stays null."""
+
+    project_number: str | None = Field(None, min_length=1, max_length=40)
+    project_name: str = Field(min_length=1, max_length=200)
+    project_address: str | None = Field(None, max_length=300)
+    contract_amount: str | None = Field(None, pattern=CONTRACT_AMOUNT_PATTERN)
+    start_date: str | None = Field(None, pattern=DATE_PATTERN)
+    end_date: str | None = Field(None, pattern=DATE_PATTERN)
+    unit_number: str | None = Field(None, max_length=30)
+    agency: str | None = Field(None, max_length=200)
+    levy_item: str | None = Field(None, pattern=r"^\d{5}$")
+    status: Literal["在建", "停工", "竣工"] = "在建"
+    registered_on: str | None = Field(None, pattern=DATE_PATTERN)
+
+
+class ProjectCreated(BaseModel):
+    project_number: str

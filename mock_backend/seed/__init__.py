@@ -14,6 +14,7 @@ from mock_backend.seed.demo import bench_specs, demo_specs
 from mock_backend.seed.geography import REGIONS
 from mock_backend.seed.loader import insert_units, load_unit_records
 from mock_backend.seed.notices import notices_for
+from mock_backend.seed.reference import generate_reference, insert_reference
 from mock_backend.seed.rules import INITIAL_VERSIONS, RULE_FILES, rule_contents
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ def seed_database(
                 random_seed, bench_employees, bench_residents, len(specs) + 1, taken
             )
         insert_units(raw, specs)
+        insert_reference(raw, generate_reference(specs))
         total = sum(max(0, s.records) for s in specs)
         first_seq = take_sequence(conn, total) if total else 1
         load_unit_records(raw, specs, first_seq)

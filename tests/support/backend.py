@@ -68,7 +68,9 @@ class BackendServer:
         residents_per_unit: int = 0,
         unit_numbers: list[list[str]] | None = None,
         seed: int | None = None,
+        projects_per_unit: int | None = None,
     ) -> dict[str, Any]:
+        """A fresh taxpayer; `projects_per_unit` None lets the seed decide on 工程项目."""
         body: dict[str, Any] = {
             "kind": kind,
             "region": region,
@@ -80,6 +82,8 @@ class BackendServer:
             body["unit_numbers"] = unit_numbers
         if seed is not None:
             body["seed"] = seed
+        if projects_per_unit is not None:
+            body["projects_per_unit"] = projects_per_unit
         return self.admin_post("taxpayers", body)
 
     def mutate(
@@ -92,6 +96,26 @@ class BackendServer:
 
     def dump(self, unit_id: str, feed: str) -> dict[str, Any]:
         return self.admin_get(f"units/{unit_id}/{feed}/dump")
+
+    # -- unit reference data (单位信息, 单位参保信息, 工程项目) ---------------------------------
+    def set_unit_info(self, unit_id: str, **fields: Any) -> dict[str, Any]:
+        """Change 单位信息 fields (None clears a nullable one); returns the new info."""
+        return self.admin_patch(f"units/{unit_id}/info", fields)
+
+    def add_insurance(self, unit_id: str, **row: Any) -> int:
+        """Add (or replace, same 单位编号 and 征收品目) a 单位参保信息 row; the unit's row count."""
+        return int(self.admin_post(f"units/{unit_id}/insurance", row)["count"])
+
+    def clear_insurance(self, unit_id: str) -> None:
+        self.admin_delete(f"units/{unit_id}/insurance")
+
+    def add_project(self, unit_id: str, project_name: str = "测试工程", **fields: Any) -> str:
+        """Add a 工程项目 (number generated unless given); returns its project number."""
+        body = {"project_name": project_name, **fields}
+        return str(self.admin_post(f"units/{unit_id}/projects", body)["project_number"])
+
+    def remove_project(self, unit_id: str, project_number: str) -> None:
+        self.admin_delete(f"units/{unit_id}/projects/{project_number}")
 
     def add_fault(self, kind: str, **kw: Any) -> dict[str, Any]:
         return self.admin_post("faults", {"kind": kind, **kw})

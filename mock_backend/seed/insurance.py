@@ -1,0 +1,128 @@
+"""单位参保信息 of a generated employer unit: one row per 单位编号 × 征收品目 its staff can have.
+
+The rows cover every item the unit's employee generator (seed.people) can produce: 养老
+(企业职工 both categories, or 机关事业), 失业 and 工伤 on the 社保 numbers, 医疗 (both tiers)
+and 生育 on the 医保 numbers. Collector units get none.
+"""
+
+from __future__ import annotations
+
+import calendar
+import random
+
+from mock_backend.reference_spec import agency_type_of
+from mock_backend.seed.geography import district_agency
+from mock_backend.seed.people import REFERENCE_DATE
+from mock_backend.seed.taxpayers import UnitSpec
+
+InsuranceRow = tuple[
+    str, str, str, str, str | None, str | None, str | None, str, str | None, str | None, str | None
+]
+
+# (征收项目, 征收品目, 征收子目) per kind of number.
+_PENSION = (("10201", "102010001", "10201000101"), ("10201", "102010002", "10201000201"))
+_PUBLIC_PENSION = (("10212", "102120001", "10212000101"),)
+_UNEMPLOYMENT = ("10202", "102020001", "10202000101")
+_MEDICAL = (
+    ("10203", "102030001", "10203000101"),
+    ("10203", "102030002", "10203000201"),
+    ("10205", "102050001", "10205000101"),
+)
+
+# (单位费率, 个人费率) per 征收品目; null = no personal share.
+_RATES: dict[str, tuple[str, str | None]] = {
+    "102010001": ("0.1600", "0.0800"),
+    "102010002": ("0.1600", "0.0800"),
+    "102120001": ("0.1600", "0.0800"),
+    "102020001": ("0.0070", "0.0030"),
+    "102030001": ("0.0500", "0.0200"),
+    "102030002": ("0.0060", "0.0020"),
+    "102050001": ("0.0050", None),
+}
+# 工伤保险 by 行业风险类别 (征收子目).
+_INJURY_RATES = {"10204000101": "0.0020", "10204000102": "0.0040", "10204000103": "0.0070"}
+# 职工医保 一档 employer rates differ by city.
+_MEDICAL_UNIT_RATES = {"330100": "0.0950", "440100": "0.0550", "510100": "0.0650"}
+
+# Secondary 征收品目 (外来从业人员养老, 医保二档, 生育) may start later or be suspended; the
+# main ones stay open from the registration on, like the employees' items in them.
+_SECONDARY = frozenset({"102010002", "102030002", "102050001"})
+_LATER_START_RATIO = 0.3
+_SUSPENDED_RATIO = 0.15
+
+
+def default_rates(
+    region_code: str, levy_category: str, levy_subcategory: str | None
+) -> tuple[str | None, str | None]:
+    """The (unit, personal) rates of a 征收品目 in a region, or (None, None) when unknown."""
+    if levy_category == "102040001":
+        return _INJURY_RATES.get(levy_subcategory or "", "0.0020"), None
+    if levy_category not in _RATES:
+        return None, None
+    unit_rate, personal = _RATES[levy_category]
+    if levy_category == "102030001":
+        unit_rate = _MEDICAL_UNIT_RATES.get(region_code, unit_rate)
+    return unit_rate, personal
+
+
+def _month_start_after(day: str) -> tuple[int, int]:
+    year, month = int(day[:4]), int(day[5:7])
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _month_index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def _month_end(index: int) -> str:
+    year, month = divmod(index, 12)
+    return f"{year:04d}-{month + 1:02d}-{calendar.monthrange(year, month + 1)[1]:02d}"
+
+
+def generate_insurance(spec: UnitSpec) -> list[InsuranceRow]:
+    if spec.kind != "employer":
+        return []
+    rng = random.Random(f"{spec.record_seed}:insurance")
+    social = [n for n, t in spec.numbers if t == "社保"] or [spec.numbers[0][0]]
+    medical = [n for n, t in spec.numbers if t == "医保"] or social
+    agencies = {(n, t): agency for _, _, n, agency, t, _, _ in spec.registration_rows()}
+    social_rows = (
+        *(_PUBLIC_PENSION if spec.public_sector else _PENSION),
+        _UNEMPLOYMENT,
+        ("10204", "102040001", spec.industry_sub),
+    )
+    first = _month_index(*_month_start_after(spec.registered_on))
+    last = _month_index(REFERENCE_DATE.year, REFERENCE_DATE.month) - 1
+    rows: list[InsuranceRow] = []
+    for number in dict.fromkeys(spec.unit_numbers):
+        levies = (social_rows if number in social else ()) + (_MEDICAL if number in medical else ())
+        for levy_item, category, subcategory in sorted(levies, key=lambda r: r[1]):
+            agency_type = agency_type_of(levy_item)
+            agency = agencies.get((number, agency_type)) or district_agency(
+                spec.region, spec.district, agency_type
+            )
+            start = first
+            secondary = category in _SECONDARY
+            if secondary and rng.random() < _LATER_START_RATIO and first < last - 12:
+                start = rng.randint(first + 1, last - 12)
+            end, status = None, "正常"
+            if secondary and rng.random() < _SUSPENDED_RATIO and start < last:
+                end, status = _month_end(rng.randint(start, last)), "暂停"
+            year, month = divmod(start, 12)
+            unit_rate, personal_rate = default_rates(spec.region.code, category, subcategory)
+            rows.append(
+                (
+                    number,
+                    agency,
+                    levy_item,
+                    category,
+                    subcategory,
+                    f"{year:04d}-{month + 1:02d}-01",
+                    end,
+                    status,
+                    unit_rate,
+                    personal_rate,
+                    spec.tax_authority,
+                )
+            )
+    return rows
