@@ -13,7 +13,7 @@ from pathlib import Path
 
 from benchmarks.common import BenchEnv, Report, temp_dir
 
-MODULES = ["benchmarks.bench_sync", "benchmarks.bench_shell"]
+MODULES = ["benchmarks.bench_sync", "benchmarks.bench_shell", "benchmarks.bench_roster"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,12 +8,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 from benchmarks.common import BenchEnv, Report
 
 NAME = "shell"
-PASSWORD = "Bench2026x"
 
 
 def start_seconds(data_dir: Path, url: str) -> float:
@@ -45,28 +43,7 @@ def start_seconds(data_dir: Path, url: str) -> float:
     return elapsed
 
 
-def prepare(data_dir: Path, url: str, unit: dict[str, Any]) -> None:
-    """Register the unit, set a non-initial password and sync it fully (not timed)."""
-    from client.account.login import LoginService
-    from client.account.registration import RegistrationService
-    from client.app_context import AppContext
-    from client.jobs import JobContext
-    from client.storage.app_db import RegionChoice
-
-    ctx = AppContext.open(str(data_dir), url)
-    ctx.app_db.choose_region(RegionChoice("440300", "深圳市", "税务自主", True, True))
-    reg = RegistrationService(ctx, "employer")
-    info = next(u for u in reg.lookup(unit["taxpayer_id"]) if u.unit_id == unit["unit_id"])
-    registered = reg.confirm(reg.verify_password(info, unit["initial_password"]), True)
-    reg.close()
-    login = LoginService(ctx)
-    session = login.authenticate(registered, unit["initial_password"])
-    login.change_password(session, unit["initial_password"], PASSWORD, PASSWORD)
-    login.data_update_job(session).run(JobContext())
-    ctx.close()
-
-
-def login_seconds(data_dir: Path, url: str) -> tuple[float, int]:
+def login_seconds(data_dir: Path, url: str, password: str) -> tuple[float, int]:
     """From 确定 in 安全认证 until the main window shows, through the real dialogs."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -83,7 +60,7 @@ def login_seconds(data_dir: Path, url: str) -> tuple[float, int]:
     controller.start()
     unit = ctx.app_db.units("employer")[0]
     dialog = controller.begin_login(unit)
-    dialog.edit_password.setText(PASSWORD)
+    dialog.edit_password.setText(password)
     started = time.perf_counter()
     dialog.btn_ok.click()
     deadline = started + 120
@@ -102,12 +79,10 @@ def login_seconds(data_dir: Path, url: str) -> tuple[float, int]:
 
 def run(report: Report, env: BenchEnv) -> None:
     backend = env.backend(report)
-    unit = env.bench_unit(report)
-    data_dir = env.root / "shell-client"
-    prepare(data_dir, backend.url, unit)
+    data_dir = env.synced_client(report)
     runs = [start_seconds(data_dir, backend.url) for _ in range(5)]
     report.add("start to 单位管理 window (median of 5)", statistics.median(runs), "s", "≤ 1.5 s")
-    elapsed, employees = login_seconds(data_dir, backend.url)
+    elapsed, employees = login_seconds(data_dir, backend.url, env.client_password)
     report.add(
         f"login to main window, {employees:,} synced employees, no changes",
         elapsed,

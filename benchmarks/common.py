@@ -156,6 +156,19 @@ class BenchEnv:
         units = self.backend(report).admin_get("units", kind="employer", region="440300")
         return max(units, key=lambda u: u.get("employees", u.get("record_count", 0)))
 
+    client_password = "Bench2026x"
+
+    def synced_client(self, report: Report) -> Path:
+        """A client data folder with the bench unit registered, its password changed and
+        its employees fully synced (set-up shared by the shell and roster benchmarks)."""
+        folder = self.root / "synced-client"
+        if not folder.exists():
+            from benchmarks.prepare import prepare_client
+
+            prepare_client(folder, self.backend(report).url, self.bench_unit(report),
+                           self.client_password)  # fmt: skip
+        return folder
+
     def close(self) -> None:
         if self._backend is not None:
             self._backend.stop()

@@ -54,7 +54,7 @@ def test_core_imports_without_pyside6_loaded() -> None:
     """Importing storage and sync must not pull PySide6 in indirectly."""
     code = (
         "import sys, client.storage.app_db, client.storage.feed_store, client.sync.engine, "
-        "client.sync.login_update, client.jobs; "
+        "client.jobs; "
         "print('PySide6' in sys.modules)"
     )
     out = subprocess.run(

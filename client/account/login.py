@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from client.account.data_update import LoginUpdateResult, login_update
 from client.account.registration import InputError
 from client.app_context import AppContext, UnitSession
 from client.domain.passwords import new_password_error
 from client.jobs import Job
 from client.storage.app_models import RegisteredUnit
 from client.sync.errors import ApiError
-from client.sync.login_update import LoginUpdateResult, login_update
 
 
 @dataclass

@@ -9,5 +9,5 @@ DESCRIPTOR = ModuleDescriptor(
     title="代收单位",
     feed="residents",
     menu=(),
-    quick_buttons=("network", "password", "rule_files"),
+    quick_buttons=("unit_info", "network", "password", "rule_files"),
 )

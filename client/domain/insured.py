@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+LONG_TERM = "长期"  # 终止缴费月份 of an item that has no stop month
+
 
 def pay_span(items: Iterable[tuple[str | None, str | None]]) -> tuple[str | None, str | None]:
     """(开始缴费月份, 终止缴费月份) of an employee over all insured items.

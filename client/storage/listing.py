@@ -212,6 +212,11 @@ class QueryListSource:
                         yield item
 
     # -- building statements -------------------------------------------------------------
+    def filtered(self, filters: Mapping[str, Any]) -> Select[Any]:
+        """The base select with the query conditions applied (for summaries over a page's
+        current filter, e.g. 统计)."""
+        return self._filtered(filters)
+
     def _filtered(self, filters: Mapping[str, Any]) -> Select[Any]:
         stmt = self.base
         for name, value in filters.items():

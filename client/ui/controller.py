@@ -6,12 +6,12 @@ import logging
 
 from PySide6.QtWidgets import QDialog
 
+from client.account.data_update import LoginUpdateResult
 from client.account.login import DateCheck, LoginService
 from client.app_context import UnitSession
 from client.jobs import Job
 from client.modules import ModuleDescriptor, load_modules
 from client.storage.app_models import RegisteredUnit
-from client.sync.login_update import LoginUpdateResult
 from client.ui.add_unit_wizard import AddUnitWizard
 from client.ui.context import UiServices
 from client.ui.login_flow import AuthDialog, ChangePasswordDialog, DataUpdateDialog

@@ -13,13 +13,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.account.data_update import PHASE_LABELS, LoginUpdateResult
 from client.account.login import LoginService
 from client.account.registration import password_hint
 from client.app_context import UnitSession
 from client.errors import user_message
 from client.jobs import Job, Progress
 from client.storage.app_models import RegisteredUnit
-from client.sync.login_update import PHASE_LABELS, LoginUpdateResult
 from client.ui.context import UiServices
 from client.ui.jobs import JobHandle
 from client.ui.network_settings import NetworkSettingsDialog

@@ -24,6 +24,7 @@ SYSTEM_MENU = MenuGroup(
         MenuEntry("network", "网络管理", "client.ui.system_pages:NetworkPage"),
         MenuEntry("password", "申报密码设置", "client.ui.system_pages:PasswordPage"),
         MenuEntry("rule_files", "规则文件更新", "client.ui.system_pages:RuleFilesPage"),
+        MenuEntry("unit_info", "单位信息", "client.unit_reference.unit_info_page:UnitInfoPage"),
     ),
 )
 

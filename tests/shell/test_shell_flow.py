@@ -129,6 +129,7 @@ def test_employer_first_start_to_main_window(qtbot: Any, backend: Any, make_shel
     assert controller.ui.app.session.unit.unit_id == unit_name["unit_id"]
     titles = window.menu_titles()
     assert titles[0] == "首页" and "系统设置" in titles and "规则文件更新" in titles
+    assert "职工参保信息更新" in titles and "单位参保信息查询" in titles and "单位信息" in titles
     assert window.breadcrumb("rule_files") == "首页 >> 系统设置 >> 规则文件更新"
     assert window.btn_messages.text() == "消息中心(1)"  # the first full update
     session = controller.ui.app.session

@@ -176,6 +176,21 @@ class ConditionPanel(QFrame):
         elif isinstance(editor, _RangeEdit):
             editor.set_value(value)
 
+    def reload_options(self, key: str) -> None:
+        """Read a combo's options again (they can change, e.g. 分组 after 分组管理), keeping
+        the current choice when it still exists."""
+        condition = next(c for c in self.conditions if c.key == key)
+        combo = self.editors[key]
+        if not isinstance(condition, ComboCondition) or not isinstance(combo, QComboBox):
+            raise KeyError(key)
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        for text, value in condition.choices():
+            combo.addItem(text, value)
+        combo.blockSignals(False)
+        self.set_value(key, current)
+
     def reset(self) -> None:
         """Back to each condition's initial value (重置)."""
         for condition in self.conditions:

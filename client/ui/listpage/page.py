@@ -178,6 +178,9 @@ class ListPage(QWidget):
     def set_condition(self, key: str, value: Any) -> None:
         self.panel.set_value(key, value)
 
+    def reload_condition_options(self, key: str) -> None:
+        self.panel.reload_options(key)
+
     def condition_value(self, key: str) -> Any:
         return self.panel.value(key)
 

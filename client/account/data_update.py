@@ -1,4 +1,4 @@
-"""数据更新 at login: rule files, registration info, notices and the module's records.
+"""数据更新 at login: rule files, registration info, notices, 单位信息 and the module's records.
 
 One job whose progress runs from 0 to 100 over all phases (manual §2.1.2: the data
 update screen shows one progress bar until 100%).
@@ -16,11 +16,13 @@ from client.sync.api import ApiClient
 from client.sync.engine import FeedSyncer, FeedSyncResult
 from client.sync.feeds import FEED_FOR_KIND
 from client.sync.reference import sync_notices, sync_registration, sync_rule_files
+from client.unit_reference.service import sync_unit_reference
 
 PHASE_LABELS = {
     "rules": "正在更新规则文件",
     "registration": "正在更新参保登记信息",
     "notices": "正在更新通知公告",
+    "reference": "正在更新单位信息",
     "employees": "正在更新职工参保信息",
     "residents": "正在更新城乡居民参保信息",
 }
@@ -31,6 +33,7 @@ class LoginUpdateResult:
     rule_files_updated: int
     registrations: int
     notices: int
+    reference: dict[str, int]
     records: FeedSyncResult
 
 
@@ -53,10 +56,14 @@ def login_update(
     ctx.check_cancelled()
     notices = sync_notices(api, app_db, ctx.sub(12, 15, PHASE_LABELS["notices"]))
     ctx.check_cancelled()
+    reference = sync_unit_reference(
+        api, unit_db, unit.unit_id, ctx.sub(15, 20, PHASE_LABELS["reference"])
+    )
+    ctx.check_cancelled()
     syncer = FeedSyncer(api, unit_db, unit.unit_id, spec, **_size(page_size))
-    records = syncer.run(ctx.sub(15, 100, PHASE_LABELS[spec.name]))
+    records = syncer.run(ctx.sub(20, 100, PHASE_LABELS[spec.name]))
     ctx.progress("done", 100, 100)
-    return LoginUpdateResult(rules, regs, notices, records)
+    return LoginUpdateResult(rules, regs, notices, reference, records)
 
 
 def _size(page_size: int | None) -> dict[str, int]:

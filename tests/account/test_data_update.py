@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from client.account.data_update import login_update
 from client.jobs import JobContext
 from client.storage.app_db import AppDatabase, RegionChoice
 from client.storage.paths import resolve_data_dir
 from client.sync.api import ApiClient
-from client.sync.login_update import login_update
 
 
 def test_first_login_is_full_then_incremental(backend: Any, tmp_path: Path) -> None:
