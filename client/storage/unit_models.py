@@ -278,3 +278,90 @@ class Download(UnitBase):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     fetched_at: Mapped[datetime] = mapped_column(DateTime)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WageDraft(UnitBase):
+    """A row of a 缴费工资申报 working list: kept until its declaration succeeds.
+
+    By employee (`mode` by_employee) a row is one employee; by item (按险种) one insured
+    item of an employee (`unit_number`, `levy_item`, `levy_category` set). `state` is
+    未申报, 待反馈 (submitted, `declaration_id` set) or 申报失败 (with `failure_reason`,
+    editable again). `submission_key` is the idempotency key of a submission in flight,
+    so a retry after a failure can never declare twice.
+    """
+
+    __tablename__ = "wage_drafts"
+    __table_args__ = (
+        Index("ix_wage_drafts_list", "declaration_type", "mode", "state"),
+        Index(
+            "uq_wage_drafts_row",
+            "declaration_type",
+            "mode",
+            "employee_id",
+            "unit_number",
+            "levy_item",
+            "levy_category",
+            unique=True,
+        ),
+        Index("ix_wage_drafts_name", "name"),
+        Index("ix_wage_drafts_id_number", "id_number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    declaration_type: Mapped[str] = mapped_column(String(10))  # daily | annual
+    mode: Mapped[str] = mapped_column(String(12))  # by_employee | by_item
+    employee_id: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    id_type: Mapped[str] = mapped_column(String(4))
+    id_number: Mapped[str] = mapped_column(String(40))
+    unit_number: Mapped[str] = mapped_column(String(30), default="")
+    levy_item: Mapped[str] = mapped_column(String(10), default="")
+    levy_category: Mapped[str] = mapped_column(String(20), default="")
+    tax_authority: Mapped[str] = mapped_column(String(200))
+    old_wage: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    new_wage: Mapped[str] = mapped_column(String(20))
+    effective_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    stop_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    state: Mapped[str] = mapped_column(String(10), default="未申报")
+    declaration_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    submission_key: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    failure_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class WageDeclaration(UnitBase):
+    """缴费工资申报记录: one submitted declaration and its state as last fetched."""
+
+    __tablename__ = "wage_declarations"
+
+    declaration_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    declaration_type: Mapped[str] = mapped_column(String(10))
+    mode: Mapped[str] = mapped_column(String(12))
+    tax_authority: Mapped[str] = mapped_column(String(200))
+    submitted_at: Mapped[str] = mapped_column(String(19), index=True)
+    rows: Mapped[int] = mapped_column(Integer)
+    succeeded: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(10))
+    fetched_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    details_fetched: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class WageDeclarationRow(UnitBase):
+    """查看 of a 缴费工资申报记录: each employee's result."""
+
+    __tablename__ = "wage_declaration_rows"
+
+    row_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    declaration_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("wage_declarations.declaration_id", ondelete="CASCADE"), index=True
+    )
+    employee_id: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    id_type: Mapped[str] = mapped_column(String(4))
+    id_number: Mapped[str] = mapped_column(String(40))
+    old_wage: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    new_wage: Mapped[str] = mapped_column(String(20))
+    effective_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    status: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
