@@ -27,11 +27,13 @@ from mock_backend.routes import (
     admin,
     admin_ops,
     admin_reference,
+    admin_wages,
     auth,
     feeds,
     public,
     reference,
     rules_notices,
+    wages,
 )
 from mock_backend.seed import SeedSummary, seed_database
 from mock_backend.server_time import ServerTimeMiddleware
@@ -96,10 +98,11 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     )
     app.state.ctx = ctx
     install_error_handlers(app)
-    for module in (public, auth, feeds, reference, rules_notices):
+    for module in (public, auth, feeds, reference, rules_notices, wages):
         app.include_router(module.router)
     if settings.admin:
         app.include_router(admin_reference.router)  # before admin's /units/{unit_id}/{feed}
+        app.include_router(admin_wages.router)
         app.include_router(admin.router)
         app.include_router(admin_ops.router)
     # Added innermost first: ServerTime wraps Faults wraps Idempotency wraps the routes.

@@ -21,6 +21,12 @@ class ServerClock:
             offset = self._offset
         return (datetime.now(CST) + offset).replace(microsecond=0)
 
+    def timestamp(self) -> float:
+        """Seconds since the epoch on the server clock, with sub-second precision."""
+        with self._lock:
+            offset = self._offset
+        return (datetime.now(CST) + offset).timestamp()
+
     def today(self) -> date:
         return self.now().date()
 

@@ -350,6 +350,8 @@ class Database:
                 yield conn
 
     def create_schema(self) -> None:
+        import mock_backend.wage_tables  # noqa: F401  (registers its tables on `metadata`)
+
         metadata.create_all(self.engine)
         with self.write() as conn:
             conn.exec_driver_sql("INSERT OR IGNORE INTO sequence (id, value) VALUES (1, 0)")

@@ -21,6 +21,7 @@ from mock_backend.config import (
 from mock_backend.seed.demo import bench_specs, demo_specs
 from mock_backend.seed.geography import REGIONS
 from mock_backend.seed.reference import UnitReference, generate_reference
+from mock_backend.seed.rules import SELF_COLLECTED
 from mock_backend.seed.taxpayers import UnitSpec
 
 
@@ -52,6 +53,10 @@ def _reference_rows(specs: list[UnitSpec], references: dict[str, UnitReference])
             f"{insurance} | {projects} | {empty} |"
         )
     return lines
+
+
+def _self_collected(spec: UnitSpec) -> bool:
+    return spec.region.collection_mode == SELF_COLLECTED
 
 
 def render(random_seed: int) -> str:
@@ -124,6 +129,20 @@ def render(random_seed: int) -> str:
         "",
     ]
     lines += _reference_rows([*demo, *bench], references)
+    employers = [s for s in (*demo, *bench) if s.kind == "employer"]
+    self_collected = [s.unit_id for s in employers if _self_collected(s)]
+    others = [s.unit_id for s in employers if not _self_collected(s)]
+    lines += [
+        "",
+        "## 缴费工资申报",
+        "",
+        "Employer units of 税务自主 regions declare wages: " + "、".join(self_collected),
+        "(the last one in the bench profile).",
+        "The others (" + "、".join(others) + ") get `409 NOT_SELF_COLLECTED`. In 税务自主",
+        "regions 10203 and 10205 are 税务代征 (rule file `levy_modes`); 年度 declarations take",
+        "effect in July (rule file `wage_rules`). Declarations are processed after",
+        "`--processing-delay` seconds (default 0), when the list or the detail is read.",
+    ]
     lines += [
         "",
         "Admin API (`--admin`): `GET /api/v1/admin/units?kind=&region=` lists every unit with",

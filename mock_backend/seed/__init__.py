@@ -53,6 +53,10 @@ def seed_database(
             log.warning(
                 "the database was seeded with profile %s; keeping it (use --reset)", existing
             )
+        with db.write() as conn:
+            added = _insert_rule_files(conn)
+        if added:
+            log.info("added %d rule files missing from the existing database", added)
         db.create_feed_indexes()
         return SeedSummary(existing, 0, 0, 0.0, reused=True)
 
@@ -82,6 +86,32 @@ def seed_database(
     return SeedSummary(profile, len(specs), total, seconds)
 
 
+def _insert_rule_files(conn: Connection) -> int:
+    """Every region's rule files at their initial versions; files already there are kept
+    (so a database seeded by an older version gains the files added since). Returns the
+    number of files added."""
+    raw = driver(conn)
+    added = 0
+    for region in REGIONS:
+        contents = rule_contents(region)
+        added += sum(
+            raw.execute(
+                "INSERT OR IGNORE INTO rule_files (region, code, name, version, position, content)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    region.code,
+                    code,
+                    name,
+                    INITIAL_VERSIONS[region.code],
+                    position,
+                    orjson.dumps(contents[code]).decode(),
+                ),
+            ).rowcount
+            for position, (code, name) in enumerate(RULE_FILES)
+        )
+    return added
+
+
 def _insert_reference_data(conn: Connection) -> None:
     raw = driver(conn)
     raw.executemany(
@@ -92,23 +122,8 @@ def _insert_reference_data(conn: Connection) -> None:
             for i, r in enumerate(REGIONS)
         ],
     )
+    _insert_rule_files(conn)
     for region in REGIONS:
-        contents = rule_contents(region)
-        raw.executemany(
-            "INSERT INTO rule_files (region, code, name, version, position, content)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    region.code,
-                    code,
-                    name,
-                    INITIAL_VERSIONS[region.code],
-                    position,
-                    orjson.dumps(contents[code]).decode(),
-                )
-                for position, (code, name) in enumerate(RULE_FILES)
-            ],
-        )
         rows = notices_for(region)
         first = take_sequence(conn, len(rows))
         raw.executemany(

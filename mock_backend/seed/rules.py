@@ -15,6 +15,8 @@ RULE_FILES: tuple[tuple[str, str], ...] = (
     ("special_categories", "参保人员特殊类别代码表"),
     ("agencies", "社保经办机构代码表"),
     ("base_limits", "缴费基数上下限"),
+    ("levy_modes", "征收项目征缴模式"),
+    ("wage_rules", "缴费工资申报规则"),
 )
 RULE_NAMES = dict(RULE_FILES)
 
@@ -142,6 +144,33 @@ def base_limits_by_year(region: Region) -> dict[int, tuple[int, int]]:
     }
 
 
+SELF_COLLECTED = "税务自主"
+COLLECTED_FOR_OTHERS = "税务代征"
+# In a 税务自主 region the 医保 agency's items are still collected on its behalf.
+MEDICAL_AGENCY_ITEMS = frozenset({"10203", "10205"})
+
+
+def levy_modes(region: Region) -> list[tuple[str, str]]:
+    """征缴模式 of every 征收项目: in a 税务代征 region all are 税务代征."""
+    if region.collection_mode != SELF_COLLECTED:
+        return [(code, COLLECTED_FOR_OTHERS) for code, _ in LEVY_ITEMS]
+    return [
+        (code, COLLECTED_FOR_OTHERS if code in MEDICAL_AGENCY_ITEMS else SELF_COLLECTED)
+        for code, _ in LEVY_ITEMS
+    ]
+
+
+# 年度缴费工资申报 effective month and the earliest 生效年月, per region (default first).
+_WAGE_RULES = {
+    "": {"annual_effective_month": "07", "declaration_start_month": "2015-01"},
+    "510100": {"annual_effective_month": "07", "declaration_start_month": "2016-01"},
+}
+
+
+def wage_rules(region: Region) -> dict[str, str]:
+    return dict(_WAGE_RULES.get(region.code, _WAGE_RULES[""]))
+
+
 def _table(rows: list[tuple[str, str]]) -> dict[str, Any]:
     return {"entries": [{"code": c, "name": n} for c, n in rows]}
 
@@ -160,6 +189,8 @@ def rule_contents(region: Region) -> dict[str, dict[str, Any]]:
         "special_categories": _table(special_categories(region)),
         "agencies": {"entries": agencies(region)},
         "base_limits": {"years": base_limit_years(region)},
+        "levy_modes": _table(levy_modes(region)),
+        "wage_rules": wage_rules(region),
     }
 
 

@@ -114,12 +114,14 @@ def _code_sets(http: httpx.Client, headers: dict[str, str]) -> dict[str, Any]:
     files = {f["code"] for f in http.get("/mgmt/rules", headers=headers).json()["files"]}
     assert files == {
         "id_types", "insured_status", "levy_items", "levy_categories", "levy_subcategories",
-        "special_categories", "agencies", "base_limits",
+        "special_categories", "agencies", "base_limits", "levy_modes", "wage_rules",
     }  # fmt: skip
     tables: dict[str, Any] = {}
     for code in files:
         content = http.get(f"/mgmt/rules/{code}", headers=headers).json()["content"]
-        if code == "base_limits":
+        if code == "wage_rules":
+            tables[code] = content
+        elif code == "base_limits":
             tables[code] = {
                 y["year"]: (float(y["lower"]), float(y["upper"])) for y in content["years"]
             }

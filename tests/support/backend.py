@@ -117,6 +117,32 @@ class BackendServer:
     def remove_project(self, unit_id: str, project_number: str) -> None:
         self.admin_delete(f"units/{unit_id}/projects/{project_number}")
 
+    # -- records ------------------------------------------------------------------------
+    def add_record(self, unit_id: str, feed: str, record: dict[str, Any]) -> int:
+        """Add one record (named fields, items as objects); returns its id."""
+        return int(self.admin_post(f"units/{unit_id}/{feed}", record)["id"])
+
+    def remove_record(self, feed: str, record_id: int) -> int:
+        """Remove a record (it becomes a tombstone); returns its new seq."""
+        return int(self.admin_delete(f"{feed}/{record_id}")["seq"])
+
+    # -- 缴费工资申报 -------------------------------------------------------------------------
+    def process_wage_declaration(self, unit_id: str, declaration_id: str) -> dict[str, Any]:
+        """Process a wage declaration now, whatever the delay; returns its summary."""
+        return self.admin_post(f"units/{unit_id}/wage-declarations/{declaration_id}/process")
+
+    def fee_preprocessing(
+        self, unit_id: str, declaration_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The unit's 社保费预处理信息 (optionally of one declaration) as dicts."""
+        page = self.admin_get(f"units/{unit_id}/fee-preprocessing", declaration_id=declaration_id)
+        return [dict(zip(page["fields"], r, strict=True)) for r in page["records"]]
+
+    def set_clock(self, now: str | None = None, offset_seconds: float | None = None) -> None:
+        """Shift the server clock (`now` 'YYYY-MM-DD HH:MM:SS' or an offset from real time)."""
+        body = {"now": now} if now is not None else {"offset_seconds": offset_seconds or 0}
+        self.admin_post("clock", body)
+
     def add_fault(self, kind: str, **kw: Any) -> dict[str, Any]:
         return self.admin_post("faults", {"kind": kind, **kw})
 
