@@ -262,3 +262,27 @@ def _as_month(value: Any) -> str | None:
     if isinstance(value, date):
         return f"{value.year:04d}-{value.month:02d}"
     return str(value).strip()[:7]
+
+
+class MappedSource:
+    """A `ListSource` whose rows pass through `transform` (derived display values such as
+    a change described in words, or a 缴费基数 computed from the row)."""
+
+    def __init__(
+        self, source: ListSource, transform: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> None:
+        self.source = source
+        self.transform = transform
+
+    def count(self, filters: Mapping[str, Any]) -> int:
+        return self.source.count(filters)
+
+    def page(
+        self, filters: Mapping[str, Any], sort: SortSpec, offset: int, limit: int
+    ) -> list[dict[str, Any]]:
+        return [self.transform(r) for r in self.source.page(filters, sort, offset, limit)]
+
+    def rows(
+        self, filters: Mapping[str, Any], sort: SortSpec, keys: Collection[Any] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        return (self.transform(r) for r in self.source.rows(filters, sort, keys))

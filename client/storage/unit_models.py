@@ -365,3 +365,17 @@ class WageDeclarationRow(UnitBase):
     effective_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
     status: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class PendingSubmission(UnitBase):
+    """A POST whose outcome is unknown (the connection broke after sending). It is sent
+    again with the same idempotency key and the same body, so the server acts once."""
+
+    __tablename__ = "pending_submissions"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    path: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    record_ids: Mapped[str] = mapped_column(Text)  # JSON list of the local rows it covers
+    created_at: Mapped[datetime] = mapped_column(DateTime)

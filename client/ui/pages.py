@@ -17,7 +17,7 @@ class PageContext:
     ui: UiServices
     session: UnitSession
     module: ModuleDescriptor
-    open_page: Callable[[str], None]  # by menu entry key
+    open_page: Callable[[str], QWidget | None]  # by menu entry key; returns the page
 
 
 class BasePage(QWidget):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QVBoxLayout, QWidget
 
-from client.storage.listing import SortSpec
+from client.storage.listing import MappedSource
 from client.storage.settings import AppSettings
 from client.ui.listpage import (
     FUZZY_PLACEHOLDER,
@@ -65,9 +64,14 @@ class ChangesDialog(QDialog):
             checkable=False,
             export_name=f"更新数据明细_{who}",
         )
+
+        def described(row: dict[str, Any]) -> dict[str, Any]:
+            row["detail"] = describe(row["kind"], row["detail"], codes)
+            return row
+
         self.list = ListPage(
             spec,
-            _Described(self.changes, codes),
+            MappedSource(self.changes.source(), described),
             PageServices(AppSettings(app_db), ctx.ui.prompts, ctx.ui.runner(self)),
         )
         layout.addWidget(self.list, 1)
@@ -77,28 +81,3 @@ class ChangesDialog(QDialog):
         close.clicked.connect(self.accept)
         row.addWidget(close)
         layout.addLayout(row)
-
-
-class _Described:
-    """The change list (a ListSource) with each row's detail in the clerk's words."""
-
-    def __init__(self, changes: ChangeList, codes: dict[str, dict[str, str]]) -> None:
-        self._source = changes.source()
-        self._codes = codes
-
-    def _with_text(self, row: dict[str, Any]) -> dict[str, Any]:
-        row["detail"] = describe(row["kind"], row["detail"], self._codes)
-        return row
-
-    def count(self, filters: Mapping[str, Any]) -> int:
-        return self._source.count(filters)
-
-    def page(
-        self, filters: Mapping[str, Any], sort: SortSpec, offset: int, limit: int
-    ) -> list[dict[str, Any]]:
-        return [self._with_text(r) for r in self._source.page(filters, sort, offset, limit)]
-
-    def rows(
-        self, filters: Mapping[str, Any], sort: SortSpec, keys: Collection[Any] | None = None
-    ) -> Iterator[dict[str, Any]]:
-        return (self._with_text(r) for r in self._source.rows(filters, sort, keys))

@@ -31,6 +31,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 class ListTableModel(QAbstractTableModel):
     checks_changed = Signal()
+    edit_requested = Signal(int, str, str)  # row, column key, new text
 
     def __init__(
         self,
@@ -160,6 +161,8 @@ class ListTableModel(QAbstractTableModel):
         assert column is not None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return column.display(self._rows[row].get(key))
+        if role == Qt.ItemDataRole.EditRole:
+            return column.display(self._rows[row].get(key))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _ALIGN[column.alignment]
         if role == ROW_KEY_ROLE:
@@ -175,12 +178,28 @@ class ListTableModel(QAbstractTableModel):
             state = Qt.CheckState(value) if isinstance(value, int) else value
             self.set_checked(index.row(), state == Qt.CheckState.Checked)
             return True
+        if index.isValid() and role == Qt.ItemDataRole.EditRole and self._editable(index):
+            key = self.keys[index.column()]
+            text = "" if value is None else str(value).strip()
+            if text != self.data(index, Qt.ItemDataRole.EditRole):
+                self.edit_requested.emit(index.row(), key, text)
+            return True
         return False
+
+    def _editable(self, index: Index) -> bool:
+        column = self.column_at(index.column())
+        return (
+            column is not None
+            and column.editable is not None
+            and column.editable(self._rows[index.row()])
+        )
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.isValid() and self.keys[index.column()] == CHECK_KEY:
             return base | Qt.ItemFlag.ItemIsUserCheckable
+        if index.isValid() and self._editable(index):
+            return base | Qt.ItemFlag.ItemIsEditable
         return base
 
     def headerData(

@@ -102,6 +102,7 @@ class ListPage(QWidget):
             spec.page_key, fixed={CHECK_KEY: CHECK_COLUMN_WIDTH},
         )  # fmt: skip
         self.model.checks_changed.connect(self._checks_changed)
+        self.model.edit_requested.connect(self.edit_cell)
         self._show_sort_indicator()
         if auto_query:
             self.query()
@@ -344,6 +345,18 @@ class ListPage(QWidget):
         if action.handler is not None:
             action.handler(self)
 
+    def edit_cell(self, row: int, key: str, text: str) -> bool:
+        """An in-place edit of a cell (what a double-click and typing does); the spec's
+        `on_edit` checks and saves it, and the current page is reloaded to show it."""
+        column = self.spec.column(key)
+        data = dict(self.model.row(row))
+        if self.spec.on_edit is None or column.editable is None or not column.editable(data):
+            return False
+        saved = self.spec.on_edit(self, data, key, text)
+        if saved:
+            self.refresh()
+        return saved
+
     def trigger_row_action(self, row: int, key: str) -> None:
         """Click 查看/编辑/… in the 操作 column of a row of the current page."""
         action = next((a for a in self.model.visible_actions(row) if a.key == key), None)
@@ -356,6 +369,8 @@ class ListPage(QWidget):
         return self.table.row_action_rect(row, key)
 
     def _double_clicked(self, index: Any) -> None:
+        if self.model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+            return  # the double-click opens the cell's editor instead
         actions = self.model.visible_actions(index.row()) if self.spec.row_actions else []
         if actions and self.model.column_key(index.column()) not in (CHECK_KEY, ACTIONS_KEY):
             self.trigger_row_action(index.row(), actions[0].key)

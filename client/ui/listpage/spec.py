@@ -23,6 +23,7 @@ Formatter = Callable[[Any], str]
 PageHandler = Callable[["ListPage"], object]
 RowHandler = Callable[["ListPage", dict[str, Any]], object]
 SummaryFn = Callable[[Mapping[str, Any]], Sequence[tuple[str, Any]]]
+EditHandler = Callable[["ListPage", dict[str, Any], str, str], bool]
 
 ALL_LABEL = "全部"
 FUZZY_PLACEHOLDER = "支持模糊查询"
@@ -100,6 +101,9 @@ class Column:
     sortable: bool = True
     kind: ColumnKind = "text"
     export: bool = True
+    # Edited in place (双击 or F2): `editable(row)` says for which rows; the page's
+    # `ListPageSpec.on_edit` checks and saves the new text.
+    editable: Callable[[dict[str, Any]], bool] | None = None
 
     def display(self, value: Any) -> str:
         return (self.formatter or FORMATTERS[self.kind])(value)
@@ -270,6 +274,9 @@ class ListPageSpec:
     row_actions_title: str = "操作"
     row_actions_width: int = 110
     object_name: str = ""
+    # In-place edits of `Column.editable` cells: (page, row, column key, new text) → True
+    # when saved (the page then reloads the current page of rows).
+    on_edit: EditHandler | None = None
 
     @property
     def name(self) -> str:

@@ -1,0 +1,99 @@
+"""Submissions that must happen once (申报, 缴费): idempotent POSTs that survive a broken
+connection and a closed client.
+
+Before a POST is sent, its idempotency key, path and exact body are stored locally. When
+the server answers, its answer is applied to the local rows and the stored request
+deleted in one transaction. When the connection breaks and the outcome is unknown, the
+request stays stored; the next attempt sends the same key and body, so the server returns
+its first answer instead of acting twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from client.storage.unit_db import UnitDatabase
+from client.storage.unit_models import PendingSubmission
+from client.sync.api import ApiClient
+from client.sync.errors import ApiError, NetworkError
+
+log = logging.getLogger(__name__)
+
+Apply = Callable[[Connection, Any, list[int]], None]
+
+
+class SubmissionUncertainError(NetworkError):
+    default_message = (
+        "提交后与税务系统的连接中断，无法确认是否已提交成功。请检查网络后再次点击提交，"
+        "系统会确认上次的提交结果，不会重复提交。"
+    )
+
+
+class Submitter:
+    def __init__(self, api: ApiClient, db: UnitDatabase) -> None:
+        self.api = api
+        self.db = db
+
+    def pending(self, kind: str) -> list[PendingSubmission]:
+        with self.db.read() as session:
+            return list(
+                session.scalars(
+                    select(PendingSubmission)
+                    .where(PendingSubmission.kind == kind)
+                    .order_by(PendingSubmission.created_at)
+                )
+            )
+
+    def pending_ids(self, kind: str) -> set[int]:
+        return {i for p in self.pending(kind) for i in json.loads(p.record_ids)}
+
+    def submit(
+        self, kind: str, path: str, body: Any, record_ids: Sequence[int], apply: Apply
+    ) -> Any:
+        """Store, send, and apply the answer; raises SubmissionUncertainError when the
+        outcome is unknown (the request stays stored for `resend_pending`)."""
+        key = str(uuid.uuid4())
+        with self.db.write_session() as session:
+            session.add(
+                PendingSubmission(
+                    key=key,
+                    kind=kind,
+                    path=path,
+                    body=json.dumps(body, ensure_ascii=False),
+                    record_ids=json.dumps(list(record_ids)),
+                    created_at=datetime.now(),
+                )
+            )
+        return self._send(key, path, body, list(record_ids), apply)
+
+    def resend_pending(self, kind: str, apply: Apply) -> list[Any]:
+        """Send every stored request of this kind again, exactly as first sent."""
+        answers = []
+        for pending in self.pending(kind):
+            body = json.loads(pending.body)
+            ids = json.loads(pending.record_ids)
+            answers.append(self._send(pending.key, pending.path, body, ids, apply))
+        return answers
+
+    def _send(self, key: str, path: str, body: Any, ids: list[int], apply: Apply) -> Any:
+        try:
+            answer = self.api.post_json(path, body, idempotency_key=key)
+        except NetworkError as exc:
+            log.warning("submission %s: outcome unknown (%s)", key, type(exc).__name__)
+            raise SubmissionUncertainError(technical=exc.technical) from None
+        except ApiError:
+            # The server answered with a refusal: nothing was done, nothing to retry.
+            with self.db.write() as conn:
+                conn.exec_driver_sql("DELETE FROM pending_submissions WHERE key = ?", (key,))
+            raise
+        with self.db.write() as conn:
+            apply(conn, answer, ids)
+            conn.exec_driver_sql("DELETE FROM pending_submissions WHERE key = ?", (key,))
+        return answer

@@ -1,0 +1,466 @@
+"""The 缴费工资申报 working list (manual §2.3–§2.6): what the clerk adds, edits and deletes
+before 提交申报. One list per 日常/年度 × 按职工/按险种, kept in the unit database so it
+survives a restart until its rows are declared successfully."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+
+from client.domain.insured import current_month
+from client.domain.wages import (
+    ANNUAL,
+    BY_ITEM,
+    SELF_COLLECTED,
+    Adjustment,
+    MonthCheck,
+    WageRuleError,
+    check_effective_month,
+    clamp_base,
+    money,
+)
+from client.storage.app_db import AppDatabase
+from client.storage.listing import QueryListSource, contains, custom, equals
+from client.storage.unit_db import UnitDatabase
+from client.storage.unit_models import (
+    Employee,
+    EmployeeItem,
+    RecordGroup,
+    Registration,
+    WageDraft,
+)
+
+DRAFTS = WageDraft.__table__
+EMPLOYEES = Employee.__table__
+ITEMS = EmployeeItem.__table__
+NOT_DECLARED, SUBMITTED, FAILED = "未申报", "待反馈", "申报失败"
+EDITABLE_STATES = (NOT_DECLARED, FAILED)
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    unit_number: str
+    levy_item: str
+    levy_category: str
+    base: str
+    end_month: str | None
+
+
+@dataclass(frozen=True)
+class EmployeeWageInfo:
+    """What 单个录入 shows once a name is chosen: 证件号码, 原缴费工资, the 税务自主 items."""
+
+    employee_id: int
+    name: str
+    id_type: str
+    id_number: str
+    items: list[ItemInfo]
+
+    @property
+    def old_wage(self) -> str | None:
+        return self.items[0].base if self.items else None
+
+    @property
+    def stop_month(self) -> str | None:
+        """The latest 终止缴费月份 of the items; None when one of them is 长期."""
+        ends = [i.end_month for i in self.items]
+        return None if not ends or None in ends else max(e for e in ends if e)
+
+
+@dataclass
+class AddResult:
+    added: int = 0
+    already_listed: int = 0
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (name, reason)
+
+    def message(self) -> str:
+        parts = [f"已添加{self.added}条"]
+        if self.already_listed:
+            parts.append(f"{self.already_listed}条已在列表中，未重复添加")
+        if self.refused:
+            parts.append(f"{len(self.refused)}条不能添加")
+        text = "，".join(parts) + "。"
+        if self.refused:
+            shown = "；".join(f"{name}：{reason}" for name, reason in self.refused[:5])
+            more = "等" if len(self.refused) > 5 else ""
+            text += f"不能添加的有：{shown}{more}。"
+        return text
+
+
+class WageDrafts:
+    def __init__(
+        self,
+        app_db: AppDatabase,
+        db: UnitDatabase,
+        tax_authority: str,
+        today: date,
+        declaration_type: str,
+        mode: str,
+    ) -> None:
+        self.app_db = app_db
+        self.db = db
+        self.default_tax_authority = tax_authority
+        self.today = today
+        self.declaration_type = declaration_type
+        self.mode = mode
+        modes = app_db.code_table("levy_modes")
+        # Without the rule file every item counts as 税务自主 (the server refuses the rest).
+        self._self_collected = None if not modes else {
+            code for code, name in modes.items() if name == SELF_COLLECTED
+        }  # fmt: skip
+        self._limits = _base_limits(app_db.rule_file("base_limits") or {})
+
+    @property
+    def is_annual(self) -> bool:
+        return self.declaration_type == ANNUAL
+
+    @property
+    def by_item(self) -> bool:
+        return self.mode == BY_ITEM
+
+    def _mine(self) -> Any:
+        return and_(DRAFTS.c.declaration_type == self.declaration_type, DRAFTS.c.mode == self.mode)
+
+    # -- reference data --------------------------------------------------------------------
+    def self_collected(self, levy_item: str) -> bool:
+        return self._self_collected is None or levy_item in self._self_collected
+
+    def base_for(self, wage: str | None, month: str | None) -> str:
+        """The 缴费基数 a wage gives in the month's year (clamped by the base limits)."""
+        if not wage:
+            return ""
+        year = int((month or current_month(self.today))[:4])
+        return f"{clamp_base(Decimal(wage), self._limits.get(year)):.2f}"
+
+    def tax_authorities(self) -> list[str]:
+        with self.db.read() as session:
+            found = session.scalars(select(Registration.tax_authority).distinct()).all()
+        return list(dict.fromkeys([self.default_tax_authority, *found]))
+
+    def candidates(self, text: str, limit: int = 50) -> list[tuple[int, str, str]]:
+        """单个录入's name box: fuzzy on the name (or 拼音首字母), with the 证件号码."""
+        text = text.strip()
+        e = EMPLOYEES.c
+        query = select(e.id, e.name, e.id_number).order_by(e.name, e.id).limit(limit)
+        if text:
+            clause = e.name.contains(text, autoescape=True)
+            if text.isascii() and text.isalpha():
+                clause = or_(clause, e.name_initials.contains(text.lower(), autoescape=True))
+            query = query.where(clause)
+        with self.db.engine.connect() as conn:
+            return [(r.id, r.name, r.id_number) for r in conn.execute(query)]
+
+    def employee(self, employee_id: int) -> EmployeeWageInfo | None:
+        infos = self._employees(EMPLOYEES.c.id == employee_id)
+        return infos[0] if infos else None
+
+    def _employees(self, where: Any) -> list[EmployeeWageInfo]:
+        e, i = EMPLOYEES.c, ITEMS.c
+        query = (
+            select(
+                e.id,
+                e.name,
+                e.id_type,
+                e.id_number,
+                i.unit_number,
+                i.levy_item,
+                i.levy_category,
+                i.base,
+                i.end_month,
+            )  # fmt: skip
+            .select_from(EMPLOYEES.join(ITEMS, i.employee_id == e.id))
+            .where(where)
+            .order_by(e.name, e.id, i.row_id)
+        )
+        found: dict[int, EmployeeWageInfo] = {}
+        with self.db.engine.connect() as conn:
+            for r in conn.execute(query):
+                info = found.get(r.id)
+                if info is None:
+                    info = found[r.id] = EmployeeWageInfo(r.id, r.name, r.id_type, r.id_number, [])
+                if self.self_collected(r.levy_item):
+                    info.items.append(
+                        ItemInfo(r.unit_number, r.levy_item, r.levy_category, r.base, r.end_month)
+                    )
+        return list(found.values())
+
+    # -- adding ------------------------------------------------------------------------------
+    def default_month(self) -> str | None:
+        return None if self.is_annual else current_month(self.today)
+
+    def check_month(self, month: Any, stop_month: str | None) -> MonthCheck | None:
+        """None for 年度 (the backend sets 生效年月)."""
+        if self.is_annual:
+            return None
+        return check_effective_month(month, self.today, stop_month)
+
+    def add_single(
+        self,
+        employee_id: int,
+        new_wage: Any,
+        effective_month: Any = None,
+        tax_authority: str | None = None,
+        item_wages: Mapping[tuple[str, str, str], Any] | None = None,
+    ) -> AddResult:
+        """单个录入. By item, `item_wages` maps (单位编号, 征收项目, 征收品目) to the new wage;
+        items left out are not declared."""
+        info = self.employee(employee_id)
+        if info is None:
+            raise WageRuleError("该职工不在本单位的参保登记信息中，请先更新职工参保信息。")
+        if not info.items:
+            raise WageRuleError("该职工没有需要申报缴费工资的税务自主险种。")
+        rows = self._rows_for(
+            info, lambda _old: money(new_wage) if not self.by_item else None, effective_month,
+            tax_authority, item_wages,
+        )  # fmt: skip
+        if not rows:
+            raise WageRuleError("请至少为一个险种填写新缴费工资。")
+        return self._insert(rows, [])
+
+    def add_many(
+        self,
+        which: str,
+        value: Any = None,
+        adjustment: Adjustment | None = None,
+        effective_month: Any = None,
+        group_ids: Sequence[int] = (),
+    ) -> AddResult:
+        """添加全部正常缴费职工 (`which`="paying"), 按单位编号添加 ("unit_number", value =
+        单位编号) or 按分组添加 ("group", group_ids = the group and its sub-groups). The new
+        wage is the old one, adjusted by 比率/固定金额 when given."""
+        e, i = EMPLOYEES.c, ITEMS.c
+        month = current_month(self.today)
+        paying = and_(e.pay_start <= month, or_(e.pay_end.is_(None), e.pay_end >= month))
+        if which == "paying":
+            where = paying
+        elif which == "unit_number":
+            where = and_(paying, i.unit_number == str(value))
+        elif which == "group":
+            members = select(RecordGroup.record_id).where(RecordGroup.group_id.in_(group_ids))
+            where = and_(paying, e.id.in_(members))
+        else:
+            raise ValueError(which)
+        infos = self._employees(where)
+        if which == "unit_number":
+            infos = [
+                EmployeeWageInfo(f.employee_id, f.name, f.id_type, f.id_number,
+                                 [it for it in f.items if it.unit_number == str(value)])
+                for f in infos
+            ]  # fmt: skip
+
+        def wage(old: str | None) -> Decimal:
+            old_amount = Decimal(old) if old else None
+            if adjustment is not None:
+                return adjustment.apply(old_amount)
+            if old_amount is None or old_amount <= 0:
+                raise WageRuleError("该职工没有原缴费工资，请单个录入新缴费工资。")
+            return old_amount
+
+        rows: list[dict[str, Any]] = []
+        refused: list[tuple[str, str]] = []
+        for info in infos:
+            if not info.items:
+                refused.append((info.name, "没有需要申报缴费工资的税务自主险种"))
+                continue
+            try:
+                rows.extend(self._rows_for(info, wage, effective_month, None, None))
+            except WageRuleError as exc:
+                refused.append((info.name, exc.message))
+        return self._insert(rows, refused)
+
+    def add_imported(self, rows: Iterable[dict[str, Any]]) -> AddResult:
+        """Rows confirmed in the 外部文件导入 preview (already checked row by row)."""
+        return self._insert([self._row(**r) for r in rows], [])
+
+    def _rows_for(
+        self,
+        info: EmployeeWageInfo,
+        wage: Any,
+        effective_month: Any,
+        tax_authority: str | None,
+        item_wages: Mapping[tuple[str, str, str], Any] | None,
+    ) -> list[dict[str, Any]]:
+        authority = tax_authority or self.default_tax_authority
+        if not self.by_item:
+            check = self.check_month(effective_month or self.default_month(), info.stop_month)
+            return [
+                self._row(
+                    employee_id=info.employee_id, name=info.name, id_type=info.id_type,
+                    id_number=info.id_number, tax_authority=authority, old_wage=info.old_wage,
+                    new_wage=f"{wage(info.old_wage):.2f}",
+                    effective_month=check.month if check else None, stop_month=info.stop_month,
+                )
+            ]  # fmt: skip
+        rows = []
+        for item in info.items:
+            key = (item.unit_number, item.levy_item, item.levy_category)
+            if item_wages is not None:
+                if item_wages.get(key) in (None, ""):
+                    continue
+                new = money(item_wages[key])
+            else:
+                new = wage(item.base)
+            check = self.check_month(effective_month or self.default_month(), item.end_month)
+            rows.append(
+                self._row(
+                    employee_id=info.employee_id, name=info.name, id_type=info.id_type,
+                    id_number=info.id_number, tax_authority=authority, old_wage=item.base,
+                    new_wage=f"{new:.2f}", effective_month=check.month if check else None,
+                    stop_month=item.end_month, unit_number=item.unit_number,
+                    levy_item=item.levy_item, levy_category=item.levy_category,
+                )
+            )  # fmt: skip
+        return rows
+
+    def _row(self, **values: Any) -> dict[str, Any]:
+        row = {
+            "declaration_type": self.declaration_type,
+            "mode": self.mode,
+            "unit_number": "",
+            "levy_item": "",
+            "levy_category": "",
+            "tax_authority": self.default_tax_authority,
+            "old_wage": None,
+            "effective_month": None,
+            "stop_month": None,
+            "state": NOT_DECLARED,
+            "added_at": datetime.now(),
+        }
+        row.update(values)
+        return row
+
+    def _insert(self, rows: list[dict[str, Any]], refused: list[tuple[str, str]]) -> AddResult:
+        result = AddResult(refused=refused)
+        if not rows:
+            return result
+        columns = list(rows[0])
+        sql = (
+            f"INSERT OR IGNORE INTO wage_drafts ({', '.join(columns)})"
+            f" VALUES ({', '.join('?' * len(columns))})"
+        )
+        with self.db.write() as conn:
+            before = conn.exec_driver_sql("SELECT total_changes()").scalar()
+            conn.exec_driver_sql(sql, [tuple(r[c] for c in columns) for r in rows])
+            after = conn.exec_driver_sql("SELECT total_changes()").scalar()
+        result.added = int(after - before)
+        result.already_listed = len(rows) - result.added
+        return result
+
+    # -- editing -----------------------------------------------------------------------------
+    def draft(self, draft_id: int) -> WageDraft | None:
+        with self.db.read() as session:
+            return session.get(WageDraft, draft_id)
+
+    def _editable(self, draft_id: int) -> WageDraft:
+        row = self.draft(draft_id)
+        if row is None:
+            raise WageRuleError("该数据已不在列表中。")
+        if row.state not in EDITABLE_STATES:
+            raise WageRuleError("已提交申报、正在等待反馈的数据不能修改。")
+        return row
+
+    def set_new_wage(self, draft_id: int, value: Any) -> None:
+        """新缴费工资 edited in the table."""
+        self._editable(draft_id)
+        self._update([draft_id], new_wage=f"{money(value):.2f}")
+
+    def month_check(self, draft_id: int, value: Any) -> MonthCheck | None:
+        """Check a 生效年月 before it is saved (the page asks about a warning first)."""
+        row = self._editable(draft_id)
+        return self.check_month(value, row.stop_month)
+
+    def set_effective_month(self, draft_id: int, value: Any) -> None:
+        check = self.month_check(draft_id, value)
+        if check is not None:
+            self._update([draft_id], effective_month=check.month)
+
+    def batch_modify(self, draft_ids: Sequence[int], adjustment: Adjustment) -> int:
+        """批量修改 the ticked rows' 新缴费工资 by 比率 (of the 原缴费工资) or 固定金额."""
+        with self.db.read() as session:
+            rows = session.scalars(select(WageDraft).where(WageDraft.id.in_(draft_ids))).all()
+        locked = [r for r in rows if r.state not in EDITABLE_STATES]
+        if locked:
+            raise WageRuleError(
+                f"勾选的数据中有{len(locked)}条已提交申报、正在等待反馈，不能修改。"
+            )
+        updates = []
+        for r in rows:
+            base = Decimal(r.old_wage) if r.old_wage else None
+            updates.append((f"{adjustment.apply(base):.2f}", r.id))
+        with self.db.write() as conn:
+            conn.exec_driver_sql("UPDATE wage_drafts SET new_wage = ? WHERE id = ?", updates)
+        return len(updates)
+
+    def delete(self, draft_ids: Sequence[int]) -> tuple[int, int]:
+        """删除 rows not yet declared; returns (deleted, refused because 待反馈)."""
+        with self.db.write() as conn:
+            result = conn.execute(
+                delete(DRAFTS).where(
+                    DRAFTS.c.id.in_(list(draft_ids)), DRAFTS.c.state.in_(EDITABLE_STATES)
+                )
+            )
+        deleted = int(result.rowcount)
+        return deleted, len(draft_ids) - deleted
+
+    def _update(self, ids: Sequence[int], **values: Any) -> None:
+        with self.db.write() as conn:
+            conn.execute(update(DRAFTS).where(DRAFTS.c.id.in_(list(ids))).values(**values))
+
+    # -- the list ----------------------------------------------------------------------------
+    def source(self) -> QueryListSource:
+        d = DRAFTS.c
+        base = select(
+            d.id, d.name, d.id_type, d.id_number, d.unit_number, d.levy_item, d.levy_category,
+            d.tax_authority, d.old_wage, d.new_wage, d.effective_month, d.state,
+            d.failure_reason, d.employee_id, d.stop_month,
+        ).where(self._mine())  # fmt: skip
+        return QueryListSource(
+            self.db.engine,
+            base,
+            key="id",
+            filters=[
+                contains("name", d.name),
+                contains("id_number", d.id_number),
+                equals("state", d.state),
+                equals("unit_number", d.unit_number),
+                equals("levy_item", d.levy_item),
+                custom("month", lambda v: d.effective_month == str(v)),
+            ],
+            sortable={
+                k: getattr(d, k)
+                for k in (
+                    "name",
+                    "id_number",
+                    "unit_number",
+                    "levy_item",
+                    "old_wage",
+                    "new_wage",
+                    "effective_month",
+                    "state",
+                    "id",
+                )
+            },  # fmt: skip
+            default_sort=[("id", True)],
+        )
+
+    def count(self, state: str | None = None) -> int:
+        query = select(func.count()).select_from(DRAFTS).where(self._mine())
+        if state is not None:
+            query = query.where(DRAFTS.c.state == state)
+        with self.db.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+
+def _base_limits(content: Mapping[str, Any]) -> dict[int, tuple[Decimal, Decimal]]:
+    limits = {}
+    for entry in content.get("years", []):
+        try:
+            limits[int(entry["year"])] = (Decimal(entry["lower"]), Decimal(entry["upper"]))
+        except (KeyError, ValueError, ArithmeticError):
+            continue
+    return limits

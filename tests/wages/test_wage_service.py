@@ -1,0 +1,209 @@
+"""缴费工资申报 working list, 提交申报 and 获取反馈 against the real backend (no Qt)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from client.domain.wages import ANNUAL, BY_EMPLOYEE, BY_ITEM, DAILY, Adjustment, WageRuleError
+from client.groups.service import GroupService
+from client.jobs import JobContext
+from client.storage.feed_tables import EMPLOYEES
+from client.storage.unit_db import UnitDatabase
+from client.sync.engine import FeedSyncer
+from client.sync.submissions import SubmissionUncertainError
+from client.wages.declare import WageDeclarations
+from client.wages.drafts import FAILED, NOT_DECLARED, SUBMITTED, WageDrafts
+from tests.employer.conftest import EmployerEnv
+
+
+def drafts(env: EmployerEnv, declaration_type: str = DAILY, mode: str = BY_EMPLOYEE) -> WageDrafts:
+    return WageDrafts(
+        env.app.app_db,
+        env.session.db,
+        env.session.unit.tax_authority,
+        env.app.local_today(),
+        declaration_type,
+        mode,
+    )
+
+
+def declarations(env: EmployerEnv) -> WageDeclarations:
+    return WageDeclarations(env.session.api, env.session.db, env.unit_id)
+
+
+def rows(lst: WageDrafts) -> list[dict[str, Any]]:
+    return list(lst.source().rows({}, []))
+
+
+def paying_employee(lst: WageDrafts) -> Any:
+    for emp_id, _name, _number in lst.candidates("", limit=500):
+        info = lst.employee(emp_id)
+        if info is not None and info.items and info.stop_month is None:
+            return info
+    raise AssertionError("no paying employee")
+
+
+def stopped_employee(lst: WageDrafts) -> Any:
+    for emp_id, _name, _number in lst.candidates("", limit=500):
+        info = lst.employee(emp_id)
+        if info is not None and info.items and info.stop_month is not None:
+            return info
+    raise AssertionError("no stopped employee")
+
+
+def test_single_add_rules(employer_env: EmployerEnv) -> None:
+    lst = drafts(employer_env)
+    info = paying_employee(lst)
+    month = lst.default_month()
+    result = lst.add_single(info.employee_id, "6000", month)
+    assert result.added == 1
+    again = lst.add_single(info.employee_id, "6000", month)
+    assert again.added == 0 and again.already_listed == 1
+    (row,) = rows(lst)
+    assert row["new_wage"] == "6000.00" and row["old_wage"] == info.items[0].base
+    assert row["state"] == NOT_DECLARED
+    stopped = stopped_employee(lst)
+    with pytest.raises(WageRuleError) as err:
+        lst.add_single(stopped.employee_id, "6000", "2099-01")
+    assert "停止缴费" in err.value.message
+    earlier = lst.check_month("2020-01", None)
+    assert earlier is not None and "补缴" in earlier.warning
+    with pytest.raises(WageRuleError):
+        lst.add_single(info.employee_id, "-100", month)
+
+
+def test_annual_list_has_no_effective_month(employer_env: EmployerEnv) -> None:
+    lst = drafts(employer_env, ANNUAL)
+    info = paying_employee(lst)
+    lst.add_single(info.employee_id, "7000")
+    assert rows(lst)[0]["effective_month"] is None
+    assert drafts(employer_env).count() == 0  # 日常 and 年度 lists are separate
+
+
+def test_bulk_adds_and_batch_modify(employer_env: EmployerEnv) -> None:
+    lst = drafts(employer_env)
+    result = lst.add_many("paying")
+    assert result.added > 0
+    total = lst.count()
+    by_number = drafts(employer_env, DAILY, BY_ITEM)
+    first = paying_employee(by_number)
+    number = first.items[0].unit_number
+    added = by_number.add_many("unit_number", number, Adjustment.ratio("120"))
+    assert added.added > 0
+    for row in rows(by_number):
+        assert row["unit_number"] == number
+        assert Decimal(row["new_wage"]) == (Decimal(row["old_wage"]) * Decimal("1.2")).quantize(
+            Decimal("0.01")
+        )
+    ids = [r["id"] for r in rows(lst)[:3]]
+    assert lst.batch_modify(ids, Adjustment.fixed("8800")) == 3
+    assert {r["new_wage"] for r in rows(lst) if r["id"] in ids} == {"8800.00"}
+    assert lst.count() == total
+
+    groups = GroupService(employer_env.session.db)
+    group = groups.create("财务部")
+    groups.assign([first.employee_id], group.id)
+    grouped = drafts(employer_env, ANNUAL)
+    assert grouped.add_many("group", adjustment=Adjustment.fixed("5000"),
+                            group_ids=[group.id]).added == 1  # fmt: skip
+
+
+def test_working_list_survives_a_restart(employer_env: EmployerEnv, tmp_path: Path) -> None:
+    lst = drafts(employer_env)
+    info = paying_employee(lst)
+    lst.add_single(info.employee_id, "6100", lst.default_month())
+    path = Path(employer_env.session.db.path)
+    employer_env.session.db.close()
+    reopened = UnitDatabase(path, tmp_path / "b")
+    employer_env.session.db = reopened
+    assert rows(drafts(employer_env))[0]["new_wage"] == "6100.00"
+
+
+def test_submit_feedback_success_failure_and_roster(
+    backend: Any, employer_env: EmployerEnv
+) -> None:
+    lst = drafts(employer_env)
+    good = paying_employee(lst)
+    lst.add_single(good.employee_id, "6543.21", lst.default_month())
+    bad_id = next(r for r in lst.candidates("", 500) if r[0] != good.employee_id)[0]
+    lst.add_single(bad_id, "5000", lst.default_month())
+    bad_row = next(r for r in rows(lst) if r["employee_id"] == bad_id)
+    backend.admin_delete(f"employees/{bad_id}")  # gone before the server processes it
+    service = declarations(employer_env)
+    (answer,) = service.submit(lst, [r["id"] for r in rows(lst)])
+    assert {r["state"] for r in rows(lst)} == {SUBMITTED}
+    assert lst.delete([bad_row["id"]]) == (0, 1)  # 待反馈 rows cannot be deleted
+    assert lst.count() == 2
+    backend.admin_post(
+        f"units/{employer_env.unit_id}/wage-declarations/{answer['declaration_id']}/process"
+    )
+    feedback = service.fetch_feedback()
+    assert (feedback.succeeded_rows, feedback.failed_rows) == (1, 1)
+    (left,) = rows(lst)
+    assert left["employee_id"] == bad_id and left["state"] == FAILED
+    assert "不在本单位" in left["failure_reason"]
+    records = list(service.records_source().rows({}, []))
+    assert records[0]["status"] == "部分申报成功"
+    detail = {r["name"]: r for r in service.detail_source(answer["declaration_id"]).rows({}, [])}
+    assert detail[good.name]["status"] == "成功" and detail[good.name]["new_wage"] == "6543.21"
+
+    FeedSyncer(
+        employer_env.session.api, employer_env.session.db, employer_env.unit_id, EMPLOYEES
+    ).run(JobContext())
+    new_info = lst.employee(good.employee_id)
+    assert {i.base for i in new_info.items} == {"6543.21"}  # the roster shows the new wage
+
+
+def test_full_success_and_full_failure(backend: Any, employer_env: EmployerEnv) -> None:
+    lst = drafts(employer_env)
+    info = paying_employee(lst)
+    service = declarations(employer_env)
+    lst.add_single(info.employee_id, "7000", lst.default_month())
+    (ok,) = service.submit(lst, [r["id"] for r in rows(lst)])
+    other = next(r for r in lst.candidates("", 500) if r[0] != info.employee_id)[0]
+    lst.add_single(other, "7000", lst.default_month())
+    backend.admin_delete(f"employees/{other}")
+    (bad,) = service.submit(lst, [r["id"] for r in rows(lst) if r["employee_id"] == other])
+    for declaration in (ok, bad):
+        backend.admin_post(
+            f"units/{employer_env.unit_id}/wage-declarations/{declaration['declaration_id']}/process"
+        )
+    service.fetch_feedback()
+    status = {r["declaration_id"]: r["status"] for r in service.records_source().rows({}, [])}
+    assert status[ok["declaration_id"]] == "全部申报成功"
+    assert status[bad["declaration_id"]] == "全部申报失败"
+
+
+def test_waiting_declaration_stays_pending(backend: Any, employer_env: EmployerEnv) -> None:
+    backend.admin_post("delay", {"seconds": 3600})
+    lst = drafts(employer_env)
+    lst.add_single(paying_employee(lst).employee_id, "6000", lst.default_month())
+    service = declarations(employer_env)
+    service.submit(lst, [r["id"] for r in rows(lst)])
+    feedback = service.fetch_feedback()
+    assert feedback.waiting == 1
+    assert next(service.records_source().rows({}, []))["status"] == "待反馈"
+    assert rows(lst)[0]["state"] == SUBMITTED
+
+
+def test_broken_connection_never_declares_twice(backend: Any, employer_env: EmployerEnv) -> None:
+    lst = drafts(employer_env)
+    lst.add_single(paying_employee(lst).employee_id, "6000", lst.default_month())
+    service = declarations(employer_env)
+    service.api.retries = 0
+    backend.add_fault(
+        "drop", path_prefix=f"/api/v1/mgmt/units/{employer_env.unit_id}/wage-declarations",
+        method="POST", count=1, after_bytes=5,
+    )  # fmt: skip
+    with pytest.raises(SubmissionUncertainError) as err:
+        service.submit(lst, [r["id"] for r in rows(lst)])
+    assert "不会重复" in err.value.message
+    assert rows(lst)[0]["state"] == NOT_DECLARED  # not known to be declared yet
+    service.resend_pending()  # the same key and body: the server answers as before
+    assert rows(lst)[0]["state"] == SUBMITTED
+    listed = service.api.get_json(f"/mgmt/units/{employer_env.unit_id}/wage-declarations")
+    assert len(listed["declarations"]) == 1
