@@ -13,7 +13,12 @@ from pathlib import Path
 
 from benchmarks.common import BenchEnv, Report, temp_dir
 
-MODULES = ["benchmarks.bench_sync", "benchmarks.bench_shell", "benchmarks.bench_roster"]
+MODULES = [
+    "benchmarks.bench_sync",
+    "benchmarks.bench_shell",
+    "benchmarks.bench_roster",
+    "benchmarks.bench_wage_import",
+]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,6 +38,13 @@ Rows = Iterator[tuple[int, list[Any]]]  # (0-based Excel row, cells from column 
 
 def template_sheet(spec: TemplateSpec, book: CalamineWorkbook) -> CalamineSheet:
     """The data sheet, once the `_template` sheet says this is `spec`'s kind and version."""
+    check_template(spec, book)
+    return data_sheet(spec, book)
+
+
+def check_template(spec: TemplateSpec, book: CalamineWorkbook) -> None:
+    """Refuse a workbook whose `_template` sheet is missing or names another kind or
+    version, or that lacks the data sheet (cheap: the data sheet is not parsed)."""
     title = spec.title
     try:
         names = list(book.sheet_names)
@@ -58,11 +65,18 @@ def template_sheet(spec: TemplateSpec, book: CalamineWorkbook) -> CalamineSheet:
             raise ImportRefused(WRONG_VERSION.format(title=title))
         if spec.sheet_title not in names:
             raise ImportRefused(MISSING_SHEET.format(sheet=spec.sheet_title))
+    except CalamineError:
+        raise ImportRefused(CORRUPT) from None
+
+
+def data_sheet(spec: TemplateSpec, book: CalamineWorkbook) -> CalamineSheet:
+    """The template's data sheet, parsed (python-calamine releases the GIL meanwhile)."""
+    try:
         sheet = book.get_sheet_by_name(spec.sheet_title)
     except CalamineError:
         raise ImportRefused(CORRUPT) from None
     if sheet.start is None:
-        raise ImportRefused(EMPTY_SHEET.format(sheet=spec.sheet_title, title=title))
+        raise ImportRefused(EMPTY_SHEET.format(sheet=spec.sheet_title, title=spec.title))
     return sheet
 
 

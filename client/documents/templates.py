@@ -60,7 +60,8 @@ class TemplateColumn:
 class TemplateSpec:
     """A template: `kind` + `version` identify it; `title` names it in messages
     (《title》模板); `unique_key` lists the column keys that must not repeat in a file;
-    `notes` (optional) is a line of filling instructions written above the header."""
+    `notes` (optional) is a line of filling instructions written above the header;
+    `max_rows` (optional) refuses a file with more filled rows than that."""
 
     kind: str
     version: int
@@ -69,6 +70,7 @@ class TemplateSpec:
     columns: tuple[TemplateColumn, ...]
     unique_key: tuple[str, ...] = ()
     notes: str = ""
+    max_rows: int | None = None
 
     @property
     def header_row(self) -> int:

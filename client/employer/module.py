@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from client.employer.reminders import empty_wage_alerts, wage_todos
 from client.modules import MenuEntry, MenuGroup, ModuleDescriptor
+
+SELF_COLLECTED = frozenset({"税务自主"})  # 缴费工资申报 exists only in these regions (§2.3.1)
 
 DESCRIPTOR = ModuleDescriptor(
     key="employer",
@@ -10,6 +13,29 @@ DESCRIPTOR = ModuleDescriptor(
     feed="employees",
     menu=(
         MenuEntry("roster", "职工参保信息更新", "client.employer.roster_page:RosterPage"),
+        MenuGroup(
+            "缴费工资申报",
+            (
+                MenuEntry(
+                    "wages_daily",
+                    "日常缴费工资申报",
+                    "client.employer.wages_page:DailyWagePage",
+                    modes=SELF_COLLECTED,
+                ),
+                MenuEntry(
+                    "wages_annual",
+                    "年度缴费工资申报",
+                    "client.employer.wages_page:AnnualWagePage",
+                    modes=SELF_COLLECTED,
+                ),
+                MenuEntry(
+                    "wage_records",
+                    "缴费工资申报记录",
+                    "client.employer.wage_records_page:WageRecordsPage",
+                    modes=SELF_COLLECTED,
+                ),
+            ),
+        ),
         MenuGroup(
             "查询统计",
             (
@@ -26,5 +52,14 @@ DESCRIPTOR = ModuleDescriptor(
             ),
         ),
     ),
-    quick_buttons=("roster", "unit_insurance", "projects", "unit_info"),
+    quick_buttons=(
+        "roster",
+        "wages_daily",
+        "wages_annual",
+        "wage_records",
+        "unit_insurance",
+        "unit_info",
+    ),  # fmt: skip
+    todo_providers=(wage_todos,),
+    alert_providers=(empty_wage_alerts,),
 )

@@ -18,6 +18,7 @@ from client.domain.wages import (
 )
 from client.employer.roster import RosterService
 from client.employer.wage_dialogs import AdjustDialog, SingleEntryDialog, confirm_month
+from client.employer.wage_import_flow import download_wage_template, start_wage_import
 from client.errors import user_message
 from client.groups.service import GroupService
 from client.jobs import Job, JobContext
@@ -88,8 +89,11 @@ class WageDeclarationPage(BasePage):
             self.ctx.session.api, self.ctx.session.db, self.ctx.session.unit.unit_id
         )
         if self.list is not None:
-            self.content.removeWidget(self.list)
-            self.list.deleteLater()
+            old = self.list
+            self.content.removeWidget(old)
+            old.hide()
+            old.setParent(None)
+            old.deleteLater()
         self.title.setText(f"{self.page_title}-{MODE_TITLES[self.mode]}")
         self.btn_switch.setText(MODE_TITLES[self.other_mode])
         source = MappedSource(self.drafts.source(), self._with_base)
@@ -264,13 +268,9 @@ class WageDeclarationPage(BasePage):
 
     # -- 外部文件导入 ------------------------------------------------------------------------
     def download_template(self, path: str | None = None) -> str | None:
-        from client.employer.wage_import_flow import download_wage_template
-
         return download_wage_template(self, path)
 
     def import_file(self, path: str | None = None) -> Any:
-        from client.employer.wage_import_flow import start_wage_import
-
         self.import_flow = start_wage_import(self, path)
         return self.import_flow
 

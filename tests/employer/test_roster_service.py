@@ -103,10 +103,13 @@ def test_detail_shows_items_per_unit_number(backend: Any, employer_env: Employer
     assert {b.unit_number for b in detail.blocks} == {i["unit_number"] for i in record["items"]}
     for block in detail.blocks:
         assert block.agency  # 社保经办机构 from the registration info
-    for shown, raw in zip(items, record["items"], strict=True):
-        assert shown.base == raw["base"]
-        assert shown.end_month == (raw["end_month"] or "长期")
-        assert shown.levy_item and not shown.levy_item.isdigit()  # a name, not the code
+    for block in detail.blocks:  # items grouped by 单位编号, in the server's order within
+        raws = [i for i in record["items"] if i["unit_number"] == block.unit_number]
+        for shown, raw in zip(block.items, raws, strict=True):
+            assert shown.person_number == raw["person_number"]
+            assert shown.base == raw["base"]
+            assert shown.end_month == (raw["end_month"] or "长期")
+            assert shown.levy_item and not shown.levy_item.isdigit()  # a name, not the code
 
 
 def test_changes_are_listed_and_described(backend: Any, employer_env: EmployerEnv) -> None:

@@ -280,3 +280,68 @@ def test_waiting_declaration_shows_pending(pages: Pages, backend: Any) -> None:
     page.list.set_checked(0)
     page.delete()
     assert "不能删除" in pages.prompts.last.text
+
+
+def fill_template(path: str, people: list[Any], month: str | None, names: dict[str, str]) -> None:
+    """Fill a downloaded template the way a clerk would: find the header row, one row each."""
+    book = openpyxl.load_workbook(path)
+    sheet = next(ws for ws in book.worksheets if ws.sheet_state == "visible")
+    header_row = next(
+        r for r in range(1, 6) if str(sheet.cell(r, 1).value or "").startswith("姓名")
+    )
+    headers = [str(c.value or "") for c in sheet[header_row]]
+    for n, person in enumerate(people, start=header_row + 1):
+        for col, header in enumerate(headers, start=1):
+            value: Any = None
+            if header.startswith("姓名"):
+                value = person.name
+            elif header.startswith("证件号码"):
+                value = person.id_number
+            elif header.startswith("生效年月"):
+                value = month
+            elif header.startswith("新缴费工资"):
+                value = "6800"
+            elif "-新缴费工资" in header:  # 按险种: only the items the person has
+                held = {names.get(i.levy_item) for i in person.items}
+                value = "6800" if header.split("-")[0] in held else None
+            sheet.cell(n, col, value)
+    book.save(path)
+
+
+@pytest.mark.parametrize(("declaration_type", "mode"), VARIANTS)
+def test_template_round_trip_in_each_variant(
+    pages: Pages, tmp_path: Path, declaration_type: str, mode: str
+) -> None:
+    page = pages.page(declaration_type, mode)
+    template = page.download_template(str(tmp_path / "模板.xlsx"))
+    assert template is not None
+    people = [
+        page.drafts.employee(c[0]) for c in page.drafts.candidates("", 500)
+        if page.drafts.employee(c[0]).items and page.drafts.employee(c[0]).stop_month is None
+    ][:3]  # fmt: skip
+    names = pages.env.app.app_db.code_table("levy_items")
+    fill_template(template, people, page.drafts.default_month(), names)
+    flow = page.import_file(template)
+    pages.qtbot.waitUntil(lambda: flow.read_handle.done, timeout=30_000)
+    assert flow.read_handle.error is None, flow.read_handle.error
+    assert flow.preview is not None
+    assert flow.preview.import_result.valid_count == 3, flow.preview.import_result.errors
+    assert rows(page) == []  # nothing added before 确认
+    flow.preview.btn_confirm.click()
+    pages.qtbot.waitUntil(lambda: flow.applied is not None, timeout=30_000)
+    added = rows(page)
+    assert {r["employee_id"] for r in added} == {p.employee_id for p in people}
+    assert {r["new_wage"] for r in added} == {"6800.00"}
+    if mode == BY_ITEM:
+        assert len(added) == sum(len({i.levy_item for i in p.items}) for p in people)
+
+
+def test_wrong_variant_template_is_refused(pages: Pages, tmp_path: Path) -> None:
+    annual = pages.page(ANNUAL, BY_ITEM)
+    template = annual.download_template(str(tmp_path / "年度.xlsx"))
+    daily = pages.page(DAILY, "by_employee")
+    flow = daily.import_file(template)
+    pages.qtbot.waitUntil(lambda: flow.read_handle.done, timeout=30_000)
+    assert flow.preview is None
+    assert "年度缴费工资申报" in pages.prompts.last.text
+    assert rows(daily) == []

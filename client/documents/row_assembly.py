@@ -1,0 +1,202 @@
+"""The last step of reading an import: duplicates, the caller's cross check, and the valid
+rows as `ImportRow`s (the rest become `RowError`s).
+
+With a `ColumnCheck` (or none) the rows are built in chunks by C-level passes (`zip`,
+`map`, `compress`); a `RowCheck` is called once per row. Progress and cancel are checked
+every `PROGRESS_EVERY` rows either way.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Set
+from itertools import compress
+from typing import Any
+
+from client.documents.row_checks import (
+    CHECK_PHASE,
+    DUPLICATE,
+    MERGED,
+    PROGRESS_EVERY,
+    AnyCheck,
+    CellErrors,
+    CheckedRows,
+    ColumnCheck,
+    ImportRow,
+    ParsedRows,
+    Problems,
+    RowCheck,
+    RowError,
+    apply_formulas_and_merges,
+)
+from client.jobs import JobContext
+
+
+def check_rows(
+    parsed: ParsedRows,
+    formulas: dict[int, list[int]],
+    check: AnyCheck | None,
+    ctx: JobContext,
+) -> CheckedRows:
+    """Finish `parsed` (see row_checks) with the sheet's `formulas` and the caller's check."""
+    apply_formulas_and_merges(parsed, formulas)
+    rows = _Rows(parsed)
+    rows.run(check, ctx)
+    width, n = len(parsed.spec.columns), len(parsed.data)
+    for index, (col, ref) in sorted(parsed.merged.items()):  # merges below the last value
+        if index - parsed.first_index >= n:
+            rows.add(index + 1, [""] * width, [(col, MERGED.format(ref=ref))])
+    rows.errors.sort(key=lambda e: e.row)
+    ctx.progress(CHECK_PHASE, n, n)
+    return CheckedRows(parsed.total, rows.valid, rows.errors, rows.error_rows)
+
+
+class _Rows:
+    def __init__(self, parsed: ParsedRows) -> None:
+        self.parsed = parsed
+        self.spec = parsed.spec
+        self.headers = [c.header for c in parsed.spec.columns]
+        self.index = {c.key: i for i, c in enumerate(parsed.spec.columns)}
+        self.offset = parsed.first_index + 1  # row position → Excel row number
+        self.valid: list[ImportRow] = []
+        self.errors: list[RowError] = []
+        self.error_rows: dict[int, list[Any]] = {}
+
+    def run(self, check: AnyCheck | None, ctx: JobContext) -> None:
+        parsed, found = self.parsed, self.parsed.found
+        keys = [c.key for c in self.spec.columns]
+        values = [c.values for c in parsed.columns]
+        unique = [i for i, c in enumerate(self.spec.columns) if c.key in self.spec.unique_key]
+        skip = parsed.blank | found.keys()
+        duplicates = _duplicates(values, unique, skip)
+        row_check: RowCheck | None = None
+        if isinstance(check, ColumnCheck):
+            ctx.check_cancelled()
+            result = check.check_columns(dict(zip(keys, values, strict=True)), skip)
+            for pos, problems in result.errors.items():
+                if pos not in skip:
+                    found[pos] = self._cell_errors(problems)
+            keys, values = list(keys), list(values)
+            for key, column in result.derived.items():  # replaces a column of that key
+                if key in keys:
+                    values[keys.index(key)] = column
+                else:
+                    keys.append(key)
+                    values.append(column)
+            skip = parsed.blank | found.keys()
+        elif check is not None:
+            row_check = check
+        n = len(parsed.data)
+        bad = sorted(skip)
+        make = row_maker(keys)
+        for start in range(0, n, PROGRESS_EVERY):
+            ctx.check_cancelled()
+            ctx.progress(CHECK_PHASE, start, n)
+            stop = min(start + PROGRESS_EVERY, n)
+            if row_check is None:
+                self._chunk(make, values, start, stop, bad)
+            else:
+                self._chunk_by_row(make, values, start, stop, skip, row_check)
+        for pos in sorted(found):
+            if pos not in parsed.blank:
+                self.add(pos + self.offset, parsed.data[pos], found[pos])
+        if duplicates:
+            self._mark_duplicates(duplicates, unique)
+
+    def _chunk(
+        self,
+        make: Callable[..., dict[str, Any]],
+        values: list[list[Any]],
+        start: int,
+        stop: int,
+        bad: list[int],
+    ) -> None:
+        """Rows start..stop, those not in `bad` (sorted) valid, in C-level passes."""
+        columns: list[Iterable[Any]] = [v[start:stop] for v in values]
+        numbers: Iterable[int] = range(start + self.offset, stop + self.offset)
+        raws: Iterable[list[Any]] = self.parsed.data[start:stop]
+        first, last = bisect.bisect_left(bad, start), bisect.bisect_left(bad, stop)
+        if first != last:
+            mask = [True] * (stop - start)
+            for pos in bad[first:last]:
+                mask[pos - start] = False
+            columns = [compress(c, mask) for c in columns]
+            numbers, raws = compress(numbers, mask), compress(raws, mask)
+        self.valid.extend(map(ImportRow, numbers, map(make, *columns), raws))
+
+    def _chunk_by_row(
+        self,
+        make: Callable[..., dict[str, Any]],
+        values: list[list[Any]],
+        start: int,
+        stop: int,
+        skip: Set[int],
+        check: RowCheck,
+    ) -> None:
+        data, found = self.parsed.data, self.parsed.found
+        rows = zip(*(v[start:stop] for v in values), strict=True)
+        for pos, cells in zip(range(start, stop), rows, strict=True):
+            if pos in skip:
+                continue
+            row = make(*cells)
+            problems = check(row)
+            if problems:
+                found[pos] = self._cell_errors(problems)
+            else:
+                self.valid.append(ImportRow(pos + self.offset, row, data[pos]))
+
+    def _cell_errors(self, problems: Problems) -> CellErrors:
+        """A check's (column key, reason) pairs as (column index, reason)."""
+        return [(self.index[k] if k is not None else None, reason) for k, reason in problems]
+
+    def add(self, row_number: int, cells: list[Any], errors: CellErrors) -> None:
+        width = len(self.headers)
+        self.error_rows[row_number] = cells if len(cells) == width else cells[:width]
+        for col, reason in errors:
+            header = self.headers[col] if col is not None else ""
+            self.errors.append(RowError(row_number, header, reason, col))
+
+    def _mark_duplicates(self, duplicates: dict[int, list[int]], key_columns: list[int]) -> None:
+        """Every row of a duplicate set is an error: it is unclear which one is meant."""
+        names = "、".join(self.headers[i] for i in key_columns)
+        offset = self.offset
+        by_row = {r.row: r for r in self.valid}
+        for first, others in duplicates.items():
+            group = [first, *others]
+            for pos in group:
+                peers = "、".join(str(p + offset) for p in group if p != pos)
+                row = by_row.pop(pos + offset, None)
+                cells = row.raw if row is not None else self.error_rows.get(pos + offset, [])
+                reason = DUPLICATE.format(rows=peers, columns=names)
+                self.add(pos + offset, cells, [(key_columns[0], reason)])
+        self.valid = [r for r in self.valid if r.row in by_row]
+
+
+def row_maker(keys: list[str]) -> Callable[..., dict[str, Any]]:
+    """A function making one row's dict from its values, generated for these keys (as
+    dataclasses and namedtuple generate code): a dict display is built presized, a third
+    faster than dict(zip(keys, values)) over 100,000 rows."""
+    names = ", ".join(f"v{i}" for i in range(len(keys)))
+    items = ", ".join(f"{key!r}: v{i}" for i, key in enumerate(keys))
+    made: Callable[..., dict[str, Any]] = eval(f"lambda {names}: {{{items}}}")  # noqa: S307
+    return made
+
+
+def _duplicates(values: list[list[Any]], unique: list[int], skip: Set[int]) -> dict[int, list[int]]:
+    """First position → later positions with the same key, among rows not in `skip`."""
+    if not unique:
+        return {}
+    keys: list[Any] = values[unique[0]]
+    if len(unique) > 1:
+        keys = list(zip(*(values[i] for i in unique), strict=True))
+    if len(set(keys)) == len(keys):
+        return {}
+    seen: dict[Any, int] = {}
+    duplicates: dict[int, list[int]] = {}
+    for pos, key in enumerate(keys):
+        if pos in skip:
+            continue
+        first = seen.setdefault(key, pos)
+        if first != pos:
+            duplicates.setdefault(first, []).append(pos)
+    return duplicates
