@@ -31,7 +31,7 @@ import gc
 import itertools
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -98,7 +98,7 @@ class ImportResult:
     spec: TemplateSpec
     source: Path
     total: int  # data rows that are not blank
-    valid: list[ImportRow]
+    valid: Sequence[ImportRow]
     errors: list[RowError]  # ordered by row
     error_rows: dict[int, list[Any]]  # Excel row number → the row's original values
 

@@ -9,9 +9,9 @@ every `PROGRESS_EVERY` rows either way.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Set
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from itertools import compress
-from typing import Any
+from typing import Any, overload
 
 from client.documents.row_checks import (
     CHECK_PHASE,
@@ -58,7 +58,7 @@ class _Rows:
         self.headers = [c.header for c in parsed.spec.columns]
         self.index = {c.key: i for i, c in enumerate(parsed.spec.columns)}
         self.offset = parsed.first_index + 1  # row position → Excel row number
-        self.valid: list[ImportRow] = []
+        self.valid = LazyRows()
         self.errors: list[RowError] = []
         self.error_rows: dict[int, list[Any]] = {}
 
@@ -94,7 +94,7 @@ class _Rows:
             ctx.progress(CHECK_PHASE, start, n)
             stop = min(start + PROGRESS_EVERY, n)
             if row_check is None:
-                self._chunk(make, values, start, stop, bad)
+                self._chunk(make, keys, values, start, stop, bad)
             else:
                 self._chunk_by_row(make, values, start, stop, skip, row_check)
         for pos in sorted(found):
@@ -106,23 +106,40 @@ class _Rows:
     def _chunk(
         self,
         make: Callable[..., dict[str, Any]],
+        keys: list[str],
         values: list[list[Any]],
         start: int,
         stop: int,
         bad: list[int],
     ) -> None:
-        """Rows start..stop, those not in `bad` (sorted) valid, in C-level passes."""
-        columns: list[Iterable[Any]] = [v[start:stop] for v in values]
-        numbers: Iterable[int] = range(start + self.offset, stop + self.offset)
-        raws: Iterable[list[Any]] = self.parsed.data[start:stop]
+        """Rows start..stop, those not in `bad` (sorted) valid; built later in C-level
+        passes (see LazyRows)."""
         first, last = bisect.bisect_left(bad, start), bisect.bisect_left(bad, stop)
-        if first != last:
+        skipped = bad[first:last]
+        offset, data = self.offset, self.parsed.data
+
+        def build() -> Iterable[ImportRow]:
+            columns: list[Iterable[Any]] = [v[start:stop] for v in values]
+            numbers: Iterable[int] = range(start + offset, stop + offset)
+            raws: Iterable[list[Any]] = data[start:stop]
+            if skipped:
+                mask = [True] * (stop - start)
+                for pos in skipped:
+                    mask[pos - start] = False
+                columns = [compress(c, mask) for c in columns]
+                numbers, raws = compress(numbers, mask), compress(raws, mask)
+            return map(ImportRow, numbers, map(make, *columns), raws)
+
+        def column(key: str) -> Iterable[Any]:
+            part = values[keys.index(key)][start:stop]
+            if not skipped:
+                return part
             mask = [True] * (stop - start)
-            for pos in bad[first:last]:
+            for pos in skipped:
                 mask[pos - start] = False
-            columns = [compress(c, mask) for c in columns]
-            numbers, raws = compress(numbers, mask), compress(raws, mask)
-        self.valid.extend(map(ImportRow, numbers, map(make, *columns), raws))
+            return compress(part, mask)
+
+        self.valid.add_chunk((stop - start) - len(skipped), build, column)
 
     def _chunk_by_row(
         self,
@@ -169,7 +186,72 @@ class _Rows:
                 cells = row.raw if row is not None else self.error_rows.get(pos + offset, [])
                 reason = DUPLICATE.format(rows=peers, columns=names)
                 self.add(pos + offset, cells, [(key_columns[0], reason)])
-        self.valid = [r for r in self.valid if r.row in by_row]
+        self.valid = LazyRows([r for r in self.valid if r.row in by_row])
+
+
+class LazyRows(Sequence[ImportRow]):
+    """The valid rows, made into `ImportRow`s when first read.
+
+    Checking a 100,000-row file needs the rows' values, not 100,000 row objects; these are
+    built when the clerk's confirmed rows are applied (or a test looks at them), so the
+    time to show the preview is the time to check the file.
+    """
+
+    def __init__(self, rows: Iterable[ImportRow] = ()) -> None:
+        self._rows: list[ImportRow] = list(rows)
+        self._pending: list[Callable[[], Iterable[ImportRow]]] = []
+        self._columns: list[Callable[[str], Iterable[Any]]] = []
+        self._count = len(self._rows)
+
+    def add_chunk(
+        self,
+        count: int,
+        build: Callable[[], Iterable[ImportRow]],
+        column: Callable[[str], Iterable[Any]],
+    ) -> None:
+        self._pending.append(build)
+        self._columns.append(column)
+        self._count += count
+
+    def column(self, key: str) -> list[Any]:
+        """One value of every valid row, in order, without making the rows."""
+        if not self._pending:
+            return [r.values[key] for r in self._rows]
+        made = [r.values[key] for r in self._rows]
+        for column in self._columns:
+            made.extend(column(key))
+        return made
+
+    def append(self, row: ImportRow) -> None:
+        self._materialize().append(row)
+        self._count += 1
+
+    def _materialize(self) -> list[ImportRow]:
+        if self._pending:
+            for build in self._pending:
+                self._rows.extend(build())
+            self._pending, self._columns = [], []
+        return self._rows
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> ImportRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ImportRow]: ...
+    def __getitem__(self, index: int | slice) -> ImportRow | list[ImportRow]:
+        return self._materialize()[index]
+
+    def __iter__(self) -> Iterator[ImportRow]:
+        return iter(self._materialize())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def row_maker(keys: list[str]) -> Callable[..., dict[str, Any]]:

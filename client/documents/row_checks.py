@@ -8,7 +8,7 @@ the rows into `ImportRow`s (`row_assembly.py`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -76,7 +76,7 @@ CellErrors = list[tuple[int | None, str]]  # (column index or None, reason)
 @dataclass
 class CheckedRows:
     total: int  # data rows that are not blank
-    valid: list[ImportRow]
+    valid: Sequence[ImportRow]
     errors: list[RowError]  # ordered by row
     error_rows: dict[int, list[Any]]  # Excel row number → the row's original values
 

@@ -25,11 +25,12 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from itertools import compress, repeat
-from operator import and_, attrgetter, is_, is_not, itemgetter, ne
+from operator import and_, is_, is_not, itemgetter, ne
 from typing import Any
 
 from client.documents.cells import CellError, ColumnParser, text
 from client.documents.imports import ColumnCheckResult, ImportRefused, ImportResult, read_import
+from client.documents.row_assembly import LazyRows
 from client.documents.templates import TemplateColumn, TemplateSpec, write_template
 from client.domain.ids import identity_number_error
 from client.domain.insured import pay_span
@@ -297,7 +298,12 @@ def read_wage_import(
     current = f"{today:%Y-%m}"
     earlier = 0
     if declaration_type == DAILY:
-        months = map(itemgetter("effective_month"), map(attrgetter("values"), base.valid))
+        valid = base.valid
+        months = (
+            valid.column("effective_month")
+            if isinstance(valid, LazyRows)
+            else [r.values["effective_month"] for r in valid]
+        )
         earlier = sum(map(current.__gt__, months))
     shared = {f.name: getattr(base, f.name) for f in fields(ImportResult)}
     return WageImportResult(**shared, declaration_type=declaration_type, mode=mode,
