@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from client.domain.wages import DECLARATION_TITLES, MODE_TITLES, WageRuleError
 from client.errors import user_message
 from client.jobs import JobContext
-from client.ui.groups.import_dialog import ImportFlow, ask_open_path, ask_save_path
+from client.ui.import_flow import ImportFlow, ask_open_path, ask_save_path
 from client.wages.drafts import AddResult
 from client.wages.imports import WageImportResult, read_wage_import, write_wage_template
 

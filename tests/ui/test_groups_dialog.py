@@ -20,7 +20,7 @@ from client.storage.unit_models import Employee
 from client.ui.context import UiServices
 from client.ui.groups.assign import start_assignment_import
 from client.ui.groups.dialog import AssignGroupDialog, GroupManagerDialog
-from client.ui.groups.import_dialog import ImportFlow
+from client.ui.import_flow import ImportFlow
 from client.ui.prompts import PromptService
 
 pytestmark = pytest.mark.ui

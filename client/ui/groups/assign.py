@@ -19,7 +19,7 @@ from client.groups.rules import GroupRuleError
 from client.groups.service import GroupService
 from client.storage.unit_db import UnitDatabase
 from client.ui.context import UiServices
-from client.ui.groups.import_dialog import ImportFlow, ask_open_path, ask_save_path
+from client.ui.import_flow import ImportFlow, ask_open_path, ask_save_path
 from client.ui.widgets.common import button, label
 
 NO_GROUP = "无分组"

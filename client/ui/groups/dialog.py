@@ -29,7 +29,7 @@ from client.groups.service import GroupService
 from client.storage.unit_db import UnitDatabase
 from client.ui.context import UiServices
 from client.ui.groups.assign import AssignGroupDialog
-from client.ui.groups.import_dialog import (
+from client.ui.import_flow import (
     ImportFlow,
     OpenPathProvider,
     SavePathProvider,
