@@ -113,6 +113,13 @@ class RosterService:
         self.today = today
         self.codes = CodeTables.load(app_db)
         self.groups = GroupService(db)
+        self._last_stats: tuple[Any, RosterStats] | None = None
+
+    def count_with_statistics(self, filters: Mapping[str, Any]) -> int:
+        """The list's count, made by the 统计 pass; the page's summary then reuses it."""
+        stats = self._statistics(filters)
+        self._last_stats = (_filters_key(filters), stats)
+        return stats.total
 
     # -- the list ------------------------------------------------------------------------
     def base_select(self) -> Any:
@@ -153,7 +160,8 @@ class RosterService:
         e = EMPLOYEES.c
         base = self.base_select()
         group_col = next(c for c in base.selected_columns if c.key == "group_name")
-        return QueryListSource(
+        return _RosterSource(
+            self,
             self.db.engine,
             base,
             key="id",
@@ -177,7 +185,10 @@ class RosterService:
         text = str(value).strip()
         by_name = EMPLOYEES.c.name.contains(text, autoescape=True)
         if is_initials_query(text):
-            return or_(by_name, EMPLOYEES.c.name_initials.contains(text.lower(), autoescape=True))
+            # instr: the initials are lower-case letters and "|", nothing to escape, and it
+            # is quicker than a case-insensitive LIKE over 100,000 rows.
+            initials = func.instr(EMPLOYEES.c.name_initials, text.lower()) > 0
+            return or_(by_name, initials)
         return by_name
 
     @staticmethod
@@ -195,7 +206,15 @@ class RosterService:
 
     # -- 统计 ----------------------------------------------------------------------------
     def statistics(self, filters: Mapping[str, Any]) -> RosterStats:
-        """One pass over the filtered roster, using the pay months derived at sync time."""
+        """One pass over the filtered roster, using the pay months derived at sync time.
+        The list's count of the same query (just before) already made it: reused once."""
+        key = _filters_key(filters)
+        cached, self._last_stats = self._last_stats, None
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        return self._statistics(filters)
+
+    def _statistics(self, filters: Mapping[str, Any]) -> RosterStats:
         month = current_month(self.today)
         inner = self.source().filtered(filters).subquery()
         paying = and_(
@@ -271,3 +290,18 @@ class RosterService:
                 for number, rows in blocks.items()
             ],
         )
+
+
+class _RosterSource(QueryListSource):
+    """The roster's list source: its count is the 统计 pass (one scan, not two)."""
+
+    def __init__(self, service: RosterService, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.service = service
+
+    def count(self, filters: Mapping[str, Any]) -> int:
+        return self.service.count_with_statistics(filters)
+
+
+def _filters_key(filters: Mapping[str, Any]) -> Any:
+    return tuple(sorted((k, repr(v)) for k, v in filters.items()))
