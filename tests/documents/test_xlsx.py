@@ -1,7 +1,9 @@
-"""write_table: round trip through openpyxl, text identity numbers, numeric amounts, cancel."""
+"""write_table: round trip through openpyxl and calamine, text identity numbers, numeric
+amounts, cancel, limits."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -9,8 +11,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet._writer import ALL_TEMP_FILES
+from python_calamine import CalamineWorkbook
 
-from client.documents import xlsx
+from client.documents import xlsx, xlsx_writer
 from client.documents.xlsx import AMOUNT, NUMBER, TEXT, ExportError, write_table
 from client.errors import user_message
 from client.jobs import CancelToken, JobCancelled, JobContext, Progress
@@ -129,3 +132,58 @@ def test_sheet_title_and_illegal_characters_are_cleaned(tmp_path: Path) -> None:
 def test_unknown_column_format_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         write_table(tmp_path / "f.xlsx", "s", ["a"], [[1]], column_formats={0: "percent"})
+
+
+def test_plain_columns_write_dates_as_text_and_booleans_as_yes_no(tmp_path: Path) -> None:
+    target = tmp_path / "plain.xlsx"
+    rows = [
+        [date(2019, 11, 1), datetime(2019, 11, 1, 9, 30), True, False, Decimal("1.5"), "x"],
+        [None, "", 3, 2.25, float("nan"), "  spaced  "],
+    ]
+    write_table(target, "s", ["a", "b", "c", "d", "e", "f"], rows)
+    ws = load_workbook(target).active
+    assert [c.value for c in ws[2]] == ["2019-11-01", "2019-11-01 09:30:00", "是", "否", 1.5, "x"]
+    assert [c.value for c in ws[3]] == [None, None, 3, 2.25, None, "  spaced  "]
+    assert ws.freeze_panes == "A2" and ws["A1"].font.bold
+    assert ws["A1"].alignment.horizontal == "center"
+    assert CalamineWorkbook.from_path(str(target)).get_sheet_by_index(0).to_python()[1] == [
+        "2019-11-01",
+        "2019-11-01 09:30:00",
+        "是",
+        "否",
+        1.5,
+        "x",
+    ]
+
+
+def test_text_and_amount_columns_read_back_by_calamine(tmp_path: Path) -> None:
+    target = tmp_path / "c.xlsx"
+    rows = [["张三", 440300199001011235, "7,002.2", "12", "2019-11"], ["李四", "007", True, 1.5, 7]]
+    write_table(target, "s", HEADERS, rows, column_formats=FORMATS)
+    values = CalamineWorkbook.from_path(str(target)).get_sheet_by_index(0).to_python()
+    assert values[1] == ["张三", "440300199001011235", 7002.2, 12.0, "2019-11"]
+    assert values[2] == ["李四", "007", "True", 1.5, 7.0]
+    ws = load_workbook(target).active
+    assert ws["B2"].number_format == "@" and ws["C3"].data_type == "s"
+
+
+def test_more_rows_than_a_sheet_holds_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(xlsx_writer, "MAX_ROWS", 11)  # the header and 10 rows
+    assert write_table(tmp_path / "ok.xlsx", "s", HEADERS, make_rows(10)) == 10
+    with pytest.raises(ExportError) as caught:
+        write_table(tmp_path / "big.xlsx", "s", HEADERS, make_rows(11))
+    assert user_message(caught.value) == xlsx.TOO_MANY_ROWS
+    assert leftovers(tmp_path) == ["ok.xlsx"]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [("a" * 30 + "'b", "a" * 30), ("History", "History_"), ("'''", "Sheet1"), ("x\x01y", "xy")],
+)
+def test_sheet_titles_excel_would_refuse_are_mended(
+    tmp_path: Path, title: str, expected: str
+) -> None:
+    write_table(tmp_path / "t.xlsx", title, ["列"], [["v"]])
+    assert load_workbook(tmp_path / "t.xlsx").active.title == expected
