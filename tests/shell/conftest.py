@@ -18,6 +18,9 @@ from client.ui.controller import AppController  # noqa: E402
 from client.ui.prompts import PromptService  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+# "screen": the shell runs on a real X server (Xvfb, see test_screenshots_xvfb.py) and a
+# screenshot is the whole screen as the X server shows it, saved under artifacts/…/xvfb.
+SCREEN_MODE = os.environ.get("SHEBAOFEI_SCREENSHOTS") == "screen"
 
 
 @pytest.fixture
@@ -56,7 +59,18 @@ def free_port() -> int:
 
 
 def save_screenshot(widget: Any, name: str) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    assert widget.grab().save(str(path)), f"could not save {path}"
+    if SCREEN_MODE:
+        from PySide6.QtTest import QTest
+
+        widget.raise_()
+        widget.activateWindow()
+        QTest.qWait(400)  # let the X server map and paint the window
+        folder = ARTIFACTS / "xvfb"
+        pixmap = widget.screen().grabWindow(0)
+    else:
+        folder = ARTIFACTS
+        pixmap = widget.grab()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    assert pixmap.save(str(path)), f"could not save {path}"
     return path
