@@ -55,6 +55,7 @@ def login_seconds(data_dir: Path, url: str, password: str) -> tuple[float, int]:
     from client.ui.prompts import PromptService
 
     app = make_application(["bench"])
+    _quiet_offscreen_warnings()
     ctx = AppContext.open(str(data_dir), url)
     controller = AppController(UiServices(ctx, PromptService.scripted()))
     controller.start()
@@ -75,6 +76,18 @@ def login_seconds(data_dir: Path, url: str, password: str) -> tuple[float, int]:
     ctx.close()
     app.processEvents()
     return elapsed, employees
+
+
+def _quiet_offscreen_warnings() -> None:
+    """The offscreen platform warns that it cannot raise() or size windows; those lines
+    would break up the figures. Every other Qt message still reaches stderr."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(_kind: object, _context: object, message: str) -> None:
+        if not message.startswith("This plugin does not support"):
+            sys.stderr.write(message + "\n")
+
+    qInstallMessageHandler(handler)
 
 
 def run(report: Report, env: BenchEnv) -> None:
