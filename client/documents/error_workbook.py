@@ -42,10 +42,9 @@ EXTRA_WIDTH = 40
 
 
 def reasons_text(errors: list[RowError]) -> str:
-    """One row's reasons: "姓名：必填，不能为空。；分组：…"."""
-    return REASON_SEPARATOR.join(
-        f"{e.column}：{e.reason}" if e.column else e.reason for e in errors
-    )
+    """One row's reasons as one sentence list: "姓名：必填，不能为空；分组：…。"."""
+    parts = [f"{e.column}：{e.reason}" if e.column else e.reason for e in errors]
+    return REASON_SEPARATOR.join(p.rstrip("。") for p in parts) + ("。" if parts else "")
 
 
 def write_error_workbook(

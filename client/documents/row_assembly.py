@@ -74,8 +74,12 @@ class _Rows:
             ctx.check_cancelled()
             result = check.check_columns(dict(zip(keys, values, strict=True)), skip)
             for pos, problems in result.errors.items():
+                if pos in parsed.blank:
+                    continue
                 if pos not in skip:
                     found[pos] = self._cell_errors(problems)
+                else:  # a row with cell errors: what the check found in its other cells
+                    self._add_check_errors(found[pos], self._cell_errors(problems))
             keys, values = list(keys), list(values)
             for key, column in result.derived.items():  # replaces a column of that key
                 if key in keys:
@@ -161,6 +165,17 @@ class _Rows:
                 found[pos] = self._cell_errors(problems)
             else:
                 self.valid.append(ImportRow(pos + self.offset, row, data[pos]))
+
+    @staticmethod
+    def _add_check_errors(cell_errors: CellErrors, problems: CellErrors) -> None:
+        """Add a check's problems to a row's cell errors, so that the user sees every
+        error of the row at once; a column that already has an error keeps only that one.
+        Kept in column order, row-wide reasons (no column) first, as the parser sorts them."""
+        taken = {col for col, _ in cell_errors}
+        extra = [p for p in problems if p[0] is None or p[0] not in taken]
+        if extra:
+            cell_errors.extend(extra)
+            cell_errors.sort(key=lambda e: e[0] if e[0] is not None else -1)
 
     def _cell_errors(self, problems: Problems) -> CellErrors:
         """A check's (column key, reason) pairs as (column index, reason)."""

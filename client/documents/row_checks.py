@@ -61,8 +61,12 @@ class ColumnCheckResult:
 @runtime_checkable
 class ColumnCheck(Protocol):
     """A cross check of all rows at once, for imports of 100,000 rows: `columns` maps each
-    column key to its parsed values (a list per column, one value per row position);
-    positions in `skip` (blank rows, rows with cell errors) are not checked."""
+    column key to its parsed values (a list per column, one value per row position; None
+    for an empty or bad cell). `skip` holds the blank rows and the rows with cell errors:
+    none of them is a valid row, but a check may still report what it finds in the good
+    cells of a row with cell errors (the user then sees every error of the row at once);
+    those problems are added to the row's cell errors, except on a column that already has
+    one. Problems of blank rows are ignored."""
 
     def check_columns(
         self, columns: Mapping[str, list[Any]], skip: Set[int]

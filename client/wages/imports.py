@@ -441,7 +441,12 @@ class _WageCheck:
         if self.staff.shared:
             suspects.update(i for i, number in enumerate(numbers) if number in self.staff.shared)
         errors: dict[int, Errors] = {}
-        for i in sorted(suspects - skip):
+        # Rows with cell errors are identified too when their 证件号码 and 姓名 cells are
+        # good, so that a wrong check digit shows beside a bad amount in one pass.
+        identifiable = [i for i in skip if numbers[i] is not None and names[i] is not None]
+        for i in skip - set(identifiable):  # no one to judge their months against
+            persons[i] = NOBODY
+        for i in sorted(suspects - skip | suspects.intersection(identifiable)):
             person, problems = self._identify(numbers[i], names[i], shown[i])
             persons[i] = person or NOBODY
             if problems:
@@ -537,8 +542,9 @@ class _WageCheck:
     def _months(
         self, months: list[Any], stops: list[str | None], skip: Set[int], errors: dict[int, Errors]
     ) -> None:
-        """生效年月 against each employee's stop month: rows of employees still paying are
-        judged by month alone, the others once per distinct (month, stop month)."""
+        """生效年月 against each employee's stop month: rows of employees still paying (or
+        not identified) are judged by month alone, the others once per distinct (month,
+        stop month). Added to any other error of the row, so all show at once."""
         verdicts = {m: self._month(m, None) for m in set(months) - {None}}
         bad = {m for m, error in verdicts.items() if error is not None}
         rows = [] if not bad else compress(range(len(months)), map(bad.__contains__, months))
@@ -551,8 +557,9 @@ class _WageCheck:
                 if error is not None:
                     found[i] = error
         for i, error in found.items():
-            if error is not None and i not in skip and i not in errors:
-                errors[i] = [("effective_month", error)]
+            if error is None:
+                continue
+            errors.setdefault(i, []).append(("effective_month", error))
 
     def _month(self, month: str, stop: str | None) -> str | None:
         if self.start_month and month < self.start_month:

@@ -213,7 +213,7 @@ def test_error_workbook_marks_cells_and_can_be_imported_again(tmp_path: Path) ->
     assert [c.value for c in ws[2]] == [*HEADERS, "错误原因"]
     assert ws["A3"].value == "李四" and ws["A3"].fill.fgColor.rgb == "00000000"
     assert ws["B3"].fill.fgColor.rgb == "FFFFC7CE" and ws["C3"].fill.fgColor.rgb == "FFFFC7CE"
-    assert ws["H3"].value.startswith("证件号码：必填，不能为空。；人员类别：")
+    assert ws["H3"].value.startswith("证件号码：必填，不能为空；人员类别：")
     assert ws["D4"].value == "x" and ws["D4"].fill.fgColor.rgb == "FFFFC7CE"
     assert ws.max_row == 4
     # Corrected, the error workbook is the template again (its 错误原因 column ignored).

@@ -17,6 +17,7 @@ from sqlalchemy import insert
 
 from client.documents import imports as framework
 from client.documents.cells import CellError
+from client.documents.error_workbook import reasons_text
 from client.documents.imports import ImportRefused, write_error_workbook
 from client.documents.template_checks import WRONG_KIND
 from client.documents.workbook_checks import RENAMED
@@ -303,6 +304,34 @@ def test_row_errors_name_the_cell_and_the_reason(tmp_path: Path, unit_db: UnitDa
     assert by_cell[(12, "证件号码")] == framework.REQUIRED
     assert "不是有效的年月" in by_cell[(12, "生效年月")]
     assert result.summary == "共10行，有效0行，错误10行"
+
+
+def test_every_error_of_a_row_shows_at_once(tmp_path: Path, unit_db: UnitDatabase,
+                                            app_db: AppDatabase) -> None:  # fmt: skip
+    """A bad amount does not hide a wrong check digit, a name that differs or a month after
+    the stop month: the clerk fixes the row once, not once per error."""
+    variant = (DAILY, BY_EMPLOYEE)
+    path = fill(template(tmp_path, variant, unit_db, app_db), [
+        ["钱七", None, id_number(5)[:-1] + "0", "abc", "2014-12"],  # 3 digit, amount, month
+        ["张叁", None, id_number(1), -5, "2026-11"],  # 4 name differs, amount
+        ["李四", None, id_number(2), "六千", "2026-07"],  # 5 amount, after the stop month
+        [None, None, id_number(2), "六千", "2026-07"],  # 6 no name: not identified, no month
+    ])  # fmt: skip
+    result = read(path, variant, unit_db, app_db)
+    assert result.valid == [] and nothing_added(unit_db)
+    by_row: dict[int, list[str]] = {}
+    for e in result.errors:
+        by_row.setdefault(e.row, []).append(e.column)
+    assert by_row[3] == ["证件号码", "新缴费工资(元)", "生效年月"]
+    assert by_row[4] == ["姓名", "新缴费工资(元)"]
+    assert by_row[5] == ["新缴费工资(元)", "生效年月"]
+    assert by_row[6] == ["姓名", "新缴费工资(元)"]
+    reasons = {(e.row, e.column): e.reason for e in result.errors}
+    assert "校验位不正确" in reasons[(3, "证件号码")]
+    assert "早于本地区允许申报的最早年月2015-01" in reasons[(3, "生效年月")]
+    assert "晚于该职工的停止缴费年月2025-06" in reasons[(5, "生效年月")]
+    text = reasons_text([e for e in result.errors if e.row == 3])
+    assert "。；" not in text and text.count("；") == 2 and text.endswith("。")
 
 
 def test_month_rules_and_duplicates(tmp_path: Path, unit_db: UnitDatabase,
