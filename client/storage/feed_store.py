@@ -17,11 +17,10 @@ import orjson
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError, InterfaceError, ProgrammingError
 
+from client.storage.chunks import chunked, marks
 from client.storage.errors import StorageError
 from client.storage.feed_tables import FeedSpec, Row
 from client.storage.unit_db import UnitDatabase
-
-CHUNK = 900  # stays under SQLite's bound-parameter limit on every build
 
 
 class RowsRejectedError(StorageError):
@@ -51,15 +50,6 @@ class ChangeCounts:
     @property
     def total(self) -> int:
         return self.added + self.changed + self.removed
-
-
-def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
-
-
-def _marks(n: int) -> str:
-    return ", ".join("?" * n)
 
 
 class FeedStore:
@@ -113,7 +103,7 @@ class FeedStore:
         row = {"feed": self.spec.name, **defaults, **values}
         updates = ", ".join(f"{k} = excluded.{k}" for k in values)
         conn.exec_driver_sql(
-            f"INSERT INTO sync_state ({', '.join(row)}) VALUES ({_marks(len(row))})"
+            f"INSERT INTO sync_state ({', '.join(row)}) VALUES ({marks(len(row))})"
             f" ON CONFLICT(feed) DO UPDATE SET {updates}",
             tuple(row.values()),
         )
@@ -325,14 +315,14 @@ class FeedStore:
                 if rid in old_rows:
                     notes.append(("removed", old_rows[rid], None))
                     counts.removed += 1
-            for chunk in _chunks(touched):
+            for chunk in chunked(touched):
                 conn.exec_driver_sql(
-                    f"DELETE FROM {spec.item_table} WHERE {spec.item_owner} IN ({_marks(len(chunk))})",
+                    f"DELETE FROM {spec.item_table} WHERE {spec.item_owner} IN ({marks(len(chunk))})",
                     tuple(chunk),
                 )
-            for chunk in _chunks(removal_ids):
+            for chunk in chunked(removal_ids):
                 conn.exec_driver_sql(
-                    f"DELETE FROM {spec.table} WHERE id IN ({_marks(len(chunk))})", tuple(chunk)
+                    f"DELETE FROM {spec.table} WHERE id IN ({marks(len(chunk))})", tuple(chunk)
                 )
             self._insert(conn, spec.table, spec.item_table, records, items)
             for kind in ("added", "changed", "removed"):
@@ -360,14 +350,14 @@ class FeedStore:
         items: dict[int, list[Row]] = defaultdict(list)
         cols = ", ".join(spec.fields)
         item_cols = ", ".join((spec.item_owner, *spec.item_fields))
-        for chunk in _chunks(ids):
-            marks = _marks(len(chunk))
+        for chunk in chunked(ids):
+            held = marks(len(chunk))
             for row in conn.exec_driver_sql(
-                f"SELECT {cols} FROM {table} WHERE id IN ({marks})", tuple(chunk)
+                f"SELECT {cols} FROM {table} WHERE id IN ({held})", tuple(chunk)
             ):
                 rows[row[0]] = tuple(row)
             for row in conn.exec_driver_sql(
-                f"SELECT {item_cols} FROM {item_table} WHERE {spec.item_owner} IN ({marks})"
+                f"SELECT {item_cols} FROM {item_table} WHERE {spec.item_owner} IN ({held})"
                 " ORDER BY rowid",
                 tuple(chunk),
             ):

@@ -305,6 +305,9 @@ class WageDraft(UnitBase):
         ),
         Index("ix_wage_drafts_name", "name"),
         Index("ix_wage_drafts_id_number", "id_number"),
+        # 获取反馈 settles rows by (declaration, employee): one declaration may hold
+        # 100,000 rows, so the employee must be in the index too.
+        Index("ix_wage_drafts_declaration", "declaration_id", "employee_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -323,7 +326,7 @@ class WageDraft(UnitBase):
     effective_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
     stop_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
     state: Mapped[str] = mapped_column(String(10), default="未申报")
-    declaration_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    declaration_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     submission_key: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
     failure_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     added_at: Mapped[datetime] = mapped_column(DateTime)

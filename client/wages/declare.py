@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from client.domain.wages import BY_EMPLOYEE, WageRuleError
+from client.storage.chunks import chunked, marks
 from client.storage.listing import QueryListSource, contains, equals
 from client.storage.unit_db import UnitDatabase
 from client.storage.unit_models import WageDeclaration, WageDeclarationRow, WageDraft
@@ -56,14 +57,7 @@ class WageDeclarations:
         self.resend_pending()
         if not draft_ids:
             raise WageRuleError("请先勾选需要提交申报的数据。")
-        with self.db.read() as session:
-            rows = list(
-                session.scalars(
-                    select(WageDraft)
-                    .where(WageDraft.id.in_(list(draft_ids)))
-                    .order_by(WageDraft.id)
-                )
-            )
+        rows = drafts.drafts(draft_ids)
         waiting = [r for r in rows if r.state not in EDITABLE_STATES]
         if waiting:
             raise WageRuleError(
@@ -86,8 +80,9 @@ class WageDeclarations:
     def _body(self, drafts: WageDrafts, authority: str, rows: list[WageDraft]) -> dict[str, Any]:
         payload_rows: list[dict[str, Any]] = []
         if drafts.mode == BY_EMPLOYEE:
+            infos = drafts.employees([row.employee_id for row in rows])
             for row in rows:
-                info = drafts.employee(row.employee_id)
+                info = infos.get(row.employee_id)
                 items = info.items if info is not None else []
                 payload_rows.append(
                     {
@@ -254,12 +249,12 @@ def _accepted(conn: Connection, answer: Any, draft_ids: list[int]) -> None:
     if not isinstance(answer, dict) or not answer.get("declaration_id"):
         raise MalformedResponseError(technical="wage declaration answer")
     declaration_id = str(answer["declaration_id"])
-    marks = ", ".join("?" * len(draft_ids))
-    conn.exec_driver_sql(
-        f"UPDATE wage_drafts SET state = '{SUBMITTED}', declaration_id = ?,"
-        f" failure_reason = NULL WHERE id IN ({marks})",
-        (declaration_id, *draft_ids),
-    )
+    for chunk in chunked(draft_ids):
+        conn.exec_driver_sql(
+            f"UPDATE wage_drafts SET state = '{SUBMITTED}', declaration_id = ?,"
+            f" failure_reason = NULL WHERE id IN ({marks(len(chunk))})",
+            (declaration_id, *chunk),
+        )
     first = conn.exec_driver_sql(
         "SELECT declaration_type, mode, tax_authority FROM wage_drafts WHERE declaration_id = ?"
         " LIMIT 1",

@@ -25,6 +25,7 @@ from client.domain.wages import (
     money,
 )
 from client.storage.app_db import AppDatabase
+from client.storage.chunks import chunked
 from client.storage.listing import QueryListSource, contains, custom, equals
 from client.storage.unit_db import UnitDatabase
 from client.storage.unit_models import (
@@ -158,6 +159,14 @@ class WageDrafts:
     def employee(self, employee_id: int) -> EmployeeWageInfo | None:
         infos = self._employees(EMPLOYEES.c.id == employee_id)
         return infos[0] if infos else None
+
+    def employees(self, employee_ids: Sequence[int]) -> dict[int, EmployeeWageInfo]:
+        """Many employees at once (提交申报 of a whole unit), by id."""
+        found: dict[int, EmployeeWageInfo] = {}
+        for chunk in chunked(sorted(set(employee_ids))):
+            for info in self._employees(EMPLOYEES.c.id.in_(chunk)):
+                found[info.employee_id] = info
+        return found
 
     def _employees(self, where: Any) -> list[EmployeeWageInfo]:
         e, i = EMPLOYEES.c, ITEMS.c
@@ -381,8 +390,7 @@ class WageDrafts:
 
     def batch_modify(self, draft_ids: Sequence[int], adjustment: Adjustment) -> int:
         """批量修改 the ticked rows' 新缴费工资 by 比率 (of the 原缴费工资) or 固定金额."""
-        with self.db.read() as session:
-            rows = session.scalars(select(WageDraft).where(WageDraft.id.in_(draft_ids))).all()
+        rows = self.drafts(draft_ids)
         locked = [r for r in rows if r.state not in EDITABLE_STATES]
         if locked:
             raise WageRuleError(
@@ -398,18 +406,33 @@ class WageDrafts:
 
     def delete(self, draft_ids: Sequence[int]) -> tuple[int, int]:
         """删除 rows not yet declared; returns (deleted, refused because 待反馈)."""
+        deleted = 0
         with self.db.write() as conn:
-            result = conn.execute(
-                delete(DRAFTS).where(
-                    DRAFTS.c.id.in_(list(draft_ids)), DRAFTS.c.state.in_(EDITABLE_STATES)
+            for chunk in chunked(list(draft_ids)):
+                result = conn.execute(
+                    delete(DRAFTS).where(
+                        DRAFTS.c.id.in_(chunk), DRAFTS.c.state.in_(EDITABLE_STATES)
+                    )
                 )
-            )
-        deleted = int(result.rowcount)
+                deleted += int(result.rowcount)
         return deleted, len(draft_ids) - deleted
+
+    def drafts(self, draft_ids: Sequence[int]) -> list[WageDraft]:
+        """The working-list rows of `draft_ids` (any number of them), in id order."""
+        rows: list[WageDraft] = []
+        with self.db.read() as session:
+            for chunk in chunked(sorted(set(draft_ids))):
+                rows.extend(
+                    session.scalars(
+                        select(WageDraft).where(WageDraft.id.in_(chunk)).order_by(WageDraft.id)
+                    )
+                )
+        return rows
 
     def _update(self, ids: Sequence[int], **values: Any) -> None:
         with self.db.write() as conn:
-            conn.execute(update(DRAFTS).where(DRAFTS.c.id.in_(list(ids))).values(**values))
+            for chunk in chunked(list(ids)):
+                conn.execute(update(DRAFTS).where(DRAFTS.c.id.in_(chunk)).values(**values))
 
     # -- the list ----------------------------------------------------------------------------
     def source(self) -> QueryListSource:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from client.domain.wages import ANNUAL, BY_EMPLOYEE, BY_ITEM, DAILY, Adjustment, WageRuleError
 from client.groups.service import GroupService
@@ -207,3 +209,34 @@ def test_broken_connection_never_declares_twice(backend: Any, employer_env: Empl
     assert rows(lst)[0]["state"] == SUBMITTED
     listed = service.api.get_json(f"/mgmt/units/{employer_env.unit_id}/wage-declarations")
     assert len(listed["declarations"]) == 1
+
+
+def test_long_tick_lists_go_in_chunks(
+    backend: Any, employer_env: EmployerEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite builds allow 999 to 250,000 bound parameters: ticked-row lists are sent in
+    chunks (made tiny here), and every step still covers every row exactly once."""
+    monkeypatch.setattr("client.storage.chunks.SQL_CHUNK", 7)
+    engine = employer_env.session.db.engine
+    engine.dispose()  # new connections get a limit of 20 bound parameters per statement
+
+    @event.listens_for(engine, "connect")
+    def limit(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 20)
+
+    lst = drafts(employer_env, ANNUAL)
+    added = lst.add_many("paying").added
+    assert added > 20
+    ids = [r["id"] for r in rows(lst)]
+    assert lst.batch_modify(ids, Adjustment.ratio("110")) == added
+    assert len(lst.drafts(ids)) == added
+    service = declarations(employer_env)
+    (answer,) = service.submit(lst, ids[:-3])
+    assert sum(r["state"] == SUBMITTED for r in rows(lst)) == added - 3
+    assert lst.delete(ids) == (3, added - 3)  # only the 3 not submitted go
+    backend.admin_post(
+        f"units/{employer_env.unit_id}/wage-declarations/{answer['declaration_id']}/process"
+    )
+    feedback = service.fetch_feedback()
+    assert feedback.succeeded_rows + feedback.failed_rows == added - 3
+    assert lst.count() == feedback.failed_rows
