@@ -26,6 +26,7 @@ class WageRules:
     self_collected: frozenset[str]  # 征收项目 codes whose 征缴模式 is 税务自主
     annual_effective_month: str  # "07"
     declaration_start_month: str  # "2015-01"
+    max_months_ahead: int  # a 生效年月 at most this many months after the current one
     limits: dict[int, tuple[Decimal, Decimal]]  # year → (lower, upper) 缴费基数
 
     def annual_month(self, today: date) -> str:
@@ -85,6 +86,7 @@ def load_wage_rules(raw: sqlite3.Connection, region: str) -> WageRules:
         self_collected=frozenset(e["code"] for e in modes if e.get("name") == SELF_COLLECTED),
         annual_effective_month=str(wage.get("annual_effective_month", "07")),
         declaration_start_month=str(wage.get("declaration_start_month", "2015-01")),
+        max_months_ahead=int(wage.get("max_months_ahead", 12)),
         limits={
             int(y["year"]): (Decimal(str(y["lower"])), Decimal(str(y["upper"]))) for y in years
         },

@@ -55,8 +55,8 @@ def too_early_reason(month: str, first: str) -> str:
     return f"生效年月{month}早于本地区允许申报缴费工资的最早年月{first}，请重新选择生效年月。"
 
 
-def too_late_reason(month: str, current: str) -> str:
-    return f"生效年月{month}晚于当前年月{current}超过{MAX_MONTHS_AHEAD}个月，请重新选择生效年月。"
+def too_late_reason(month: str, current: str, ahead: int = MAX_MONTHS_AHEAD) -> str:
+    return f"生效年月{month}晚于当前年月{current}超过{ahead}个月，请重新选择生效年月。"
 
 
 @dataclass(slots=True)
@@ -120,8 +120,9 @@ class _Processor:
         month = parse_month(row.month)
         if month < self.first:
             return too_early_reason(row.month, self.rules.declaration_start_month), []
-        if month > self.current + MAX_MONTHS_AHEAD:
-            return too_late_reason(row.month, month_text(self.current)), []
+        if month > self.current + self.rules.max_months_ahead:
+            ahead = self.rules.max_months_ahead
+            return too_late_reason(row.month, month_text(self.current), ahead), []
         by_key: dict[tuple[str, str, str], list[Item]] = {}
         for it in record[-1]:
             key = (it[_ITEM["unit_number"]], it[_ITEM["levy_item"]], it[_ITEM["levy_category"]])

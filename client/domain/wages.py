@@ -99,15 +99,38 @@ class MonthCheck:
     warning: str | None = None
 
 
-def check_effective_month(value: object, today: date, stop_month: str | None) -> MonthCheck:
+def add_months(month: str, count: int) -> str:
+    """ "2026-11" + 2 → "2027-01"."""
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + count
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def check_effective_month(
+    value: object,
+    today: date,
+    stop_month: str | None,
+    start_month: str | None = None,
+    max_months_ahead: int | None = None,
+) -> MonthCheck:
     """生效年月 later than the stop month is an error; earlier than this month creates 补缴
-    and needs a confirmation (manual §2.3.2 二(一)5)."""
+    and needs a confirmation (manual §2.3.2 二(一)5). With the region's `wage_rules`: a
+    month before `start_month` (the earliest the region accepts) or more than
+    `max_months_ahead` months after this one is an error too, as the tax bureau would
+    answer after 提交申报."""
     month = month_text(value)
     if stop_month is not None and month > stop_month:
         raise WageRuleError(
             f"生效年月{month}晚于该职工的停止缴费年月{stop_month}，请重新选择生效年月。"
         )
     current = f"{today:%Y-%m}"
+    if start_month and month < start_month:
+        raise WageRuleError(
+            f"生效年月{month}早于本地区允许申报缴费工资的最早年月{start_month}，请重新选择生效年月。"
+        )
+    if max_months_ahead is not None and month > add_months(current, max_months_ahead):
+        raise WageRuleError(
+            f"生效年月{month}晚于当前年月{current}超过{max_months_ahead}个月，请重新选择生效年月。"
+        )
     if month < current:
         return MonthCheck(
             month,

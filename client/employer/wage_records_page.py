@@ -28,6 +28,9 @@ from client.wages.declare import PENDING_FEEDBACK, Feedback, WageDeclarations
 STATUSES = ("待反馈", "全部申报成功", "全部申报失败", "部分申报成功")
 
 
+ROSTER_HINT = "\n修改缴费工资之后，可进入【职工参保信息更新】页面点击【更新】，查看最新的工资信息。"
+
+
 class WageRecordsPage(BasePage):
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
@@ -99,6 +102,8 @@ class WageRecordsPage(BasePage):
                     f"本次反馈：{feedback.succeeded_rows}条申报成功，"
                     f"{feedback.failed_rows}条申报失败（失败的数据已退回申报列表，可修改后重新申报）。"
                 )
+            if feedback.succeeded_rows:  # manual §2.3.3 注意事项 二
+                message += ROSTER_HINT
             self.prompts.info(self, message, title="获取反馈")
 
         self.handle = self.runner.run(Job("获取反馈", run), done)

@@ -168,14 +168,21 @@ class WageDeclarations:
             )
             if not decided:
                 return 0, 0
-            ok = [(declaration_id, r[0]) for r in rows if r[7] == "成功"]
-            bad = [(r[8] or "申报失败", declaration_id, r[0]) for r in rows if r[7] == "失败"]
+            # A detail row is one (employee, 生效年月) of the declaration: 按险种 rows of one
+            # employee with different months are separate rows that may succeed and fail
+            # apart. A 年度 draft has no month (the server sets it): one row per employee.
+            ok = [(declaration_id, r[0], r[6]) for r in rows if r[7] == "成功"]
+            bad = [(r[8] or "申报失败", declaration_id, r[0], r[6]) for r in rows if r[7] == "失败"]
+            same_row = (
+                "declaration_id = ? AND employee_id = ?"
+                " AND (effective_month IS NULL OR effective_month = ?)"
+            )
             done = conn.exec_driver_sql(
-                "DELETE FROM wage_drafts WHERE declaration_id = ? AND employee_id = ?", ok
+                f"DELETE FROM wage_drafts WHERE {same_row}", ok
             ).rowcount if ok else 0  # fmt: skip
             back = conn.exec_driver_sql(
                 f"UPDATE wage_drafts SET state = '{FAILED}', failure_reason = ?,"
-                " declaration_id = NULL WHERE declaration_id = ? AND employee_id = ?",
+                f" declaration_id = NULL WHERE {same_row}",
                 bad,
             ).rowcount if bad else 0  # fmt: skip
         return int(done), int(back)

@@ -115,6 +115,10 @@ class WageDrafts:
             code for code, name in modes.items() if name == SELF_COLLECTED
         }  # fmt: skip
         self._limits = _base_limits(app_db.rule_file("base_limits") or {})
+        rules = app_db.rule_file("wage_rules") or {}
+        self._start_month: str | None = rules.get("declaration_start_month")
+        ahead = rules.get("max_months_ahead")
+        self._max_ahead: int | None = int(ahead) if ahead is not None else None
 
     @property
     def is_annual(self) -> bool:
@@ -206,7 +210,9 @@ class WageDrafts:
         """None for 年度 (the backend sets 生效年月)."""
         if self.is_annual:
             return None
-        return check_effective_month(month, self.today, stop_month)
+        return check_effective_month(
+            month, self.today, stop_month, self._start_month, self._max_ahead
+        )
 
     def add_single(
         self,

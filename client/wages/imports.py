@@ -428,6 +428,8 @@ class _WageCheck:
         self.items = [(ITEM_KEY + code, code, name) for code, name in items.items()]
         self.today = today
         self.start_month: str | None = rules.get("declaration_start_month")
+        ahead = rules.get("max_months_ahead")
+        self.max_ahead: int | None = int(ahead) if ahead is not None else None
         self.id_types = id_types
         self.type_codes = {name: code for code, name in id_types.items()}
         self.type_codes.update({code: code for code in id_types})
@@ -565,7 +567,7 @@ class _WageCheck:
         if self.start_month and month < self.start_month:
             return BEFORE_START.format(month=month, start=self.start_month)
         try:
-            check_effective_month(month, self.today, stop)
+            check_effective_month(month, self.today, stop, None, self.max_ahead)
         except WageRuleError as exc:
             return exc.message
         return None

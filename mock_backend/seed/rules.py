@@ -160,14 +160,17 @@ def levy_modes(region: Region) -> list[tuple[str, str]]:
     ]
 
 
-# 年度缴费工资申报 effective month and the earliest 生效年月, per region (default first).
-_WAGE_RULES = {
-    "": {"annual_effective_month": "07", "declaration_start_month": "2015-01"},
-    "510100": {"annual_effective_month": "07", "declaration_start_month": "2016-01"},
-}
+# 年度缴费工资申报 effective month, the earliest 生效年月 and how many months ahead of the
+# current one a 生效年月 may be, per region (default first).
+_WAGE_RULES: dict[str, dict[str, str | int]] = {
+    "": {"annual_effective_month": "07", "declaration_start_month": "2015-01",
+         "max_months_ahead": 12},
+    "510100": {"annual_effective_month": "07", "declaration_start_month": "2016-01",
+               "max_months_ahead": 12},
+}  # fmt: skip
 
 
-def wage_rules(region: Region) -> dict[str, str]:
+def wage_rules(region: Region) -> dict[str, str | int]:
     return dict(_WAGE_RULES.get(region.code, _WAGE_RULES[""]))
 
 

@@ -43,7 +43,8 @@ def test_rule_files_give_levy_modes_and_wage_rules(
     assert modes["10203"] == modes["10205"] == "税务代征"
     assert {modes[c] for c in codes - {"10203", "10205"}} == {"税务自主"}
     assert rule_content(unit, "wage_rules") == {"annual_effective_month": "07",
-                                         "declaration_start_month": "2015-01"}  # fmt: skip
+                                                "declaration_start_month": "2015-01",
+                                                "max_months_ahead": 12}  # fmt: skip
     other = make_unit(backend, http, "330100")
     assert {e["name"] for e in rule_content(other, "levy_modes")["entries"]} == {"税务代征"}
 

@@ -232,6 +232,9 @@ def test_submit_countdown_records_and_states(pages: Pages, backend: Any, tmp_pat
     records = submit_and_feedback(pages, page, backend)
     status = [r["status"] for r in records.list.source.rows({}, [])]
     assert status == ["部分申报成功"]
+    told = pages.prompts.last.text
+    assert "1条申报成功，1条申报失败" in told
+    assert "【职工参保信息更新】页面点击【更新】" in told  # manual §2.3.3 注意事项 二
     left = rows(page)
     assert len(left) == len(all_rows) - 1  # the success left the list, the failure came back
     failed = next(r for r in left if r["employee_id"] == gone)
@@ -260,6 +263,7 @@ def test_submit_countdown_records_and_states(pages: Pages, backend: Any, tmp_pat
     failed_index = next(i for i, r in enumerate(page.list.rows) if r["state"] == "申报失败")
     page.list.set_checked(failed_index)
     submit_and_feedback(pages, page, backend)
+    assert "【更新】" not in pages.prompts.last.text  # nothing changed in the roster
     statuses = sorted(r["status"] for r in records.list.source.rows({}, []))
     assert statuses == ["全部申报失败", "全部申报成功", "部分申报成功"]
 

@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from client.domain.wages import ANNUAL, BY_EMPLOYEE, BY_ITEM, DAILY, Adjustment, WageRuleError
+from client.domain.wages import (
+    ANNUAL,
+    BY_EMPLOYEE,
+    BY_ITEM,
+    DAILY,
+    Adjustment,
+    WageRuleError,
+    add_months,
+)
 from client.groups.service import GroupService
 from client.jobs import JobContext
 from client.storage.feed_tables import EMPLOYEES
@@ -74,6 +82,17 @@ def test_single_add_rules(employer_env: EmployerEnv) -> None:
     assert "停止缴费" in err.value.message
     earlier = lst.check_month("2020-01", None)
     assert earlier is not None and "补缴" in earlier.warning
+    # The region's wage_rules, as the tax bureau applies them after 提交申报:
+    with pytest.raises(WageRuleError) as err:
+        lst.add_single(info.employee_id, "6000", "2014-12")
+    assert err.value.message == (
+        "生效年月2014-12早于本地区允许申报缴费工资的最早年月2015-01，请重新选择生效年月。"
+    )
+    current = lst.default_month()
+    assert lst.check_month(add_months(current, 12), None).warning is None
+    with pytest.raises(WageRuleError) as err:
+        lst.check_month(add_months(current, 13), None)
+    assert f"晚于当前年月{current}超过12个月" in err.value.message
     with pytest.raises(WageRuleError):
         lst.add_single(info.employee_id, "-100", month)
 
@@ -158,6 +177,44 @@ def test_submit_feedback_success_failure_and_roster(
     ).run(JobContext())
     new_info = lst.employee(good.employee_id)
     assert {i.base for i in new_info.items} == {"6543.21"}  # the roster shows the new wage
+
+
+def test_by_item_rows_of_one_employee_with_two_months_settle_apart(
+    backend: Any, employer_env: EmployerEnv
+) -> None:
+    """按险种: an employee's items may carry different 生效年月 — two rows of the declaration.
+    When one succeeds and the other fails, only the succeeded item leaves the working
+    list; the failed one comes back with its reason (it used to vanish with the other)."""
+    lst = drafts(employer_env, DAILY, BY_ITEM)
+    info = next(
+        i
+        for i in map(lst.employee, (c[0] for c in lst.candidates("", 500)))
+        if i is not None and len(i.items) >= 2 and i.stop_month is None
+    )
+    this_month = lst.default_month()
+    next_month = add_months(this_month, 1)
+    wages = {(it.unit_number, it.levy_item, it.levy_category): "6100" for it in info.items}
+    lst.add_single(info.employee_id, None, this_month, None, wages)
+    listed = rows(lst)
+    assert len(listed) == len(info.items)
+    lst.set_effective_month(listed[-1]["id"], next_month)
+    # The employee stops paying this month before the bureau processes the declaration,
+    # so the row of next month fails and the row of this month succeeds.
+    dump = backend.dump(employer_env.unit_id, "employees")
+    record = next(r for r in dump["records"] if r[0] == info.employee_id)
+    items = [dict(zip(dump["item_fields"], item, strict=True)) for item in record[-1]]
+    items = [{**item, "end_month": this_month} for item in items]
+    backend.admin_patch(f"employees/{info.employee_id}", {"items": items})
+    service = declarations(employer_env)
+    (answer,) = service.submit(lst, [r["id"] for r in listed])
+    backend.admin_post(
+        f"units/{employer_env.unit_id}/wage-declarations/{answer['declaration_id']}/process"
+    )
+    feedback = service.fetch_feedback()
+    assert (feedback.succeeded_rows, feedback.failed_rows) == (len(listed) - 1, 1)
+    (left,) = rows(lst)
+    assert left["id"] == listed[-1]["id"] and left["state"] == FAILED
+    assert left["effective_month"] == next_month and "停止缴费" in left["failure_reason"]
 
 
 def test_full_success_and_full_failure(backend: Any, employer_env: EmployerEnv) -> None:
