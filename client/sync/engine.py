@@ -258,7 +258,9 @@ class FeedSyncer:
             raise MalformedResponseError(technical="next_after_id is not an integer")
         return payload, next_after
 
-    def _full(self, ctx: JobContext, run_id: int, counts: ChangeCounts) -> tuple[int, int]:
+    def _full(
+        self, ctx: JobContext, run_id: int, counts: ChangeCounts, retry: bool = True
+    ) -> tuple[int, int]:
         phase = f"{self.spec.name}:full"
         if not self.store.staging_ready():
             with self.write_time:
@@ -298,4 +300,14 @@ class FeedSyncer:
         with self.write_time:
             counts += self.store.swap_in_staging(run_id)
         # Changes made while the snapshot was paged (or since it began) follow.
-        return self._incremental(ctx, run_id, counts, state.snapshot_seq or 0)
+        try:
+            return self._incremental(ctx, run_id, counts, state.snapshot_seq or 0)
+        except CursorExpiredError:
+            if not retry:
+                raise
+            # The server dropped the history since the snapshot began (a download
+            # resumed days later): the swapped-in rows are a valid base, but only a new
+            # snapshot can bring them up to date. Once, so a broken server cannot loop.
+            log.warning("%s: history since the snapshot expired, starting over", self.spec.name)
+            self.store.mark_needs_full()
+            return self._full(ctx, run_id, counts, retry=False)

@@ -208,6 +208,31 @@ def test_cancel_keeps_staged_pages_for_later(backend: Any, employer: UnitFixture
     assert_same_as_server(backend, employer)
 
 
+def test_resumed_snapshot_whose_history_expired_starts_over(
+    backend: Any, employer: UnitFixture
+) -> None:
+    """A clerk cancels the first login's download; before they come back the server has
+    changed records and dropped the history since that snapshot. The resumed download's
+    catch-up gets 410: the client starts the full download over by itself and ends
+    identical to the server, with no error shown."""
+    token = CancelToken()
+
+    def cancel_after_first(p: Progress) -> None:
+        if p.done >= 40:
+            token.cancel()
+
+    with pytest.raises(JobCancelled):
+        syncer(employer, page_size=40).run(JobContext(cancel_after_first, token))
+    backend.mutate(employer.unit_id, "employees", remove=3, add=2, change=4, seed=8)
+    backend.admin_post(f"units/{employer.unit_id}/employees/compact")
+    done = syncer(employer, page_size=40).run(JobContext())
+    assert done.mode == "full"
+    assert not employer.db.sync_state("employees").staging_active
+    assert_same_as_server(backend, employer)
+    again = syncer(employer).run(JobContext())
+    assert again.mode == "incremental" and again.counts.total == 0
+
+
 def test_progress_reports_phase_done_and_total(backend: Any, employer: UnitFixture) -> None:
     ctx = JobContext()
     syncer(employer, page_size=100).run(ctx)
