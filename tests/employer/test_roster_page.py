@@ -3,12 +3,16 @@ the change details, exports and the 查看 dialog."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
+from client.domain.pinyin import name_initials
 from client.employer.module import DESCRIPTOR
 from client.employer.roster_page import RosterPage
 from client.ui.context import UiServices
@@ -30,6 +34,29 @@ def summary(page: RosterPage) -> dict[str, str]:
     return dict(page.list.summary_items)
 
 
+def assert_sheet_matches_table(path: Path, lst: Any, only: list[int] | None = None) -> None:
+    """The exported sheet holds the table's rows in the table's order (all on one page
+    here), and every column the table shows has the same text in the sheet."""
+    model = lst.model
+    sheet = openpyxl.load_workbook(path).active
+    header, *data = [
+        ["" if v is None else str(v) for v in r] for r in sheet.iter_rows(values_only=True)
+    ]
+    rows = only if only is not None else list(range(model.rowCount()))
+    assert len(data) == len(rows) == (len(only) if only is not None else lst.total)
+    compared = 0
+    for column in range(model.columnCount()):
+        title = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+        if title not in header:
+            continue  # 操作 and tick columns are not exported
+        at = header.index(title)
+        for out, row in zip(data, rows, strict=True):
+            shown = model.data(model.index(row, column), Qt.ItemDataRole.DisplayRole)
+            assert out[at] == ("" if shown is None else str(shown)), (title, row)
+        compared += 1
+    assert compared >= 3, header
+
+
 def test_first_view_and_filters(page: RosterPage, employer_env: EmployerEnv) -> None:
     total = employer_env.session.db.count("employees")
     assert page.list.total == total
@@ -44,8 +71,41 @@ def test_first_view_and_filters(page: RosterPage, employer_env: EmployerEnv) -> 
     assert page.list.total == total
 
 
+def test_pinyin_initials_and_update_time_filters_on_the_page(
+    backend: Any, page: RosterPage, employer_env: EmployerEnv
+) -> None:
+    everyone = list(page.list.source.rows({}, []))
+    target = everyone[5]
+    initials = name_initials(target["name"]).strip("|").split("|")[0]
+    expected = {r["id"] for r in everyone if f"|{initials}" in name_initials(r["name"])}
+    page.list.set_condition("name", initials.upper())  # typed in capitals: same result
+    page.list.query()
+    shown = {r["id"] for r in page.list.source.rows(page.list.filters, [])}
+    assert target["id"] in shown and shown == expected
+    assert summary(page)["职工总数"] == f"{len(expected)}人"
+
+    # 更新时间: an employee changed on the server today is the only one in today's range
+    # once 更新 has brought the change.
+    page.list.reset()
+    backend.mutate(employer_env.unit_id, "employees", change=1, seed=21)
+    page.list.trigger_action("update")
+    page.ctx.ui.prompts.answer(False)
+    handle = page.update_handle
+    assert handle is not None
+    while not handle.done:
+        QApplication.processEvents()
+    changed = max(page.list.source.rows({}, []), key=lambda r: r["updated_at"])
+    day = date.fromisoformat(str(changed["updated_at"])[:10])
+    page.list.set_condition("updated", (day, day))
+    page.list.query()
+    in_range = list(page.list.source.rows(page.list.filters, []))
+    assert changed["id"] in {r["id"] for r in in_range}
+    assert all(str(r["updated_at"])[:10] == day.isoformat() for r in in_range)
+    assert page.list.total == len(in_range) < len(everyone)
+
+
 def test_update_shows_exactly_the_changed_employees(
-    qtbot: Any, backend: Any, page: RosterPage, employer_env: EmployerEnv
+    qtbot: Any, backend: Any, page: RosterPage, employer_env: EmployerEnv, tmp_path: Path
 ) -> None:
     mutated = backend.mutate(employer_env.unit_id, "employees", add=3, change=2, remove=2, seed=3)
     page.ctx.ui.prompts.answer(True)  # 是: show 更新数据明细
@@ -63,6 +123,14 @@ def test_update_shows_exactly_the_changed_employees(
     assert len(shown) == expected
     assert {k for k, _ in shown} == {"added", "changed", "removed"}
     assert page.list.total == employer_env.session.db.count("employees")
+
+    # 更新数据明细 → 导出: the same records, one row each.
+    path = tmp_path / "changes.xlsx"
+    dialog.list.save_path_provider = lambda _s: str(path)
+    handle = dialog.list.export_all()
+    qtbot.waitUntil(lambda: handle.done, timeout=20_000)
+    assert handle.error is None, handle.error
+    assert_sheet_matches_table(path, dialog.list)
 
 
 def test_update_without_changes_says_so(qtbot: Any, page: RosterPage) -> None:
@@ -98,8 +166,7 @@ def test_exports_match_the_table(qtbot: Any, page: RosterPage, tmp_path: Path) -
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("姓名", "性别", "证件类型", "证件号码")
     assert [r[3] for r in rows[1:]] == [t["id_number"] for t in ticked]
-    table_ids = page.list.model.index(0, 0)  # the table shows names as text
-    assert table_ids.isValid()
+    assert_sheet_matches_table(path, page.list, only=[0, 2])
 
     path_all = tmp_path / "all.xlsx"
     page.list.save_path_provider = lambda _s: str(path_all)
@@ -111,6 +178,7 @@ def test_exports_match_the_table(qtbot: Any, page: RosterPage, tmp_path: Path) -
     first = page.list.rows[0]
     assert all_rows[0][0] == first["name"]
     assert all_rows[0][2] == page.service.id_type_name(first["id_type"])  # as shown
+    assert_sheet_matches_table(path_all, page.list)  # every row and shown column
 
 
 def test_view_dialog(qtbot: Any, backend: Any, page: RosterPage, employer_env: EmployerEnv) -> None:
