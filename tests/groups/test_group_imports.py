@@ -213,3 +213,148 @@ def test_residents_import_uses_the_residents_table(tmp_path: Path, service: Grou
     write_assignment_template(other)
     with pytest.raises(ImportRefused, match="不是《批量编辑城乡居民分组》模板"):
         read_import(spec, other)
+
+
+# -- bad files, each with its own message, nothing applied ----------------------------
+def _assignment(tmp_path: Path) -> Path:
+    path = tmp_path / "职工分组.xlsx"
+    write_assignment_template(path)
+    return path
+
+
+def _tree(tmp_path: Path) -> Path:
+    path = tmp_path / "分组.xlsx"
+    write_group_tree_template(path)
+    return path
+
+
+def _edit(path: Path, change: Any) -> Path:
+    wb = load_workbook(path)
+    change(wb[wb.sheetnames[0]])
+    wb.save(path)
+    return path
+
+
+def _bad_files(tmp_path: Path) -> dict[str, tuple[str, Path, str]]:
+    """name → (template kind, file, the message it must give)."""
+    from openpyxl import Workbook
+
+    from client.documents import row_checks as rows
+    from client.documents import template_checks as tpl
+    from client.documents import workbook_checks as wbc
+
+    spec = assignment_spec()
+    header_row = spec.first_data_row - 1
+    files: dict[str, tuple[str, Path, str]] = {}
+    d = tmp_path / "bad"
+    d.mkdir()
+
+    def case(name: str, kind: str, path: Path, message: str) -> None:
+        files[name] = (kind, path, message)
+
+    def fresh(name: str) -> Path:
+        (d / name).mkdir()
+        return d / name
+
+    p = _assignment(fresh("a1"))
+    case("assignment, no data", "assignment", p, rows.NO_DATA.format(row=spec.first_data_row))
+
+    def drop_column(ws: Any) -> None:
+        ws.delete_cols(2)
+
+    p = _edit(_assignment(fresh("a2")), drop_column)
+    case(
+        "assignment, missing column", "assignment", p, tpl.MISSING_COLUMNS.format(names="证件类型")
+    )
+
+    def extra_column(ws: Any) -> None:
+        ws.cell(header_row, 5, "备注")
+
+    p = _edit(_assignment(fresh("a3")), extra_column)
+    case("assignment, extra column", "assignment", p, tpl.EXTRA_COLUMNS.format(names="备注"))
+
+    def renamed(ws: Any) -> None:
+        ws.cell(header_row, 4, "部门")
+
+    p = _edit(_assignment(fresh("a4")), renamed)
+    case("assignment, renamed column", "assignment", p,
+         tpl.RENAMED_COLUMN.format(n=4, expected="分组", actual="部门"))  # fmt: skip
+
+    foreign = d / "foreign.xlsx"
+    wb = Workbook()
+    wb.active.append(["姓名", "证件号码", "分组"])
+    wb.active.append(["张三", id_number(1), "行政部"])
+    wb.save(foreign)
+    case("foreign workbook", "assignment", foreign, "")  # NOT_TEMPLATE, checked by prefix
+
+    renamed_txt = d / "renamed.xlsx"
+    renamed_txt.write_text("姓名,证件号码,分组\n张三,1,行政部\n", encoding="utf-8")
+    case("csv renamed .xlsx", "assignment", renamed_txt, wbc.RENAMED)
+
+    empty = d / "empty.xlsx"
+    empty.write_bytes(b"")
+    case("0-byte file", "tree", empty, wbc.EMPTY_FILE)
+
+    junk = d / "junk.xlsx"
+    junk.write_bytes(b"PK\x03\x04 this is not a zip archive at all" * 10)
+    case("broken zip", "tree", junk, wbc.CORRUPT)
+
+    tree_spec = GROUP_TREE_SPEC
+    p = _tree(fresh("t1"))
+    case("tree template to the assignment import", "assignment", p,
+         tpl.WRONG_KIND.format(other=tree_spec.title, title=spec.title))  # fmt: skip
+    p = _assignment(fresh("a5"))
+    case("assignment template to the tree import", "tree", p,
+         tpl.WRONG_KIND.format(other=spec.title, title=tree_spec.title))  # fmt: skip
+    return files
+
+
+def test_bad_group_files_each_give_their_own_message(tmp_path: Path, service: GroupService) -> None:
+    service.ensure_paths([("行政部",)])
+    before = [service.group_of(i) for i in (1, 2, 3, 4)]
+    groups_before = service.path_index()
+    files = _bad_files(tmp_path)
+    messages: dict[str, str] = {}
+    for name, (kind, path, expected) in files.items():
+        with pytest.raises(ImportRefused) as info:
+            if kind == "assignment":
+                read_assignments(service.db, path)
+            else:
+                read_group_tree(path)
+        messages[name] = info.value.message
+        if expected:
+            assert info.value.message == expected, name
+    assert "模板" in messages["foreign workbook"]
+    assert len(set(messages.values())) == len(messages), messages  # each its own message
+    assert [service.group_of(i) for i in (1, 2, 3, 4)] == before  # nothing applied
+    assert service.path_index() == groups_before
+
+
+def test_formulas_and_merged_cells_in_a_group_file_are_row_errors(
+    tmp_path: Path, service: GroupService
+) -> None:
+    service.ensure_paths([("行政部",)])
+    spec = assignment_spec()
+    path = fill(
+        _assignment(tmp_path),
+        [
+            ["张三", None, id_number(1), "行政部"],
+            ["李四", None, id_number(2), '=CONCATENATE("行政","部")'],
+            ["王五", "外国护照", "E12345678", "行政部"],
+            [None, "外国护照", "E12345678", "行政部"],
+        ],
+        spec.sheet_title,
+    )
+    wb = load_workbook(path)
+    wb[spec.sheet_title].merge_cells(f"A{spec.first_data_row + 2}:A{spec.first_data_row + 3}")
+    wb.save(path)
+    result = read_assignments(service.db, path)
+    first = spec.first_data_row
+    assert [r.row for r in result.valid] == [first]
+    reasons = {(e.row, e.column): e.reason for e in result.errors}
+    from client.documents import row_checks as rows
+
+    assert reasons[(first + 1, "分组")] == rows.FORMULA
+    merged = rows.MERGED.format(ref=f"A{first + 2}:A{first + 3}")
+    assert reasons[(first + 2, "姓名")] == reasons[(first + 3, "姓名")] == merged
+    assert service.group_of(2) is None  # nothing applied before confirmation
