@@ -37,6 +37,7 @@ class HomePage(BasePage):
         super().__init__(ctx)
         self.setObjectName("page_home")
         self.entry_titles = entry_titles
+        self.notice_dialog: NoticeDialog | None = None
 
         quick, quick_layout = _panel("常用功能", "home_quick")
         grid = QGridLayout()
@@ -111,4 +112,7 @@ class HomePage(BasePage):
     def _notice_clicked(self, item: QListWidgetItem) -> None:
         notice_id = item.data(Qt.ItemDataRole.UserRole)
         if notice_id is not None:
-            NoticeDialog(self.ctx.ui.app.app_db, self, notice_id).exec()
+            if self.notice_dialog is not None:
+                self.notice_dialog.deleteLater()
+            self.notice_dialog = NoticeDialog(self.ctx.ui.app.app_db, self, notice_id)
+            self.notice_dialog.open()

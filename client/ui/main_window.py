@@ -7,6 +7,7 @@ import logging
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QMainWindow,
     QSplitter,
@@ -87,10 +88,11 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.btn_about)
         self.setStatusBar(status)
 
-        self.btn_notices.clicked.connect(lambda: NoticeDialog(ui.app.app_db, self).exec())
+        self.dialog: QDialog | None = None  # the title bar's dialog on screen, for tests
+        self.btn_notices.clicked.connect(self.show_notices)
         self.btn_unit_manager.clicked.connect(self.request_switch)
         self.btn_messages.clicked.connect(self.show_messages)
-        self.btn_about.clicked.connect(lambda: AboutDialog(self).exec())
+        self.btn_about.clicked.connect(lambda: self.show_dialog(AboutDialog(self)))
         self.menu.itemClicked.connect(self._menu_clicked)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -215,9 +217,22 @@ class MainWindow(QMainWindow):
         unread = self.session.db.unread_messages()
         self.btn_messages.setText(f"消息中心({unread})" if unread else "消息中心")
 
-    def show_messages(self) -> None:
-        MessageCenterDialog(self.session.db, self).exec()
-        self.update_message_count()
+    def show_dialog(self, dialog: QDialog) -> QDialog:
+        """Window-modal and not blocking (the event loop and jobs keep running); the last
+        one is replaced, so a dialog opened many times does not pile up."""
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def show_notices(self, notice_id: int | None = None) -> QDialog:
+        return self.show_dialog(NoticeDialog(self.ui.app.app_db, self, notice_id))
+
+    def show_messages(self) -> QDialog:
+        dialog = self.show_dialog(MessageCenterDialog(self.session.db, self))
+        self.update_message_count()  # opening the center marks the messages read
+        return dialog
 
     def request_switch(self) -> None:
         self.switching = True
