@@ -37,14 +37,19 @@ def download_wage_template(page: WageDeclarationPage, path: str | None = None) -
     return chosen
 
 
+IMPORT_CANCELLED = "已取消导入，未添加任何数据。需要导入时，请重新点击【外部文件导入】。"
+
+
 class WageImportFlow(ImportFlow[AddResult]):
-    """Asks about 补缴 (生效年月 earlier than this month) before the valid rows are added."""
+    """Asks about 补缴 (生效年月 earlier than this month) before the valid rows are added;
+    答否 adds nothing and says so, since the preview the clerk confirmed is closed by then."""
 
     def _confirmed(self) -> None:
         result = self.result
         notice = result.earlier_notice if isinstance(result, WageImportResult) else None
         if notice and not self.ui.prompts.confirm(self.parent, f"{notice}是否继续导入？",
                                                   title="生效年月提示"):  # fmt: skip
+            self.ui.prompts.info(self.parent, IMPORT_CANCELLED, title=self.title)
             return
         super()._confirmed()
 
