@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        header = HeaderBar(module.title)
+        header = self.header = HeaderBar(module.title)
         self.btn_notices = header.add_button("通知公告", "btn_notices")
         self.btn_unit_manager = header.add_button("单位管理", "btn_unit_manager")
         self.btn_messages = header.add_button("消息中心", "btn_messages")
@@ -72,6 +72,13 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(objectName="tabs")
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
+        # Manual §1.2: 最大化 shows the current page alone (no menu, no title bar), 还原
+        # brings them back; double-clicking a tab does the same.
+        self.btn_maximize = button("最大化", "btn_page_maximize", link=True)
+        self.btn_maximize.setToolTip("将当前页面最大化展示")
+        self.btn_maximize.clicked.connect(self.toggle_page_maximized)
+        self.tabs.setCornerWidget(self.btn_maximize, Qt.Corner.TopRightCorner)
+        self.tabs.tabBar().tabBarDoubleClicked.connect(lambda _i: self.toggle_page_maximized())
         splitter.addWidget(self.tabs)
         splitter.setSizes([210, 1150])
         splitter.setStretchFactor(1, 1)
@@ -207,6 +214,17 @@ class MainWindow(QMainWindow):
         for page in self.pages.values():
             if page.parentWidget() is holder and hasattr(page, "refresh"):
                 page.refresh()
+
+    @property
+    def page_maximized(self) -> bool:
+        return self.menu.isHidden()
+
+    def toggle_page_maximized(self) -> None:
+        maximize = not self.page_maximized
+        self.menu.setVisible(not maximize)
+        self.header.setVisible(not maximize)
+        self.btn_maximize.setText("还原" if maximize else "最大化")
+        self.btn_maximize.setToolTip("将当前页面还原展示" if maximize else "将当前页面最大化展示")
 
     def current_page(self) -> QWidget | None:
         holder = self.tabs.currentWidget()

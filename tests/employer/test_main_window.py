@@ -121,3 +121,18 @@ def test_about_shows_the_version(qtbot: Any, window: MainWindow) -> None:
         f"当前版本：V{__version__}"
     )
     about.accept()
+
+
+def test_page_maximize_and_restore(qtbot: Any, window: MainWindow) -> None:
+    """Manual §1.2: 最大化 shows the current page alone, 还原 brings the menu back."""
+    window.open_page("roster")
+    assert window.menu.isVisible() and window.header.isVisible()
+    qtbot.mouseClick(window.btn_maximize, Qt.MouseButton.LeftButton)
+    assert not window.menu.isVisible() and not window.header.isVisible()
+    assert window.btn_maximize.text() == "还原"
+    assert window.current_page() is window.pages["roster"]
+    qtbot.mouseClick(window.btn_maximize, Qt.MouseButton.LeftButton)
+    assert window.menu.isVisible() and window.header.isVisible()
+    assert window.btn_maximize.text() == "最大化"
+    window.tabs.tabBar().tabBarDoubleClicked.emit(1)
+    assert window.page_maximized
