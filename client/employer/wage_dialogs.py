@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -107,7 +107,7 @@ class SingleEntryDialog(_Dialog):
         self._search.setSingleShot(True)
         self._search.setInterval(150)
         self._search.timeout.connect(self.refresh_candidates)
-        self.name.lineEdit().textEdited.connect(lambda _t: self._search.start())
+        self.name.lineEdit().textEdited.connect(self._name_edited)
         self.name.activated.connect(self._chosen)
         self.refresh_candidates()
 
@@ -121,6 +121,17 @@ class SingleEntryDialog(_Dialog):
         self.name.blockSignals(False)
         if self.name.count() and text:
             self.name.showPopup()
+
+    def _name_edited(self, _text: str) -> None:
+        """Typing again means another person: the earlier choice and what it filled in go
+        until a name is picked from the list again."""
+        if self.info is not None:
+            self.info = None
+            self.id_number.setText("")
+            self.old_wage.setText("")
+            self.items.setRowCount(0)
+            self.status.setText("")
+        self._search.start()
 
     def choose(self, employee_id: int) -> None:
         """Pick an employee (as choosing from the drop-down does)."""
@@ -223,6 +234,11 @@ class AdjustDialog(_Dialog):
             self.form.addRow("生效年月：", self.month)
         self.has_choice = bool(choice_label)
         self.adjustment: Adjustment | None = None
+        # Set by the page for 日常 adds: the 生效年月 is judged (error, or 补缴 to confirm)
+        # before the dialog closes, so a wrong month never costs the clerk their entries.
+        self.month_rule: Callable[[str], MonthCheck | None] | None = None
+        self.prompts: PromptService | None = None
+        self.checked_month: str | None = None
         self.how.currentIndexChanged.connect(self._how_changed)
         self.finish()
 
@@ -257,4 +273,14 @@ class AdjustDialog(_Dialog):
         except WageRuleError as exc:
             self.status.setText(exc.message)
             return
+        if self.month_rule is not None and not self.month.isHidden():
+            try:
+                check = self.month_rule(self.month.text())
+            except WageRuleError as exc:
+                self.status.setText(exc.message)
+                return
+            if self.prompts is not None and not confirm_month(self.prompts, self, check):
+                self.status.setText("请修改生效年月后再点击【确定】。")
+                return
+            self.checked_month = check.month if check else None
         self.accept()

@@ -222,6 +222,9 @@ class WageDeclarationPage(BasePage):
     ) -> AdjustDialog:
         month = None if self.declaration_type == ANNUAL else self.drafts.default_month()
         self.dialog = AdjustDialog(title, name, choice_label, choices, month, self)
+        if month is not None:
+            self.dialog.month_rule = lambda text: self.drafts.check_month(text, None)
+            self.dialog.prompts = self.prompts
         return self.dialog
 
     def add_by_unit_number(self) -> AdjustDialog:
@@ -252,15 +255,7 @@ class WageDeclarationPage(BasePage):
     def _add_adjusted(
         self, title: str, which: str, dialog: AdjustDialog, value: Any, group_ids: Any = ()
     ) -> None:
-        month = dialog.month.text() if self.declaration_type == DAILY else None
-        if month:
-            try:
-                check = self.drafts.check_month(month, None)
-            except WageRuleError as exc:
-                self.prompts.error(self, exc.message, title=title)
-                return
-            if not confirm_month(self.prompts, self, check):
-                return
+        month = dialog.checked_month if self.declaration_type == DAILY else None  # judged there
         self._run_add(
             title,
             lambda: self.drafts.add_many(which, value, dialog.adjustment, month, group_ids),

@@ -5,7 +5,7 @@ survives a restart until its rows are declared successfully."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -87,7 +87,7 @@ class AddResult:
             parts.append(f"{len(self.refused)}条不能添加")
         text = "，".join(parts) + "。"
         if self.refused:
-            shown = "；".join(f"{name}：{reason}" for name, reason in self.refused[:5])
+            shown = "；".join(f"{name}：{reason.rstrip('。')}" for name, reason in self.refused[:5])
             more = "等" if len(self.refused) > 5 else ""
             text += f"不能添加的有：{shown}{more}。"
         return text
@@ -282,6 +282,12 @@ class WageDrafts:
             if not info.items:
                 refused.append((info.name, "没有需要申报缴费工资的税务自主险种"))
                 continue
+            # 正常缴费 as far as this list goes: by the 税务自主 items still paid this month
+            # (an employee paying only a 税务代征 item now is not listed), and only those.
+            current = [i for i in info.items if i.end_month is None or i.end_month >= month]
+            if not current:
+                continue
+            info = replace(info, items=current)
             try:
                 rows.extend(self._rows_for(info, wage, effective_month, None, None))
             except WageRuleError as exc:
@@ -320,7 +326,16 @@ class WageDrafts:
                 new = money(item_wages[key])
             else:
                 new = wage(item.base)
-            check = self.check_month(effective_month or self.default_month(), item.end_month)
+            try:
+                check = self.check_month(effective_month or self.default_month(), item.end_month)
+            except WageRuleError:
+                if item_wages is not None:
+                    raise  # the clerk filled this item's wage: say why it cannot be declared
+                # Adding many at once: an item stopped before the month is left out, the
+                # employee's other items are declared (refused only when none is left).
+                if not rows and item is info.items[-1]:
+                    raise
+                continue
             rows.append(
                 self._row(
                     employee_id=info.employee_id, name=info.name, id_type=info.id_type,

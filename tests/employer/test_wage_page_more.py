@@ -355,3 +355,46 @@ def test_import_of_this_month_asks_nothing(
     assert [(r["employee_id"], r["effective_month"]) for r in rows(page)] == [
         (person.employee_id, current)
     ]
+
+
+def test_single_entry_forgets_the_choice_when_another_name_is_typed(pages: Pages) -> None:
+    """Typing after a name was picked means another person: 确定 must not add the first."""
+    page = pages.page(DAILY, BY_EMPLOYEE)
+    first, second = paying(page)[:2]
+    page.list.action_widgets["add_single"].trigger()
+    dialog = page.dialog
+    dialog.choose(first.employee_id)
+    assert dialog.id_number.text() == first.id_number
+    type_into(pages.qtbot, dialog.name.lineEdit(), second.name[:1])
+    assert dialog.info is None and dialog.id_number.text() == "" and dialog.old_wage.text() == ""
+    dialog.new_wage.setText("6000")
+    dialog.btn_ok.click()
+    assert dialog.isVisible() and dialog.status.text() == "请从下拉列表中选择职工。"
+    assert rows(page) == []
+
+
+def test_adjust_dialog_keeps_the_entries_when_the_month_is_wrong(pages: Pages) -> None:
+    """A bad 生效年月, or 否 to the 补缴 question, leaves the dialog open with what the
+    clerk entered; nothing is added until the month is right."""
+    page = pages.page(DAILY, BY_EMPLOYEE)
+    current, earlier = this_and_last_month(page)
+    number = paying(page)[0].items[0].unit_number
+    dialog = open_adjust(page, "add_unit_number")
+    dialog.set_values(number, "fixed", "7300", month="2026-13")
+    dialog.btn_ok.click()
+    assert dialog.isVisible() and "不是有效的年月" in dialog.status.text()
+    assert dialog.chosen == number and dialog.value.text() == "7300"
+    dialog.month.setText(add_months(current, 13))
+    dialog.btn_ok.click()
+    assert dialog.isVisible() and "超过12个月" in dialog.status.text()
+    dialog.month.setText(earlier)
+    pages.prompts.answer(False)  # 补缴? 否
+    dialog.btn_ok.click()
+    assert dialog.isVisible() and dialog.value.text() == "7300" and rows(page) == []
+    dialog.month.setText(current)
+    dialog.btn_ok.click()
+    pages.wait(page)
+    added = rows(page)
+    assert added and {(r["new_wage"], r["effective_month"]) for r in added} == {
+        ("7300.00", current)
+    }

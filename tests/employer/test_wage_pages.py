@@ -10,6 +10,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from PySide6.QtCore import Qt
 
 from client.domain.wages import ANNUAL, BY_ITEM, DAILY
 from client.employer.module import DESCRIPTOR
@@ -56,7 +57,8 @@ class Pages:
 
 @pytest.fixture
 def pages(qtbot: Any, employer_env: EmployerEnv, monkeypatch: pytest.MonkeyPatch) -> Pages:
-    monkeypatch.setenv("SHEBAOFEI_FEEDBACK_DELAY_SECONDS", "0.2")
+    # A real countdown that would outlast the test: the clerk's 立即获取 ends it.
+    monkeypatch.setenv("SHEBAOFEI_FEEDBACK_DELAY_SECONDS", "30")
     return Pages(qtbot, employer_env)
 
 
@@ -216,8 +218,17 @@ def submit_and_feedback(pages: Pages, page: WageDeclarationPage, backend: Any) -
         backend.admin_post(
             f"units/{pages.env.unit_id}/wage-declarations/{d['declaration_id']}/process"
         )
-    pages.qtbot.waitUntil(lambda: records.last_feedback is not None, timeout=20_000)
+    fetch_now(pages, records)
     return records
+
+
+def fetch_now(pages: Pages, records: WageRecordsPage) -> None:
+    """The 20-second countdown is on screen and counting; 立即获取 fetches at once."""
+    countdown = records.countdown
+    assert countdown is not None and countdown.isVisible()
+    assert records.last_feedback is None  # nothing fetched while it counts
+    pages.qtbot.mouseClick(countdown.btn_fetch_now, Qt.MouseButton.LeftButton)
+    pages.qtbot.waitUntil(lambda: records.last_feedback is not None, timeout=20_000)
 
 
 def test_submit_countdown_records_and_states(pages: Pages, backend: Any, tmp_path: Path) -> None:
@@ -277,7 +288,7 @@ def test_waiting_declaration_shows_pending(pages: Pages, backend: Any) -> None:
     page.submit()
     pages.wait(page)
     records = pages.records
-    pages.qtbot.waitUntil(lambda: records.last_feedback is not None, timeout=20_000)
+    fetch_now(pages, records)
     assert [r["status"] for r in records.list.source.rows({}, [])] == ["待反馈"]
     assert "尚待管理子系统处理" in pages.prompts.last.text
     assert page.list.rows[0]["state"] == "待反馈"
