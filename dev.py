@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Developer entry point: `python dev.py run | test | bench`.
+"""Developer entry point: `python dev.py run | test | bench | build`.
 
 Works with the system Python alone (3.11+) on Debian without a display and on Windows:
 it creates `.venv` when missing, installs the project with the extras the command needs
@@ -12,6 +12,7 @@ import argparse
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -20,6 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 EXTRAS = "backend,dev"
+DEFAULT_PORT = 8765  # the client's built-in server address is http://127.0.0.1:8765
+APP_NAME = "社保费管理客户端"  # build.spec's onedir and executable name
+DIST = ROOT / "dist" / APP_NAME
 PYTEST_NO_TESTS = 5
 
 
@@ -37,8 +41,22 @@ def run(cmd: list[str], **kwargs: object) -> int:
     return subprocess.call([str(c) for c in cmd], cwd=ROOT, **kwargs)  # type: ignore[arg-type]
 
 
-def ensure_venv() -> Path:
-    """Create the virtual environment and install the project when needed."""
+def _installed_extras(stamp: Path, digest: str) -> set[str]:
+    """The extras the stamp says are installed for this pyproject.toml and Python (else none)."""
+    if not stamp.exists():
+        return set()
+    lines = stamp.read_text(encoding="utf-8").split()
+    if not lines or lines[0] != digest:
+        return set()
+    return set(lines[1].split(",")) if len(lines) > 1 else set()
+
+
+def ensure_venv(extras: str = EXTRAS) -> Path:
+    """Create the virtual environment and install the project with `extras` when needed.
+
+    Extras already installed are kept, so `build` after `test` does not make the next
+    `test` reinstall everything.
+    """
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs on whatever python is first
         sys.exit("需要 Python 3.11 或更新版本 (Python 3.11+ is required).")
     python = venv_python()
@@ -47,12 +65,15 @@ def ensure_venv() -> Path:
         if VENV.exists():
             shutil.rmtree(VENV)
         subprocess.check_call([sys.executable, "-m", "venv", str(VENV)])
-    stamp_text = hashlib.sha256(
-        (ROOT / "pyproject.toml").read_bytes() + EXTRAS.encode() + sys.version.encode()
+    digest = hashlib.sha256(
+        (ROOT / "pyproject.toml").read_bytes() + sys.version.encode()
     ).hexdigest()
     stamp = VENV / ".dev-installed"
-    if not stamp.exists() or stamp.read_text().strip() != stamp_text:
-        log(f"installing the project with extras [{EXTRAS}] (first run takes a few minutes)")
+    have = _installed_extras(stamp, digest)
+    wanted = set(extras.split(","))
+    if not wanted <= have:
+        every = ",".join(sorted(have | wanted))
+        log(f"installing the project with extras [{every}] (first run takes a few minutes)")
         started = time.monotonic()
         subprocess.check_call(
             [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-U", "pip"]
@@ -66,10 +87,10 @@ def ensure_venv() -> Path:
                 "--disable-pip-version-check",
                 "-q",
                 "-e",
-                f"{ROOT}[{EXTRAS}]",
+                f"{ROOT}[{every}]",
             ]
         )
-        stamp.write_text(stamp_text)
+        stamp.write_text(f"{digest}\n{every}\n", encoding="utf-8")
         log(f"installed in {time.monotonic() - started:.0f} s")
     return python
 
@@ -108,8 +129,34 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run([python, "-m", "benchmarks", *extra], env=headless_env())
 
 
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether the mock backend could listen on `port` (bound the way it binds)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        if sys.platform != "win32":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def backend_port(requested: int | None) -> int:
+    """The port asked for; by default the client's built-in 8765, else any free one."""
+    if requested is not None:
+        return requested
+    if port_is_free(DEFAULT_PORT):
+        return DEFAULT_PORT
+    log(
+        f"port {DEFAULT_PORT} is busy, so the mock backend takes a free port; a client started "
+        f"without --server (which uses http://127.0.0.1:{DEFAULT_PORT}) will not reach it"
+    )
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     python = ensure_venv()
+    port = backend_port(args.port)
     data = Path(args.data_dir or ROOT / ".data").resolve()
     backend_dir = data / "backend"
     client_dir = data / "client"
@@ -123,7 +170,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             "--host",
             "127.0.0.1",
             "--port",
-            str(args.port),
+            str(port),
             "--data-dir",
             str(backend_dir),
             "--seed",
@@ -152,6 +199,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             [python, "-m", "client", "--server", url, "--data-dir", str(client_dir)],
             env={**os.environ, "PYTHONUTF8": "1"},
         )
+    except KeyboardInterrupt:  # Ctrl+C in the terminal: the client is already stopped
+        return 130
     finally:
         backend.terminate()
         try:
@@ -160,12 +209,123 @@ def cmd_run(args: argparse.Namespace) -> int:
             backend.kill()
 
 
+def executable(name: str) -> Path:
+    return DIST / (f"{name}.exe" if os.name == "nt" else name)
+
+
+def check_build() -> int:
+    """Start the bundled mock backend and the bundled client once, headless.
+
+    The client runs with --quit-after-start: it opens its first window, reports it and
+    exits. Its log file tells that it started even where a windowed .exe has no stdout.
+    """
+    env = {**headless_env(), "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("SHEBAOFEI_INSTALLED_MODULES", None)  # read the state file the build wrote
+    scratch = ROOT / "build" / "check"
+    shutil.rmtree(scratch, ignore_errors=True)
+    backend = subprocess.Popen(
+        [
+            str(executable("mock_backend")),
+            "--port",
+            "0",
+            "--data-dir",
+            str(scratch / "backend"),
+            "--seed",
+            "demo",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=env,
+    )
+    try:
+        assert backend.stdout is not None
+        line = backend.stdout.readline()
+        if not line.startswith("mock_backend ready on "):
+            log(f"the bundled mock backend did not start: {line!r}")
+            return 1
+        url = line.split(" on ", 1)[1].strip()
+        log(f"bundled mock backend at {url}; starting the bundled client")
+        started = time.monotonic()
+        client = subprocess.run(
+            [
+                str(executable(APP_NAME)),
+                "--server",
+                url,
+                "--data-dir",
+                str(scratch / "client"),
+                "--quit-after-start",
+            ],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            env=env,
+            timeout=120,
+        )
+        seconds = time.monotonic() - started
+    finally:
+        backend.terminate()
+        try:
+            backend.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            backend.kill()
+    log_file = scratch / "client" / "logs" / "client.log"
+    log_text = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
+    shown = client.stdout.strip()
+    if client.returncode != 0 or "client starting" not in log_text or "Traceback" in log_text:
+        log(f"the bundled client failed (exit {client.returncode}) after {seconds:.1f} s")
+        print(client.stdout, client.stderr, log_text, sep="\n", flush=True)
+        return 1
+    log(f"bundled client started and quit cleanly in {seconds:.1f} s: {shown or '(no stdout)'}")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    python = ensure_venv("backend,dev,build")
+    started = time.monotonic()
+    log("pyinstaller build.spec (a few minutes)")
+    code = run(
+        [
+            python,
+            "-m",
+            "PyInstaller",
+            "build.spec",
+            "--noconfirm",
+            "--clean",
+            "--distpath",
+            ROOT / "dist",
+            "--workpath",
+            ROOT / "build",
+        ],
+        env=headless_env(),
+    )
+    if code != 0:
+        log("pyinstaller failed; see the messages above")
+        return code
+    # A onedir used without the Windows installer (QA, Linux) gets the modules asked for;
+    # setup.iss leaves this file out and writes the choice made in its wizard instead.
+    if run([python, "-m", "installer", "modules", DIST, "--set", args.modules]) != 0:
+        return 1
+    log(f"built in {time.monotonic() - started:.0f} s: {DIST}")
+    log(f"  client:       {executable(APP_NAME)}")
+    log(f"  mock backend: {executable('mock_backend')}")
+    if args.no_check:
+        return 0
+    return check_build()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="dev.py", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p_run = sub.add_parser("run", help="start the mock backend with demo data and the client")
     p_run.add_argument("--data-dir", help="folder for the backend's and client's data (.data)")
-    p_run.add_argument("--port", type=int, default=0, help="backend port (0 = any free port)")
+    p_run.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help=f"backend port (default {DEFAULT_PORT}, or a free one if that is busy; 0 = any free)",
+    )
     p_run.set_defaults(func=cmd_run)
     p_test = sub.add_parser("test", help="lint and run the whole test suite headless")
     p_test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest")
@@ -174,6 +334,18 @@ def main(argv: list[str] | None = None) -> int:
     p_bench.add_argument("--json", help="also write the figures to this JSON file")
     p_bench.add_argument("--only", help="run only benchmarks whose name contains this")
     p_bench.set_defaults(func=cmd_bench)
+    p_build = sub.add_parser(
+        "build", help="build the onedir app with PyInstaller (dist/) and start it once headless"
+    )
+    p_build.add_argument(
+        "--modules",
+        default="employer,collector",
+        help="installed-modules state written into the onedir (employer,collector)",
+    )
+    p_build.add_argument(
+        "--no-check", action="store_true", help="do not start the built app afterwards"
+    )
+    p_build.set_defaults(func=cmd_build)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "test":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

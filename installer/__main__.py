@@ -1,0 +1,55 @@
+"""`python -m installer modules DIR [--set employer,collector | --remove]`.
+
+Shows or writes the installed-modules state of a program folder, as the Windows installer
+(installer/setup.iss) does; `python dev.py build` uses it to mark the QA onedir.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from installer.modules_state import (
+    MODULE_TITLES,
+    ModuleChoiceError,
+    parse_modules,
+    read_installed_modules,
+    remove_installed_modules,
+    write_installed_modules,
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m installer", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_modules = sub.add_parser("modules", help="show or write the installed-modules state")
+    p_modules.add_argument("program_dir", type=Path, help="the folder of the client executable")
+    action = p_modules.add_mutually_exclusive_group()
+    action.add_argument("--set", help="modules to mark installed: employer,collector")
+    action.add_argument("--remove", action="store_true", help="delete the state (uninstall)")
+    args = parser.parse_args(argv)
+
+    if args.set is not None:
+        try:
+            modules = parse_modules(args.set)
+        except ModuleChoiceError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        path = write_installed_modules(args.program_dir, modules)
+        print(f"{path}: {', '.join(f'{m} ({MODULE_TITLES[m]})' for m in modules)}")
+        return 0
+    if args.remove:
+        removed = remove_installed_modules(args.program_dir)
+        print("removed" if removed else "no installed-modules state here")
+        return 0
+    current = read_installed_modules(args.program_dir)
+    if current is None:
+        print("no installed-modules state here")
+    else:
+        print(", ".join(f"{m} ({MODULE_TITLES[m]})" for m in current) or "(none)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
