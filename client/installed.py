@@ -35,7 +35,12 @@ def installed_modules(base: Path | None = None) -> tuple[str, ...]:
             data = json.loads(state.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return ()
-        names = {m["key"] for m in data.get("modules", []) if m.get("installed")}
+        modules = data.get("modules") if isinstance(data, dict) else None
+        if not isinstance(modules, list):
+            return ()  # a damaged state file: nothing counts as installed
+        names = {
+            m.get("key") for m in modules if isinstance(m, dict) and m.get("installed") is True
+        }
         return tuple(m for m in ALL_MODULES if m in names)
     if (base / "pyproject.toml").exists():
         return ALL_MODULES

@@ -85,11 +85,19 @@ def test_uninstall_removes_the_state(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "content", ["{not json", '{"modules": "employer"}', '{"modules": [1]}', "[]"]
+    "content",
+    [
+        "{not json",
+        '{"modules": "employer"}',
+        '{"modules": [1]}',
+        "[]",
+        "null",
+    ],
 )
 def test_a_damaged_file_reads_as_no_module(tmp_path: Path, content: str) -> None:
     (tmp_path / installed.STATE_FILE).write_text(content, encoding="utf-8")
     assert read_installed_modules(tmp_path) == ()
+    assert installed.installed_modules(tmp_path) == ()  # the client does not crash on it
 
 
 def test_command_line_writes_shows_and_removes(
