@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Row, select
 
 from client.domain.wages import BY_EMPLOYEE, WageRuleError
 from client.storage.chunks import chunked, marks
 from client.storage.listing import QueryListSource, contains, equals
 from client.storage.unit_db import UnitDatabase
-from client.storage.unit_models import WageDeclaration, WageDeclarationRow, WageDraft
+from client.storage.unit_models import WageDeclaration, WageDeclarationRow
 from client.sync.api import ApiClient
 from client.sync.errors import MalformedResponseError
 from client.sync.submissions import Submitter
@@ -26,6 +26,7 @@ PENDING_FEEDBACK = "待反馈"
 ROW_FIELDS = ["employee_id", "name", "id_type", "id_number", "old_wage", "new_wage",
               "effective_month", "status", "reason"]  # fmt: skip
 DECLARATIONS = WageDeclaration.__table__
+LOOKUP_CHUNK = 5000  # employees looked up together while a body is built (bounded memory)
 ROWS = WageDeclarationRow.__table__
 
 
@@ -63,7 +64,7 @@ class WageDeclarations:
             raise WageRuleError(
                 f"勾选的数据中有{len(waiting)}条已提交申报、正在等待反馈，请取消勾选后再提交。"
             )
-        by_authority: dict[str, list[WageDraft]] = defaultdict(list)
+        by_authority: dict[str, list[Row[Any]]] = defaultdict(list)
         for row in rows:
             by_authority[row.tax_authority].append(row)
         answers = []
@@ -77,11 +78,14 @@ class WageDeclarations:
     def resend_pending(self) -> list[Any]:
         return self.submitter.resend_pending(KIND, _accepted)
 
-    def _body(self, drafts: WageDrafts, authority: str, rows: list[WageDraft]) -> dict[str, Any]:
+    def _body(self, drafts: WageDrafts, authority: str, rows: list[Row[Any]]) -> dict[str, Any]:
         payload_rows: list[dict[str, Any]] = []
         if drafts.mode == BY_EMPLOYEE:
-            infos = drafts.employees([row.employee_id for row in rows])
-            for row in rows:
+            infos: dict[int, Any] = {}
+            for index, row in enumerate(rows):
+                if index % LOOKUP_CHUNK == 0:  # the employees of the next rows, a block at a time
+                    block = rows[index : index + LOOKUP_CHUNK]
+                    infos = drafts.employees([r.employee_id for r in block])
                 info = infos.get(row.employee_id)
                 items = info.items if info is not None else []
                 payload_rows.append(
@@ -99,7 +103,7 @@ class WageDeclarations:
                     }
                 )  # fmt: skip
         else:
-            grouped: dict[tuple[int, str | None], list[WageDraft]] = defaultdict(list)
+            grouped: dict[tuple[int, str | None], list[Row[Any]]] = defaultdict(list)
             for row in rows:
                 grouped[(row.employee_id, row.effective_month)].append(row)
             for (employee_id, month), items in grouped.items():
