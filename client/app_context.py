@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -47,6 +49,13 @@ class AppContext:
     modules_installed: tuple[str, ...]
     session: UnitSession | None = None
     today: date | None = field(default=None)  # tests may pin the client's date
+    # Every client made with the saved proxy, so that saving 网络设置 reaches them all.
+    _clients: weakref.WeakSet[ApiClient] = field(
+        default_factory=weakref.WeakSet, init=False, repr=False, compare=False
+    )
+    _clients_lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def open(cls, data_dir: str | None = None, server_url: str | None = None) -> AppContext:
@@ -59,8 +68,22 @@ class AppContext:
         return cls(paths, app_db, settings, url, installed_modules())
 
     def api(self, proxy: ProxyConfig | None = None) -> ApiClient:
-        """A new API client using the saved proxy (or the one being tested)."""
-        return ApiClient(self.server_url, proxy if proxy is not None else self.settings.proxy())
+        """A new API client using the saved proxy, and any proxy saved later (or only the
+        one being tested, when `proxy` is given)."""
+        if proxy is not None:
+            return ApiClient(self.server_url, proxy)
+        with self._clients_lock:  # no save may slip between reading the proxy and tracking
+            client = ApiClient(self.server_url, self.settings.proxy())
+            self._clients.add(client)
+        return client
+
+    def set_proxy(self, config: ProxyConfig) -> None:
+        """网络设置 保存: stored, and every live API client uses it from its next request."""
+        with self._clients_lock:
+            self.settings.set_proxy(config)
+            clients = list(self._clients)
+        for client in clients:
+            client.use_proxy(config)
 
     def local_today(self) -> date:
         return self.today or date.today()

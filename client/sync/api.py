@@ -1,6 +1,7 @@
 """One HTTP client for the tax bureau's 管理子系统/征收子系统, on httpx.
 
-Applies the user's proxy to every call, retries GETs (and POSTs, which always carry an
+Applies the user's proxy to every call (a proxy saved in 网络设置 mid-session takes over
+from the next request), retries GETs (and POSTs, which always carry an
 idempotency key, so a retry cannot act twice) with backoff, and turns every failure
 into a typed `ApiError` with a Chinese message.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 import uuid
 from typing import Any, TypeVar
@@ -47,17 +49,51 @@ class ApiClient:
         self.backoff = backoff
         self.token: str | None = None
         self.last_server_time: str | None = None
-        self._http = httpx.Client(
+        self._timeout = httpx.Timeout(timeout, connect=connect_timeout)
+        self._transport = transport
+        self._lock = threading.Lock()  # guards the fields below
+        self._http = self._new_http()
+        self._in_flight = 0
+        self._retired: list[httpx.Client] = []  # old proxies' clients, closed once idle
+        self._closed = False
+
+    def _new_http(self) -> httpx.Client:
+        return httpx.Client(
             base_url=self.base_url + API_PREFIX,
             proxy=self.proxy.url(),
-            timeout=httpx.Timeout(timeout, connect=connect_timeout),
+            timeout=self._timeout,
             headers={"User-Agent": "shebaofei-client/0.1", "Accept": "application/json"},
             trust_env=False,
-            transport=transport,
+            transport=self._transport,
         )
 
+    def use_proxy(self, proxy: ProxyConfig) -> None:
+        """Send every later request through `proxy` (网络设置 saved); the token stays.
+
+        A request already under way finishes on the old connection.
+        """
+        with self._lock:
+            if self._closed or proxy == self.proxy:
+                return
+            self._retired.append(self._http)
+            self.proxy = proxy
+            self._http = self._new_http()
+            idle = self._take_idle_retired()
+        for client in idle:
+            client.close()
+
+    def _take_idle_retired(self) -> list[httpx.Client]:
+        if self._in_flight:
+            return []
+        idle, self._retired = self._retired, []
+        return idle
+
     def close(self) -> None:
-        self._http.close()
+        with self._lock:
+            self._closed = True
+            clients, self._retired = [self._http, *self._retired], []
+        for client in clients:
+            client.close()
 
     def __enter__(self) -> ApiClient:
         return self
@@ -88,9 +124,7 @@ class ApiClient:
         attempt = 0
         while True:
             try:
-                response = self._http.request(
-                    method, path, params=params, content=content, headers=headers
-                )
+                response = self._send(method, path, params, content, headers)
                 self.last_server_time = response.headers.get("X-Server-Time")
                 if response.status_code in RETRY_STATUSES and attempt < self.retries:
                     raise _Retryable(self._error_from(response))
@@ -113,6 +147,26 @@ class ApiClient:
             delay = self.backoff * (2 ** (attempt - 1)) * (0.5 + random.random())
             log.info("retry %s %s after %s (%.2fs)", method, path, type(last_error).__name__, delay)
             time.sleep(delay)
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None,
+        content: bytes | None,
+        headers: dict[str, str],
+    ) -> httpx.Response:
+        with self._lock:
+            http = self._http
+            self._in_flight += 1
+        try:
+            return http.request(method, path, params=params, content=content, headers=headers)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+                idle = self._take_idle_retired()
+            for client in idle:
+                client.close()
 
     def _transport_error(self, exc: httpx.TransportError) -> e.ApiError:
         text = repr(exc).lower()

@@ -134,7 +134,7 @@ class NetworkSettingsPanel(QWidget):
         if self.tested_config != config:
             self.status.setText("请先测试网络连接，测试通过后才能保存。")
             return
-        self.ui.app.settings.set_proxy(config)
+        self.ui.app.set_proxy(config)  # the session's and the wizard's clients too
         self.ui.prompts.info(self, "网络设置已保存，之后的所有网络访问都将使用该设置。")
         self.saved.emit(config)
 

@@ -1,0 +1,56 @@
+"""The running client's context: one saved proxy for every live API client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from client.app_context import AppContext
+from client.storage.app_db import RegionChoice
+from client.storage.settings import ProxyConfig
+from tests.support.proxies import HttpProxy
+
+
+@pytest.fixture
+def ctx(backend: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppContext]:
+    monkeypatch.setenv("SHEBAOFEI_INSTALLED_MODULES", "employer,collector")
+    context = AppContext.open(str(tmp_path / "client"), backend.url)
+    yield context
+    context.close()
+
+
+def choose(ctx: AppContext, employer: bool = True, collector: bool = True) -> None:
+    ctx.app_db.choose_region(RegionChoice("440300", "深圳市", "税务自主", employer, collector))
+
+
+def test_saving_the_proxy_reaches_clients_made_before(backend: Any, ctx: AppContext) -> None:
+    created = backend.create_taxpayer(unit_numbers=[["8080"]])
+    unit_id = created["units"][0]["unit_id"]
+    proxy = HttpProxy()
+    older, tested = ctx.api(), ctx.api(ProxyConfig())
+    try:
+        older.login(unit_id, "808000")
+        config = ProxyConfig("http", "127.0.0.1", proxy.port)
+        ctx.set_proxy(config)
+        assert ctx.settings.proxy() == config
+        older.registration(unit_id)
+        newer = ctx.api()
+        newer.regions()
+        assert proxy.requests == 2
+        tested.regions()  # a client made to test one setting keeps that setting
+        assert proxy.requests == 2
+        newer.close()
+    finally:
+        older.close()
+        tested.close()
+        proxy.close()
+
+
+def test_closed_clients_are_left_alone(ctx: AppContext) -> None:
+    client = ctx.api()
+    client.close()
+    ctx.set_proxy(ProxyConfig("http", "127.0.0.1", 3128))
+    assert client.proxy == ProxyConfig()  # nothing reopened behind a closed client
