@@ -104,6 +104,13 @@ class AppContext:
             self.session.close()
             self.session = None
 
+    def discard_session(self, session: UnitSession) -> None:
+        """A login the clerk walked away from: its session ends, whether or not it is current."""
+        if self.session is session:
+            self.end_session()
+        else:
+            session.close()
+
     def close(self) -> None:
         self.end_session()
         self.app_db.close()

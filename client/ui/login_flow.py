@@ -98,15 +98,25 @@ class AuthDialog(_ShellDialog):
 
         def ok(session: UnitSession) -> None:
             self.btn_ok.setEnabled(True)
+            if handle.token.cancelled:  # closed while the server was checking
+                self.ui.app.discard_session(session)
+                return
             self.authenticated.emit(session)
             self.accept()
 
-        self.handle = self.runner.run(
+        handle = self.handle = self.runner.run(
             Job("安全认证", lambda _c: self.service.authenticate(self.unit, password)),
             ok,
             failed,
             progress=False,
         )
+
+    def reject(self) -> None:
+        """Esc or closing the window: a password check under way is abandoned, so no
+        session stays open and no password change pops up later."""
+        if self.handle is not None and not self.handle.done:
+            self.handle.cancel()
+        super().reject()
 
 
 class ChangePasswordDialog(_ShellDialog):
@@ -142,12 +152,19 @@ class ChangePasswordDialog(_ShellDialog):
         self.body.addStretch(1)
         self.btn_cancel = button("返回单位管理" if forced else "取消", "btn_change_password_cancel")
         self.form.buttons.addWidget(self.btn_cancel)
+        self._abandoned = False
         self.btn_cancel.clicked.connect(self.reject)
         self.form.changed.connect(self._changed)
 
     def _changed(self) -> None:
+        if self._abandoned:
+            return  # closed while the change was under way: the login was given up
         self.changed.emit()
         self.accept()
+
+    def reject(self) -> None:
+        self._abandoned = True
+        super().reject()
 
 
 class DataUpdateDialog(_ShellDialog):
@@ -186,8 +203,9 @@ class DataUpdateDialog(_ShellDialog):
         self.btn_cancel = button("取消", "btn_update_cancel")
         self.button_row(self.btn_retry, self.btn_cancel)
         self.btn_retry.hide()
+        self._abandoned = False
         self.btn_retry.clicked.connect(self.start)
-        self.btn_cancel.clicked.connect(self.cancel)
+        self.btn_cancel.clicked.connect(self.reject)
 
     def start(self) -> None:
         self.status.setText("")
@@ -209,13 +227,15 @@ class DataUpdateDialog(_ShellDialog):
         self.phase.setText(text)
 
     def _done(self, result: LoginUpdateResult) -> None:
+        if self.handle is not None and self.handle.token.cancelled:
+            self.reject()  # finished just as the clerk cancelled: still back to 单位管理
+            return
         self.bar.setValue(100)
         self.completed.emit(result)
         self.accept()
 
     def _failed(self, error: BaseException) -> None:
-        if self.handle is not None and self.handle.cancelled:
-            self.abandoned.emit()
+        if self.handle is not None and self.handle.token.cancelled:
             self.reject()
             return
         self.status.setText(
@@ -223,10 +243,16 @@ class DataUpdateDialog(_ShellDialog):
         )
         self.btn_retry.show()
 
-    def cancel(self) -> None:
+    def reject(self) -> None:
+        """取消, Esc and closing the window alike: a running update is stopped first (the
+        dialog says so and closes when it has), then the login is abandoned; what was
+        downloaded is kept and the next login continues from there."""
         if self.handle is not None and not self.handle.done:
             self.phase.setText("正在取消…")
+            self.btn_cancel.setEnabled(False)
             self.handle.cancel()
-        else:
+            return
+        if not self._abandoned:
+            self._abandoned = True
             self.abandoned.emit()
-            self.reject()
+        super().reject()

@@ -1,4 +1,5 @@
-"""The running client's context: one saved proxy for every live API client."""
+"""The running client's context: one saved proxy for every live API client, and how an
+abandoned login's session is ended."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from client.app_context import AppContext
+from client.app_context import AppContext, UnitSession
 from client.storage.app_db import RegionChoice
 from client.storage.settings import ProxyConfig
 from tests.support.proxies import HttpProxy
@@ -54,3 +55,23 @@ def test_closed_clients_are_left_alone(ctx: AppContext) -> None:
     client.close()
     ctx.set_proxy(ProxyConfig("http", "127.0.0.1", 3128))
     assert client.proxy == ProxyConfig()  # nothing reopened behind a closed client
+
+
+def test_discarding_a_session_that_is_not_current(ctx: AppContext) -> None:
+    closed: list[str] = []
+
+    class Fake:
+        def close(self) -> None:
+            closed.append("db")
+
+    choose(ctx)
+    region = ctx.region()
+    assert region is not None
+    unit: Any = object()
+    current = UnitSession(unit, ctx.api(), Fake(), region)  # type: ignore[arg-type]
+    stray = UnitSession(unit, ctx.api(), Fake(), region)  # type: ignore[arg-type]
+    ctx.session = current
+    ctx.discard_session(stray)
+    assert ctx.session is current and closed == ["db"]
+    ctx.discard_session(current)
+    assert ctx.session is None and closed == ["db", "db"]
