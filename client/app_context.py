@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -91,13 +92,14 @@ class AppContext:
     def region(self) -> ChosenRegion | None:
         return self.app_db.region()
 
-    def available_modules(self) -> tuple[str, ...]:
-        """Installed modules that are online in the chosen region (单位管理 switch)."""
+    def available_modules(self, loaded: Collection[str]) -> tuple[str, ...]:
+        """Installed modules that loaded and are online in the chosen region (单位管理 switch);
+        a module that failed to load is reported instead."""
         region = self.region()
         if region is None:
             return ()
         online = {"employer": region.employer_online, "collector": region.collector_online}
-        return tuple(m for m in self.modules_installed if online.get(m))
+        return tuple(m for m in self.modules_installed if online.get(m) and m in loaded)
 
     def end_session(self) -> None:
         if self.session is not None:

@@ -43,7 +43,7 @@ class AppController:
 
     def show_unit_manager(self) -> None:
         if self.unit_manager is None:
-            self.unit_manager = UnitManagerWindow(self.ui)
+            self.unit_manager = UnitManagerWindow(self.ui, self.modules.keys())
             self.unit_manager.login_requested.connect(self.begin_login)
             self.unit_manager.add_requested.connect(self.open_add_wizard)
         self.unit_manager.refresh()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,7 +31,8 @@ class UnitManagerWindow(QWidget):
     login_requested = Signal(object)  # RegisteredUnit
     add_requested = Signal(str)  # kind
 
-    def __init__(self, ui: UiServices) -> None:
+    def __init__(self, ui: UiServices, loaded_modules: Collection[str]) -> None:
+        """`loaded_modules`: the modules that loaded; only they get a switch button."""
         super().__init__()
         self.ui = ui
         self.units: list[RegisteredUnit] = []
@@ -50,7 +53,7 @@ class UnitManagerWindow(QWidget):
         switch_row = QHBoxLayout()
         self.switch_group = QButtonGroup(self)
         self.switch_buttons: dict[str, object] = {}
-        available = ui.app.available_modules()
+        available = ui.app.available_modules(loaded_modules)
         for kind in available:
             b = button(MODULE_TITLES[kind], f"btn_switch_{kind}")
             b.setProperty("switch", True)
@@ -62,9 +65,12 @@ class UnitManagerWindow(QWidget):
         switch_row.addStretch(1)
         body.addLayout(switch_row)
         if not available:
+            broken = ui.app.available_modules(ui.app.modules_installed)
             body.addWidget(
                 label(
-                    "本机安装的业务模块在所选地区均未开通，无法添加单位。"
+                    "业务模块加载失败，无法添加或登录单位。请使用安装程序修复。"
+                    if broken
+                    else "本机安装的业务模块在所选地区均未开通，无法添加单位。"
                     "请联系主管税务机关或安装已开通的业务模块。",
                     "label_no_modules",
                     "error",

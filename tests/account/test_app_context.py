@@ -1,5 +1,5 @@
-"""The running client's context: one saved proxy for every live API client, and how an
-abandoned login's session is ended."""
+"""The running client's context: one saved proxy for every live API client, the modules
+the 单位管理 switch offers, and how an abandoned login's session is ended."""
 
 from __future__ import annotations
 
@@ -55,6 +55,24 @@ def test_closed_clients_are_left_alone(ctx: AppContext) -> None:
     client.close()
     ctx.set_proxy(ProxyConfig("http", "127.0.0.1", 3128))
     assert client.proxy == ProxyConfig()  # nothing reopened behind a closed client
+
+
+def test_the_switch_offers_nothing_before_a_region_is_chosen(ctx: AppContext) -> None:
+    assert ctx.available_modules(("employer", "collector")) == ()
+
+
+def test_the_switch_leaves_out_modules_offline_in_the_region(ctx: AppContext) -> None:
+    choose(ctx, employer=True, collector=False)
+    assert ctx.available_modules(("employer", "collector")) == ("employer",)
+    assert ctx.available_modules(("collector",)) == ()
+
+
+def test_the_switch_leaves_out_modules_that_failed_to_load(ctx: AppContext) -> None:
+    choose(ctx)
+    assert ctx.available_modules(("employer", "collector")) == ("employer", "collector")
+    assert ctx.available_modules(("collector",)) == ("collector",)  # employer failed
+    ctx.modules_installed = ("collector",)  # loaded is not installed
+    assert ctx.available_modules(("employer", "collector")) == ("collector",)
 
 
 def test_discarding_a_session_that_is_not_current(ctx: AppContext) -> None:
