@@ -32,7 +32,7 @@ def installed_modules(base: Path | None = None) -> tuple[str, ...]:
     state = base / STATE_FILE
     if state.exists():
         try:
-            data = json.loads(state.read_text(encoding="utf-8"))
+            data = json.loads(state.read_text(encoding="utf-8-sig"))  # a BOM is fine
         except (OSError, ValueError):
             return ()
         modules = data.get("modules") if isinstance(data, dict) else None
