@@ -9,9 +9,7 @@ identity numbers keep every digit.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from client.documents.cells import CellParser, text
-from client.documents.xlsx import FILE_IN_USE, FOLDER_DENIED, ExportError
+from client.documents.xlsx import FOLDER_DENIED, ExportError, write_atomically
 from client.jobs import JobContext
 
 META_SHEET = "_template"
@@ -163,27 +161,14 @@ def template_meta(spec: TemplateSpec) -> dict[str, str]:
 def save_atomically(wb: Workbook, target: Path) -> None:
     """Save through a hidden temporary file beside `target`, so a failure never leaves a
     half-written file under the user's chosen name."""
-    try:
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".~{target.stem}.", suffix=".xlsx.tmp", dir=target.parent
-        )
-    except PermissionError as exc:
-        raise ExportError(FOLDER_DENIED) from exc
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+
+    def save(tmp: Path) -> None:
         try:
             wb.save(tmp)
         except PermissionError as exc:
             raise ExportError(FOLDER_DENIED) from exc
-        try:
-            os.replace(tmp, target)
-        except PermissionError as exc:
-            raise ExportError(FILE_IN_USE) from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+
+    write_atomically(target, save)
 
 
 def _header_cell(ws: WriteOnlyWorksheet, title: str, required: bool) -> WriteOnlyCell:
