@@ -14,6 +14,19 @@ ID_CHECK = "10X98765432"
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
+ID_CARD = "01"  # 居民身份证 in the 证件类型 code table
+# The 证件类型 code table as the tax bureau publishes it, for when the rule file is missing.
+DEFAULT_ID_TYPES: dict[str, str] = {
+    "01": "居民身份证",
+    "02": "中国人民解放军军官证",
+    "03": "中国人民武装警察警官证",
+    "04": "港澳居民来往内地通行证",
+    "06": "台湾居民来往大陆通行证",
+    "07": "外国人永久居留身份证",
+    "08": "外国护照",
+    "17": "港澳台居民居住证",
+}
+
 
 def identity_check_digit(first17: str) -> str:
     total = sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True))

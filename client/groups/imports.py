@@ -21,24 +21,13 @@ from sqlalchemy import func, select
 from client.documents.cells import CellError, text
 from client.documents.imports import ImportResult, ImportRow, read_import
 from client.documents.templates import TemplateColumn, TemplateSpec, write_template
-from client.domain.ids import identity_number_error
+from client.domain.ids import DEFAULT_ID_TYPES, ID_CARD, identity_number_error
 from client.groups.rules import MAX_LEVELS, GroupRuleError, clean_name, join_path, split_path
 from client.groups.service import GroupService
 from client.jobs import JobContext
 from client.storage.unit_db import UnitDatabase
 from client.storage.unit_models import UnitBase
 
-RESIDENT_ID_CARD = "01"  # 居民身份证 in the 证件类型 code table
-DEFAULT_ID_TYPES: Mapping[str, str] = {
-    "01": "居民身份证",
-    "02": "中国人民解放军军官证",
-    "03": "中国人民武装警察警官证",
-    "04": "港澳居民来往内地通行证",
-    "06": "台湾居民来往大陆通行证",
-    "07": "外国人永久居留身份证",
-    "08": "外国护照",
-    "17": "港澳台居民居住证",
-}
 PEOPLE = {"employees": "职工", "residents": "城乡居民"}
 LOAD_PHASE = "正在读取{person}信息"
 
@@ -184,7 +173,7 @@ class _AssignmentCheck:
         number = values["id_number"]
         found = self.people.get(number)
         if found is None:
-            if type_code == RESIDENT_ID_CARD or (type_code is None and len(number) == 18):
+            if type_code == ID_CARD or (type_code is None and len(number) == 18):
                 reason = identity_number_error(number)
                 if reason is not None:
                     return [("id_number", reason)]

@@ -32,7 +32,7 @@ from client.documents.cells import CellError, ColumnParser, text
 from client.documents.imports import ColumnCheckResult, ImportRefused, ImportResult, read_import
 from client.documents.row_assembly import LazyRows
 from client.documents.templates import TemplateColumn, TemplateSpec, write_template
-from client.domain.ids import identity_number_error
+from client.domain.ids import DEFAULT_ID_TYPES, ID_CARD, identity_number_error
 from client.domain.insured import pay_span
 from client.domain.wages import (
     BY_EMPLOYEE,
@@ -56,17 +56,6 @@ MAX_ROWS = 100_000  # one declaration holds at most 100,000 rows (docs/http-cont
 SHEET_TITLE = "缴费工资申报"
 WAGE_HEADER = "新缴费工资(元)"
 ITEM_KEY = "wage_"  # + 征收项目 code: the key of a 按险种 column
-ID_CARD = "01"  # 居民身份证 in the 证件类型 code table
-DEFAULT_ID_TYPES: Mapping[str, str] = {
-    "01": "居民身份证",
-    "02": "中国人民解放军军官证",
-    "03": "中国人民武装警察警官证",
-    "04": "港澳居民来往内地通行证",
-    "06": "台湾居民来往大陆通行证",
-    "07": "外国人永久居留身份证",
-    "08": "外国护照",
-    "17": "港澳台居民居住证",
-}
 LOAD_PHASE = "正在读取职工参保信息"
 
 ItemColumn = tuple[str, str]  # (征收项目 code, its name): one 按险种 column
