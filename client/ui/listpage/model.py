@@ -7,10 +7,11 @@ paging (the page clears them when the query conditions change).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from client.storage.listing import ROW_KEY
 from client.ui.listpage.spec import Column, RowAction
@@ -40,8 +41,12 @@ class ListTableModel(QAbstractTableModel):
         row_actions: Sequence[RowAction] = (),
         actions_title: str = "操作",
         parent: Any = None,
+        tick_group: str | None = None,
+        tick_group_members: Callable[[Any], Collection[Any]] | None = None,
     ) -> None:
         super().__init__(parent)
+        self.tick_group = tick_group
+        self.tick_group_members = tick_group_members
         self.columns = list(columns)
         self.checkable = checkable
         self.row_actions = list(row_actions)
@@ -92,8 +97,29 @@ class ListTableModel(QAbstractTableModel):
     def is_checked(self, row: int) -> bool:
         return self._rows[row][ROW_KEY] in self._checked
 
+    def has_tick_box(self, row: int) -> bool:
+        """Grouped rows show one tick box, on the first row of the group on this page."""
+        if self.tick_group is None or row == 0:
+            return True
+        return self._rows[row].get(self.tick_group) != self._rows[row - 1].get(self.tick_group)
+
+    def group_keys(self, row: int) -> list[Any]:
+        """The keys ticked together with a row: its group's (on any page) or its own."""
+        item = self._rows[row]
+        if self.tick_group is None:
+            return [item[ROW_KEY]]
+        value = item.get(self.tick_group)
+        keys = [r[ROW_KEY] for r in self._rows if r.get(self.tick_group) == value]
+        if self.tick_group_members is not None:
+            keys.extend(self.tick_group_members(value))
+        return list(dict.fromkeys(keys))
+
     def set_checked(self, row: int, checked: bool) -> None:
-        key = self._rows[row][ROW_KEY]
+        keys = self.group_keys(row)
+        if len(keys) > 1:
+            self.set_keys_checked(keys, checked)
+            return
+        key = keys[0]
         if checked:
             self._checked[key] = None
         else:
@@ -112,8 +138,11 @@ class ListTableModel(QAbstractTableModel):
         self._checks_refreshed()
 
     def set_page_checked(self, checked: bool) -> None:
-        """全选本页 / 取消全选."""
-        self.set_keys_checked([r[ROW_KEY] for r in self._rows], checked)
+        """全选本页 / 取消全选 (whole groups, also their rows on other pages)."""
+        keys = [r[ROW_KEY] for r in self._rows]
+        if self.tick_group is not None:
+            keys = [k for row in range(len(self._rows)) for k in self.group_keys(row)]
+        self.set_keys_checked(keys, checked)
 
     def clear_checks(self) -> None:
         self._checked.clear()
@@ -148,7 +177,7 @@ class ListTableModel(QAbstractTableModel):
             return None
         row, key = index.row(), self.keys[index.column()]
         if key == CHECK_KEY:
-            if role == Qt.ItemDataRole.CheckStateRole:
+            if role == Qt.ItemDataRole.CheckStateRole and self.has_tick_box(row):
                 return Qt.CheckState.Checked if self.is_checked(row) else Qt.CheckState.Unchecked
             return None
         if key == ACTIONS_KEY:
@@ -165,6 +194,14 @@ class ListTableModel(QAbstractTableModel):
             return column.display(self._rows[row].get(key))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _ALIGN[column.alignment]
+        if role in (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole) and (
+            column.is_link(self._rows[row])
+        ):
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QGuiApplication.palette().color(QPalette.ColorRole.Link)
+            font = QFont()
+            font.setUnderline(True)
+            return font
         if role == ROW_KEY_ROLE:
             return self._rows[row].get(ROW_KEY)
         return None
@@ -197,6 +234,8 @@ class ListTableModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.isValid() and self.keys[index.column()] == CHECK_KEY:
+            if not self.has_tick_box(index.row()):
+                return base
             return base | Qt.ItemFlag.ItemIsUserCheckable
         if index.isValid() and self._editable(index):
             return base | Qt.ItemFlag.ItemIsEditable

@@ -81,12 +81,14 @@ class ListPage(QWidget):
         self.panel.submitted.connect(self.query)
         buttons = self._build_controls()
         self.model = ListTableModel(
-            spec.columns, spec.checkable, spec.row_actions, spec.row_actions_title, self
-        )
+            spec.columns, spec.checkable, spec.row_actions, spec.row_actions_title, self,
+            spec.tick_group, spec.tick_group_members,
+        )  # fmt: skip
         self.table = ListTable(self.model, self)
         self.table.horizontalHeader().sectionClicked.connect(self._header_clicked)
         self.table.row_action_clicked.connect(self.trigger_row_action)
         self.table.doubleClicked.connect(self._double_clicked)
+        self.table.clicked.connect(self._clicked)
         self.check_all = QCheckBox("全选本页", self)
         self.check_all.setObjectName("check_all_page")
         self.check_all.setVisible(spec.checkable)
@@ -368,9 +370,25 @@ class ListPage(QWidget):
         """Where a row action's link is drawn, in the table viewport's coordinates."""
         return self.table.row_action_rect(row, key)
 
+    def click_cell(self, row: int, key: str) -> None:
+        """Click a link cell (e.g. 缴费人数) of a row of the current page."""
+        column = self.spec.column(key)
+        data = dict(self.model.row(row))
+        if column.on_click is None or not column.is_link(data):
+            raise ValueError(f"cell {key!r} of row {row} is not a link")
+        column.on_click(self, data)
+
+    def _clicked(self, index: Any) -> None:
+        column = self.model.column_at(index.column())
+        if column is not None and column.is_link(self.model.row(index.row())):
+            self.click_cell(index.row(), column.key)
+
     def _double_clicked(self, index: Any) -> None:
         if self.model.flags(index) & Qt.ItemFlag.ItemIsEditable:
             return  # the double-click opens the cell's editor instead
+        column = self.model.column_at(index.column())
+        if column is not None and column.is_link(self.model.row(index.row())):
+            return  # the single click already followed the link
         actions = self.model.visible_actions(index.row()) if self.spec.row_actions else []
         if actions and self.model.column_key(index.column()) not in (CHECK_KEY, ACTIONS_KEY):
             self.trigger_row_action(index.row(), actions[0].key)

@@ -6,7 +6,7 @@ and hands it, with a `ListSource`, to `ListPage`. Nothing here imports Qt.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -104,6 +104,13 @@ class Column:
     # Edited in place (双击 or F2): `editable(row)` says for which rows; the page's
     # `ListPageSpec.on_edit` checks and saves the new text.
     editable: Callable[[dict[str, Any]], bool] | None = None
+    # A link cell (点击缴费人数 to see the details): drawn as a link where `clickable(row)`
+    # holds (every row when None), and a click calls `on_click(page, row)`.
+    on_click: RowHandler | None = None
+    clickable: Callable[[dict[str, Any]], bool] | None = None
+
+    def is_link(self, row: dict[str, Any]) -> bool:
+        return self.on_click is not None and (self.clickable is None or self.clickable(row))
 
     def display(self, value: Any) -> str:
         return (self.formatter or FORMATTERS[self.kind])(value)
@@ -277,6 +284,11 @@ class ListPageSpec:
     # In-place edits of `Column.editable` cells: (page, row, column key, new text) → True
     # when saved (the page then reloads the current page of rows).
     on_edit: EditHandler | None = None
+    # Rows that are ticked together (the manual's merged 勾选项): rows with the same value
+    # of this field form one tick box, shown on the first of them; ticking it ticks them
+    # all, also those on other pages when `tick_group_members(value)` lists their keys.
+    tick_group: str | None = None
+    tick_group_members: Callable[[Any], Collection[Any]] | None = None
 
     @property
     def name(self) -> str:
