@@ -18,6 +18,7 @@ MODULES = [
     "benchmarks.bench_shell",
     "benchmarks.bench_roster",
     "benchmarks.bench_wage_import",
+    "benchmarks.bench_fee_form",
     "benchmarks.bench_wage_declare",  # last: it changes the unit's wages on the server
 ]
 
