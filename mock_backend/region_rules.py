@@ -44,7 +44,8 @@ class WageRules:
         return min(max(wage, lower), upper).quantize(CENT)
 
 
-def _content(raw: sqlite3.Connection, region: str, code: str) -> dict[str, Any]:
+def stored_rule(raw: sqlite3.Connection, region: str, code: str) -> dict[str, Any]:
+    """A rule file's content as stored for the region (the seed's content if it is missing)."""
     row = raw.execute(
         "SELECT content FROM rule_files WHERE region = ? AND code = ?", (region, code)
     ).fetchone()
@@ -79,9 +80,9 @@ def require_self_collected(raw: sqlite3.Connection, region: str, kind: str) -> N
 
 
 def load_wage_rules(raw: sqlite3.Connection, region: str) -> WageRules:
-    modes = _content(raw, region, "levy_modes").get("entries", [])
-    wage = _content(raw, region, "wage_rules")
-    years = _content(raw, region, "base_limits").get("years", [])
+    modes = stored_rule(raw, region, "levy_modes").get("entries", [])
+    wage = stored_rule(raw, region, "wage_rules")
+    years = stored_rule(raw, region, "base_limits").get("years", [])
     return WageRules(
         self_collected=frozenset(e["code"] for e in modes if e.get("name") == SELF_COLLECTED),
         annual_effective_month=str(wage.get("annual_effective_month", "07")),

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import calendar
 import random
+from decimal import Decimal
+from functools import cache
 
 from mock_backend.reference_spec import agency_type_of
-from mock_backend.seed.geography import district_agency
+from mock_backend.seed.geography import REGION_BY_CODE, district_agency
 from mock_backend.seed.people import REFERENCE_DATE
+from mock_backend.seed.rules import fee_rates
 from mock_backend.seed.taxpayers import UnitSpec
 
 InsuranceRow = tuple[
@@ -29,21 +32,6 @@ _MEDICAL = (
     ("10205", "102050001", "10205000101"),
 )
 
-# (单位费率, 个人费率) per 征收品目; null = no personal share.
-_RATES: dict[str, tuple[str, str | None]] = {
-    "102010001": ("0.1600", "0.0800"),
-    "102010002": ("0.1600", "0.0800"),
-    "102120001": ("0.1600", "0.0800"),
-    "102020001": ("0.0070", "0.0030"),
-    "102030001": ("0.0500", "0.0200"),
-    "102030002": ("0.0060", "0.0020"),
-    "102050001": ("0.0050", None),
-}
-# 工伤保险 by 行业风险类别 (征收子目).
-_INJURY_RATES = {"10204000101": "0.0020", "10204000102": "0.0040", "10204000103": "0.0070"}
-# 职工医保 一档 employer rates differ by city.
-_MEDICAL_UNIT_RATES = {"330100": "0.0950", "440100": "0.0550", "510100": "0.0650"}
-
 # Secondary 征收品目 (外来从业人员养老, 医保二档, 生育) may start later or be suspended; the
 # main ones stay open from the registration on, like the employees' items in them.
 _SECONDARY = frozenset({"102010002", "102030002", "102050001"})
@@ -51,18 +39,26 @@ _LATER_START_RATIO = 0.3
 _SUSPENDED_RATIO = 0.15
 
 
+@cache
+def _rates_of_region(region_code: str) -> dict[tuple[str, str | None], tuple[str, str]]:
+    content = fee_rates(REGION_BY_CODE[region_code])
+    return {
+        (e["levy_category"], e["levy_subcategory"]): (e["unit_rate"], e["personal_rate"])
+        for e in content["entries"]
+    }
+
+
 def default_rates(
     region_code: str, levy_category: str, levy_subcategory: str | None
 ) -> tuple[str | None, str | None]:
-    """The (unit, personal) rates of a 征收品目 in a region, or (None, None) when unknown."""
-    if levy_category == "102040001":
-        return _INJURY_RATES.get(levy_subcategory or "", "0.0020"), None
-    if levy_category not in _RATES:
+    """The (unit, personal) rates of a 征收品目 in a region from its `fee_rates` rule file, or
+    (None, None) when unknown; the personal rate is None for 品目 without a personal share."""
+    rates = _rates_of_region(region_code)
+    hit = rates.get((levy_category, levy_subcategory)) or rates.get((levy_category, None))
+    if hit is None:
         return None, None
-    unit_rate, personal = _RATES[levy_category]
-    if levy_category == "102030001":
-        unit_rate = _MEDICAL_UNIT_RATES.get(region_code, unit_rate)
-    return unit_rate, personal
+    unit_rate, personal_rate = hit
+    return unit_rate, None if Decimal(personal_rate) == 0 else personal_rate
 
 
 def _month_start_after(day: str) -> tuple[int, int]:

@@ -17,6 +17,7 @@ RULE_FILES: tuple[tuple[str, str], ...] = (
     ("base_limits", "缴费基数上下限"),
     ("levy_modes", "征收项目征缴模式"),
     ("wage_rules", "缴费工资申报规则"),
+    ("fee_rates", "社保费费率表"),
 )
 RULE_NAMES = dict(RULE_FILES)
 
@@ -174,6 +175,64 @@ def wage_rules(region: Region) -> dict[str, str | int]:
     return dict(_WAGE_RULES.get(region.code, _WAGE_RULES[""]))
 
 
+# 社保费费率: (征收品目, 征收子目 or None for the whole 品目, 单位费率, 个人费率). An entry with
+# a 征收子目 wins over the 品目's entry without one. A 个人费率 of 0 means no personal share.
+_FEE_RATES: tuple[tuple[str, str | None, str, str], ...] = (
+    ("102010001", None, "0.1600", "0.0800"),
+    ("102010002", None, "0.1600", "0.0800"),
+    ("102020001", None, "0.0070", "0.0030"),
+    ("102030001", None, "0.0500", "0.0200"),
+    ("102030002", None, "0.0060", "0.0020"),
+    ("102040001", None, "0.0020", "0.0000"),
+    # 工伤保险 by 行业风险类别 (征收子目).
+    ("102040001", "10204000101", "0.0020", "0.0000"),
+    ("102040001", "10204000102", "0.0040", "0.0000"),
+    ("102040001", "10204000103", "0.0070", "0.0000"),
+    ("102050001", None, "0.0050", "0.0000"),
+    ("102120001", None, "0.1600", "0.0800"),
+)
+# 职工医保 一档 employer rates differ by city.
+_MEDICAL_UNIT_RATES = {"330100": "0.0950", "440100": "0.0550", "510100": "0.0650"}
+# 工程项目 工伤保险: a share of the contract amount.
+PROJECT_RATE = "0.0015"
+# 城乡居民医保: a fixed yearly amount per person and 征收品目 (成年居民, 未成年人, 在校大学生).
+_RESIDENT_MEDICAL: dict[str, tuple[str, str, str]] = {
+    "440300": ("380.00", "380.00", "380.00"),
+    "330100": ("400.00", "400.00", "400.00"),
+    "510100": ("400.00", "380.00", "380.00"),
+    "440100": ("400.00", "380.00", "380.00"),
+}
+RESIDENT_MEDICAL_CATEGORIES = ("102110001", "102110002", "102110003")
+
+
+def fee_rates(region: Region) -> dict[str, Any]:
+    """Rates of 职工 items, the 工程项目 rate and the 城乡居民医保 yearly amounts of a region.
+
+    城乡居民养老 is paid by 缴费档次: the amount is the one named in the 征收子目.
+    """
+    entries = []
+    for category, subcategory, unit_rate, personal_rate in _FEE_RATES:
+        if category == "102030001":
+            unit_rate = _MEDICAL_UNIT_RATES.get(region.code, unit_rate)
+        entries.append(
+            {
+                "levy_category": category,
+                "levy_subcategory": subcategory,
+                "unit_rate": unit_rate,
+                "personal_rate": personal_rate,
+            }
+        )
+    amounts = _RESIDENT_MEDICAL[region.code]
+    return {
+        "entries": entries,
+        "project_rate": PROJECT_RATE,
+        "resident_amounts": [
+            {"levy_category": category, "amount": amount}
+            for category, amount in zip(RESIDENT_MEDICAL_CATEGORIES, amounts, strict=True)
+        ],
+    }
+
+
 def _table(rows: list[tuple[str, str]]) -> dict[str, Any]:
     return {"entries": [{"code": c, "name": n} for c, n in rows]}
 
@@ -194,6 +253,7 @@ def rule_contents(region: Region) -> dict[str, dict[str, Any]]:
         "base_limits": {"years": base_limit_years(region)},
         "levy_modes": _table(levy_modes(region)),
         "wage_rules": wage_rules(region),
+        "fee_rates": fee_rates(region),
     }
 
 

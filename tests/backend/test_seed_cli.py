@@ -114,12 +114,12 @@ def _code_sets(http: httpx.Client, headers: dict[str, str]) -> dict[str, Any]:
     files = {f["code"] for f in http.get("/mgmt/rules", headers=headers).json()["files"]}
     assert files == {
         "id_types", "insured_status", "levy_items", "levy_categories", "levy_subcategories",
-        "special_categories", "agencies", "base_limits", "levy_modes", "wage_rules",
+        "special_categories", "agencies", "base_limits", "levy_modes", "wage_rules", "fee_rates",
     }  # fmt: skip
     tables: dict[str, Any] = {}
     for code in files:
         content = http.get(f"/mgmt/rules/{code}", headers=headers).json()["content"]
-        if code == "wage_rules":
+        if code in ("wage_rules", "fee_rates"):
             tables[code] = content
         elif code == "base_limits":
             tables[code] = {
