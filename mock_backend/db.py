@@ -351,10 +351,12 @@ class Database:
 
     def create_schema(self) -> None:
         import mock_backend.wage_tables  # noqa: F401  (registers its tables on `metadata`)
+        from mock_backend import fee_tables  # (likewise)
 
         metadata.create_all(self.engine)
         with self.write() as conn:
             conn.exec_driver_sql("INSERT OR IGNORE INTO sequence (id, value) VALUES (1, 0)")
+            fee_tables.upgrade(driver(conn))
 
     def create_feed_indexes(self) -> None:
         with self.write() as conn:

@@ -3,7 +3,8 @@
 Each row (employee) succeeds or fails as a whole. A successful row sets the 缴费基数 of the
 employee's declared 税务自主 items (the wage clamped to the year's base limits), which is a
 change in the employees feed (new seq and updated_at), and makes 社保费预处理信息 for every
-month from the 生效年月 to the current month.
+month from the 生效年月 to the current month; the 01 fee items of those months are made
+again (from the new bases) at the next read of the unit's fee items.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from sqlalchemy import Connection
 
 from mock_backend.clock import ServerClock, format_datetime
 from mock_backend.db import Database, driver, take_sequence
+from mock_backend.fee_items import mark_stale
 from mock_backend.feed_spec import EMPLOYEES
 from mock_backend.records import load_records, write_records
-from mock_backend.region_rules import WageRules, load_wage_rules
+from mock_backend.region_rules import CENT, WageRules, load_wage_rules
 from mock_backend.seed.people import month_text, parse_month
 
 PENDING = "待反馈"
@@ -41,7 +43,8 @@ _ITEM = {name: i for i, name in enumerate(EMPLOYEES.item_columns)}
 _UPDATED_AT = EMPLOYEES.core_columns.index("updated_at")
 _PREPROCESSING_SQL = (
     "INSERT OR REPLACE INTO fee_preprocessing (unit_id, employee_id, unit_number, levy_item,"
-    " levy_category, period, base, declaration_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " levy_category, period, base, wage, declaration_id, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 Item = list[Any]  # an employee item in EMPLOYEES.item_columns order (mutable)
@@ -145,12 +148,13 @@ class _Processor:
                 return stopped_reason(stop), []
         return None, targets
 
-    def apply(self, row: _Row, targets: list[_Target]) -> list[tuple[str, str, str, str, str]]:
-        """Set the matched items' base; the (key..., period, base) 预处理信息 of the row."""
+    def apply(self, row: _Row, targets: list[_Target]) -> list[tuple[str, str, str, str, str, str]]:
+        """Set the matched items' base; the (key..., period, base, wage) 预处理信息 of the row."""
         month = parse_month(row.month)
         periods = []
         for target in targets:
             base = str(self.rules.base_of(target.wage, month // 12))
+            wage = str(target.wage.quantize(CENT))
             for it in target.items:
                 end = it[_ITEM["end_month"]]
                 if end is None or end >= row.month:
@@ -158,7 +162,7 @@ class _Processor:
             last = (
                 self.current if target.stop is None else min(self.current, parse_month(target.stop))
             )
-            periods.extend((*target.key, month_text(m), base) for m in range(month, last + 1))
+            periods.extend((*target.key, month_text(m), base, wage) for m in range(month, last + 1))
         return periods
 
 
@@ -205,6 +209,8 @@ def process(conn: Connection, declaration_id: str, now: datetime) -> bool:
         updated = {employee_id: records[employee_id] for employee_id in changed}
         write_records(raw, EMPLOYEES, updated, take_sequence(conn, len(updated)))
     raw.executemany(_PREPROCESSING_SQL, preprocessing)
+    # The 01 fee items of the months touched are made again at the next read of the items.
+    mark_stale(raw, unit_id, {(p[2], p[3], p[5]) for p in preprocessing})
     raw.executemany(
         "UPDATE wage_declaration_rows SET status = ?, reason = ?"
         " WHERE declaration_id = ? AND position = ?",

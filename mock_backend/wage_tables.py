@@ -76,6 +76,7 @@ fee_preprocessing = Table(
     Column("base", String, nullable=False),
     Column("declaration_id", String, nullable=False),
     Column("created_at", String, nullable=False),
+    Column("wage", String),  # the declared wage (base is it clamped); null in older rows
     PrimaryKeyConstraint("employee_id", "unit_number", "levy_category", "period"),
     Index("ix_fee_preprocessing_unit", "unit_id", "period"),
     sqlite_with_rowid=False,

@@ -138,6 +138,56 @@ class BackendServer:
         page = self.admin_get(f"units/{unit_id}/fee-preprocessing", declaration_id=declaration_id)
         return [dict(zip(page["fields"], r, strict=True)) for r in page["records"]]
 
+    # -- 社保费申报 ---------------------------------------------------------------------------
+    def generate_fee_items(self, unit_id: str, period: str | None = None) -> list[str]:
+        """Make a period's (None: this month's) 01, 03 and project items again; their ids."""
+        body = {"period": period}
+        return list(self.admin_post(f"units/{unit_id}/fee-items/generate", body)["item_ids"])
+
+    def add_special_fee(
+        self,
+        unit_id: str,
+        special_type: str = "补缴",
+        levy_item: str = "10201",
+        period_start: str = "2025-01",
+        period_end: str = "2025-03",
+        persons: int = 3,
+        valid_until: str | None = None,
+    ) -> list[str]:
+        """特殊缴费 from the 社保 department (one item per 征收品目, one 征集通知流水号); ids."""
+        body = {"special_type": special_type, "levy_item": levy_item,
+                "period_start": period_start, "period_end": period_end, "persons": persons,
+                "valid_until": valid_until}  # fmt: skip
+        return list(self.admin_post(f"units/{unit_id}/special-fees", body)["item_ids"])
+
+    def refuse_fee_item(self, unit_id: str, item_id: str, reason: str) -> None:
+        """The next processing of a declaration holding the item fails with `reason`."""
+        self.admin_post(f"units/{unit_id}/fee-items/{item_id}/refuse", {"reason": reason})
+
+    def process_fee_declaration(self, unit_id: str, declaration_id: str) -> dict[str, Any]:
+        """Process a fee declaration (or its 作废) now, whatever the delay; the declaration."""
+        return self.admin_post(f"units/{unit_id}/fee-declarations/{declaration_id}/process")
+
+    def pay_fee_declaration(self, unit_id: str, declaration_id: str) -> dict[str, Any]:
+        """Mark a 申报成功 fee declaration 缴费成功; the declaration."""
+        return self.admin_post(f"units/{unit_id}/fee-declarations/{declaration_id}/pay")
+
+    def declare_fee_items_elsewhere(
+        self,
+        unit_id: str,
+        item_ids: list[str],
+        channel: str = "电子税务局",
+        submitted_at: str | None = None,
+    ) -> list[str]:
+        """Declare items through another channel, processed at once; the declaration ids."""
+        body = {"item_ids": item_ids, "channel": channel, "submitted_at": submitted_at}
+        path = f"units/{unit_id}/fee-declarations/other-channel"
+        return list(self.admin_post(path, body)["declaration_ids"])
+
+    def fee_batch_deduction(self, unit_id: str) -> int:
+        """Every 申报成功 unpaid item goes into a bank deduction list; how many did."""
+        return int(self.admin_post(f"units/{unit_id}/fee-items/batch-deduction")["count"])
+
     def set_clock(self, now: str | None = None, offset_seconds: float | None = None) -> None:
         """Shift the server clock (`now` 'YYYY-MM-DD HH:MM:SS' or an offset from real time)."""
         body = {"now": now} if now is not None else {"offset_seconds": offset_seconds or 0}
