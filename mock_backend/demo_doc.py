@@ -19,6 +19,7 @@ from mock_backend.config import (
     DEFAULT_RESIDENTS_PER_UNIT,
 )
 from mock_backend.seed.demo import bench_specs, demo_specs
+from mock_backend.seed.fees import special_applications
 from mock_backend.seed.geography import REGIONS
 from mock_backend.seed.reference import UnitReference, generate_reference
 from mock_backend.seed.rules import SELF_COLLECTED
@@ -142,6 +143,28 @@ def render(random_seed: int) -> str:
         "regions 10203 and 10205 are 税务代征 (rule file `levy_modes`); 年度 declarations take",
         "effect in July (rule file `wage_rules`). Declarations are processed after",
         "`--processing-delay` seconds (default 0), when the list or the detail is read.",
+    ]
+    specials = special_applications(demo)
+    building = [
+        s.unit_id
+        for s in (*demo, *bench)
+        if any(row[9] == "在建" for row in references[s.unit_id].projects)
+    ]
+    lines += [
+        "",
+        "## 社保费申报",
+        "",
+        "Every demo employer unit has the 01/03 items (应缴信息) of 2026-09 and 2026-10 declared",
+        "through 电子税务局 (2026-09 paid, 2026-10 unpaid; a box whose 单位参保信息 is 暂停 failed).",
+        "特殊缴费: "
+        + "、".join(f"{u}（{n} 条征集）" for u, n in specials.items() if n)
+        + "; of two, the second is past its 征集有效日期. Units with 在建 工程项目 (project"
+        + " items at the first read): "
+        + ("、".join(building) or "—")
+        + ".",
+        "Later months are made when a unit's items are first read: 01 (税务自主 items) for the",
+        "current month, 03 征集信息 (税务代征 items; 代收单位: 城乡居民 per year) from the 15th",
+        "for the current month, before it for the last one. The bench units get no history.",
     ]
     lines += [
         "",

@@ -1,4 +1,5 @@
-"""The deterministic seed generator: regions, rule files, notices, taxpayers, units and records."""
+"""The deterministic seed generator: regions, rule files, notices, taxpayers, units, records
+and the demo employers' fee history."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from dataclasses import dataclass
 import orjson
 from sqlalchemy import Connection
 
-from mock_backend.db import Database, driver, get_meta, set_meta, take_sequence
+from mock_backend.db import FEED_INDEXES, Database, driver, get_meta, set_meta, take_sequence
 from mock_backend.seed.demo import bench_specs, demo_specs
+from mock_backend.seed.fees import seed_fee_history
 from mock_backend.seed.geography import REGIONS
 from mock_backend.seed.loader import insert_units, load_unit_records
 from mock_backend.seed.notices import notices_for
@@ -66,6 +68,7 @@ def seed_database(
         specs = []
         if profile in ("demo", "bench"):
             specs = demo_specs(random_seed, employees_per_unit, residents_per_unit)
+        demo_count = len(specs)  # the bench units get no fee history
         if profile == "bench":
             taken = {s.taxpayer_id for s in specs}
             specs += bench_specs(
@@ -76,6 +79,10 @@ def seed_database(
         total = sum(max(0, s.records) for s in specs)
         first_seq = take_sequence(conn, total) if total else 1
         load_unit_records(raw, specs, first_seq)
+        if profile in ("demo", "bench"):
+            for statement in FEED_INDEXES:  # the fee history reads employees by unit
+                raw.execute(statement)
+            seed_fee_history(raw, specs[:demo_count])
         set_meta(conn, SEEDED_KEY, profile)
         set_meta(conn, "random_seed", str(random_seed))
     db.create_feed_indexes()
