@@ -36,6 +36,11 @@ class DataPaths:
         return self.backups_dir / "before-migration"
 
     @property
+    def documents_dir(self) -> Path:
+        """Documents the client made (申报表 …), kept so a reprint reuses the saved file."""
+        return self.root / "documents"
+
+    @property
     def logs_dir(self) -> Path:
         return self.root / "logs"
 
