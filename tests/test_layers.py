@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NO_QT_PACKAGES = ["client/storage", "client/sync", "client/documents", "mock_backend"]
+NO_QT_PACKAGES = [
+    "client/storage",
+    "client/sync",
+    "client/documents",
+    "client/fees",
+    "mock_backend",
+]
 NO_CLIENT_PACKAGES = ["mock_backend"]
 
 

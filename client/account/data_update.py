@@ -1,4 +1,5 @@
-"""数据更新 at login: rule files, registration info, notices, 单位信息 and the module's records.
+"""数据更新 at login: rule files, registration info, notices, 单位信息, the unit's 社保费
+items (for 首页 待办事项) and the module's records.
 
 One job whose progress runs from 0 to 100 over all phases (manual §2.1.2: the data
 update screen shows one progress bar until 100%).
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from client.fees.items import FeeItems
+from client.fees.rules import categories_for
 from client.jobs import JobContext
 from client.storage.app_db import AppDatabase
 from client.storage.app_models import RegisteredUnit
@@ -23,6 +26,7 @@ PHASE_LABELS = {
     "registration": "正在更新参保登记信息",
     "notices": "正在更新通知公告",
     "reference": "正在更新单位信息",
+    "fees": "正在获取社保费申报信息",
     "employees": "正在更新职工参保信息",
     "residents": "正在更新城乡居民参保信息",
 }
@@ -35,6 +39,7 @@ class LoginUpdateResult:
     notices: int
     reference: dict[str, int]
     records: FeedSyncResult
+    fee_items_waiting: int = 0  # 社保费 items waiting to be declared (首页 待办事项)
 
 
 def login_update(
@@ -57,13 +62,18 @@ def login_update(
     notices = sync_notices(api, app_db, ctx.sub(12, 15, PHASE_LABELS["notices"]))
     ctx.check_cancelled()
     reference = sync_unit_reference(
-        api, unit_db, unit.unit_id, ctx.sub(15, 20, PHASE_LABELS["reference"])
+        api, unit_db, unit.unit_id, ctx.sub(15, 19, PHASE_LABELS["reference"])
     )
     ctx.check_cancelled()
+    fee_items = ctx.sub(19, 22, PHASE_LABELS["fees"])
+    fee_items.progress(PHASE_LABELS["fees"], 0, 1)
+    waiting = FeeItems(api, unit_db, unit.unit_id).refresh(categories_for(unit.kind))
+    fee_items.progress(PHASE_LABELS["fees"], 1, 1)
+    ctx.check_cancelled()
     syncer = FeedSyncer(api, unit_db, unit.unit_id, spec, **_size(page_size))
-    records = syncer.run(ctx.sub(20, 100, PHASE_LABELS[spec.name]))
+    records = syncer.run(ctx.sub(22, 100, PHASE_LABELS[spec.name]))
     ctx.progress("done", 100, 100)
-    return LoginUpdateResult(rules, regs, notices, reference, records)
+    return LoginUpdateResult(rules, regs, notices, reference, records, waiting)
 
 
 def _size(page_size: int | None) -> dict[str, int]:
