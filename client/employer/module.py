@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from client.employer.reminders import empty_wage_alerts, wage_todos
+from client.fees.reminders import fee_todos
 from client.modules import MenuEntry, MenuGroup, ModuleDescriptor
 
+FEE_PAGES = "client.ui.fees"  # the 社保费申报 pages both modules share
 SELF_COLLECTED = frozenset({"税务自主"})  # 缴费工资申报 exists only in these regions (§2.3.1)
 
 DESCRIPTOR = ModuleDescriptor(
@@ -37,6 +39,35 @@ DESCRIPTOR = ModuleDescriptor(
             ),
         ),
         MenuGroup(
+            "社保费申报",
+            (
+                MenuEntry("fee_daily", "日常申报", f"{FEE_PAGES}.declare_page:DailyFeePage"),
+                MenuEntry(
+                    "fee_special", "特殊缴费申报", f"{FEE_PAGES}.declare_page:SpecialFeePage"
+                ),
+                MenuEntry("fee_records", "申报记录", f"{FEE_PAGES}.records_page:FeeRecordsPage"),
+                MenuEntry(
+                    "fee_verified",
+                    "社保费申报（核定）",
+                    f"{FEE_PAGES}.declare_page:VerifiedFeePage",
+                ),
+                MenuEntry("fee_journal", "申报日志", f"{FEE_PAGES}.query_pages:FeeJournalPage"),
+            ),
+        ),
+        MenuGroup(
+            "工程项目工伤保险费申报",
+            (
+                MenuEntry(
+                    "project_fee", "工程项目社保费申报", f"{FEE_PAGES}.declare_page:ProjectFeePage"
+                ),
+                MenuEntry(
+                    "project_fee_records",
+                    "工程项目社保费申报记录",
+                    f"{FEE_PAGES}.records_page:ProjectFeeRecordsPage",
+                ),
+            ),
+        ),
+        MenuGroup(
             "查询统计",
             (
                 MenuEntry(
@@ -44,6 +75,12 @@ DESCRIPTOR = ModuleDescriptor(
                     "单位参保信息查询",
                     "client.employer.insurance_page:UnitInsurancePage",
                 ),
+                MenuEntry(
+                    "fee_lines_query",
+                    "社保费申报明细查询",
+                    f"{FEE_PAGES}.query_pages:FeeLinesQueryPage",
+                ),
+                MenuEntry("fee_dues", "社保费应缴信息查询", f"{FEE_PAGES}.query_pages:FeeDuesPage"),
                 MenuEntry(
                     "projects",
                     "工程项目参保信息查询",
@@ -57,9 +94,11 @@ DESCRIPTOR = ModuleDescriptor(
         "wages_daily",
         "wages_annual",
         "wage_records",
+        "fee_daily",
+        "fee_records",
         "unit_insurance",
         "unit_info",
     ),  # fmt: skip
-    todo_providers=(wage_todos,),
+    todo_providers=(wage_todos, fee_todos),
     alert_providers=(empty_wage_alerts,),
 )

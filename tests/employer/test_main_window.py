@@ -42,7 +42,8 @@ def titles_of_tabs(window: MainWindow) -> list[str]:
 def test_quick_buttons_open_their_pages_and_tabs_close(qtbot: Any, window: MainWindow) -> None:
     page = home(window)
     assert list(page.quick_buttons) == [
-        "roster", "wages_daily", "wages_annual", "wage_records", "unit_insurance", "unit_info"
+        "roster", "wages_daily", "wages_annual", "wage_records", "fee_daily", "fee_records",
+        "unit_insurance", "unit_info",
     ]  # fmt: skip
     for key, button in page.quick_buttons.items():
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -64,7 +65,11 @@ def test_reminders_open_the_page_they_are_about(
     qtbot: Any, window: MainWindow, employer_env: EmployerEnv
 ) -> None:
     page = home(window)
-    assert page.todo_list.item(0).text() == "暂无待办事项"
+    # the login 数据更新 fetched this month's 社保费预处理信息: one line says how many wait
+    texts = [page.todo_list.item(i).text() for i in range(page.todo_list.count())]
+    assert len(texts) == 1 and texts[0].endswith("条社保费预处理信息待申报。"), texts
+    page.todo_list.itemClicked.emit(page.todo_list.item(0))
+    assert window.current_page() is window.pages["fee_daily"]
     drafts = WageDrafts(
         employer_env.app.app_db, employer_env.session.db, employer_env.session.unit.tax_authority,
         employer_env.app.local_today(), DAILY, BY_EMPLOYEE,

@@ -1,0 +1,320 @@
+"""查询统计 of 社保费申报: 社保费应缴信息查询 (§2.21), 社保费申报明细查询 (§2.20, §3.15) and the
+申报日志 (the local journal of every 提交申报 and 作废)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QVBoxLayout
+
+from client.errors import user_message
+from client.fees.declare import SyncResult
+from client.fees.journal import ACCEPTED, OUTCOME, REFUSED, SUBMIT, UNKNOWN, VOID, FeeJournal
+from client.fees.rules import (
+    CATEGORY_TITLES,
+    DAILY,
+    DECLARATION_STATES,
+    ITEM_STATES,
+    SOURCE_TITLES,
+)
+from client.jobs import Job, JobContext
+from client.ui.fees.common import FeeScope, category_title, source_title, with_rate
+from client.ui.fees.dialogs import DateRangeDialog, lines_columns
+from client.ui.jobs import JobHandle
+from client.ui.listpage import (
+    Action,
+    Column,
+    ComboCondition,
+    DateRangeCondition,
+    ListPage,
+    ListPageSpec,
+    MonthRangeCondition,
+    TextCondition,
+    export_action,
+)
+from client.ui.pages import BasePage, PageContext
+from client.ui.widgets.common import button, label
+
+
+class FeeDuesPage(BasePage):
+    """社保费应缴信息查询: fetched from 管理子系统 on opening, with each item's 申报处理状态."""
+
+    def __init__(self, ctx: PageContext) -> None:
+        super().__init__(ctx)
+        self.setObjectName("page_fee_dues")
+        self.scope = FeeScope(ctx, self)
+        self.handle: JobHandle[int] | None = None
+        names = self.scope.names
+        self.list = ListPage(
+            ListPageSpec(
+                page_key="fee_dues",
+                title="社保费应缴信息查询",
+                columns=[
+                    Column("created_at", "申报生成日期", 150, kind="datetime"),
+                    Column("state", "申报处理状态", 110, align="center"),
+                    Column("data_source", "数据来源", 130, formatter=source_title),
+                    Column("category", "申报类型", 100, formatter=category_title),
+                    Column("unit_number", "单位编号", 100),
+                    Column("levy_item", "征收项目", 160, formatter=names.levy_item),
+                    Column("levy_category", "征收品目", 200, formatter=names.levy_category),
+                    Column("headcount", "申报人数", 80, kind="number"),
+                    Column("wage_total", "申报工资合计（元）", 130, kind="amount"),
+                    Column("base_total", "缴费基数合计（元）", 130, kind="amount"),
+                    Column("rate", "费率", 90, align="right", sortable=False),
+                    Column("amount", "应缴金额（元）", 120, kind="amount"),
+                    Column("period_start", "应缴所属期起", 95, kind="month"),
+                    Column("period_end", "应缴所属期止", 95, kind="month"),
+                ],
+                conditions=[
+                    ComboCondition("state", "申报处理状态", list(ITEM_STATES)),
+                    ComboCondition(
+                        "data_source", "数据来源", [(t, c) for c, t in SOURCE_TITLES.items()]
+                    ),
+                    ComboCondition(
+                        "category",
+                        "申报类型",
+                        [(CATEGORY_TITLES[c], c) for c in self.scope.categories],
+                    ),
+                    ComboCondition("levy_item", "征收项目", names.levy_item_options),
+                    MonthRangeCondition("period", "应缴所属期"),
+                    DateRangeCondition("created", "申报生成日期"),
+                ],
+                actions=[
+                    Action("refresh", "刷新", lambda _p: self.fetch()),
+                    Action("export", "导出", lambda p: p.export_all()),
+                ],
+                checkable=False,
+                empty_text="暂无社保费应缴信息。管理子系统生成预处理信息或收到征集信息后，这里会显示。",
+                export_name="社保费应缴信息",
+            ),
+            with_rate(self.scope.items.dues_source()),
+            self.scope.services,
+            self,
+            auto_query=False,
+        )
+        self.content.addWidget(self.list)
+        self.fetch()
+
+    def fetch(self) -> JobHandle[int]:
+        """页面初始化: query the unit's 应缴信息 from 管理子系统."""
+        items = self.scope.items
+        categories = self.scope.categories
+
+        def failed(error: BaseException) -> None:
+            self.list.query()  # what was fetched before is still shown
+            self.prompts.error(self, user_message(error), title="社保费应缴信息查询")
+
+        self.handle = self.runner.run(
+            Job("查询社保费应缴信息", lambda _ctx: items.refresh(categories)),
+            lambda _n: self.list.query(),
+            failed,
+        )
+        return self.handle
+
+    def refresh(self) -> None:
+        self.list.refresh()
+
+
+class FeeLinesQueryPage(BasePage):
+    """社保费申报明细查询: the person lines of successful 日常申报 (注意事项: only those),
+    local; opening it offers to download the lines not downloaded yet; 同步 first brings
+    the declarations of a chosen date range."""
+
+    def __init__(self, ctx: PageContext) -> None:
+        super().__init__(ctx)
+        self.setObjectName("page_fee_lines_query")
+        self.scope = FeeScope(ctx, self)
+        self.service = self.scope.declarations
+        self.handle: JobHandle[Any] | None = None
+        self.download_dialog: MissingLinesDialog | None = None
+        self.range_dialog: DateRangeDialog | None = None
+        self.list = ListPage(
+            ListPageSpec(
+                page_key="fee_lines_query",
+                title="社保费申报明细查询",
+                columns=[
+                    Column("submitted_at", "申报日期", 150, kind="datetime"),
+                    *lines_columns(self.scope),
+                    Column("declaration_id", "申报编号", 150),
+                ],
+                conditions=[
+                    TextCondition("name", "姓名"),
+                    TextCondition("id_number", "证件号码"),
+                    ComboCondition(
+                        "unit_number", "单位编号", self.service.records.line_unit_numbers
+                    ),
+                    ComboCondition("levy_item", "征收项目", self.scope.names.levy_item_options),
+                    MonthRangeCondition("period", "费款所属期"),
+                    DateRangeCondition("submitted", "申报日期"),
+                ],
+                actions=[
+                    Action("sync", "同步", lambda _p: self.sync()),
+                    Action("download", "下载申报明细", lambda _p: self.offer_download(True)),
+                    export_action(f"选中{self.scope.person}", "全部数据"),
+                ],
+                empty_text="本地还没有社保费申报明细，可点击【同步】从管理子系统获取。",
+                export_name="社保费申报明细",
+                async_queries=True,
+            ),
+            self.service.records.declared_lines_source(DAILY),
+            self.scope.services,
+            self,
+        )
+        self.content.addWidget(self.list)
+        self.offer_download()
+
+    def refresh(self) -> None:
+        self.list.refresh()
+
+    def offer_download(self, explicit: bool = False) -> MissingLinesDialog | None:
+        """进入本页面时检测是否存在未下载的申报明细: list them with tick boxes, 下载."""
+        missing = self.service.records.declarations_missing_lines(DAILY)
+        if not missing:
+            if explicit:
+                self.prompts.info(self, "所有申报成功的申报记录的明细都已下载。", "下载申报明细")
+            return None
+        self.download_dialog = MissingLinesDialog(self, missing)
+        self.download_dialog.accepted.connect(
+            lambda: self.download(self.download_dialog.chosen())  # type: ignore[union-attr]
+        )
+        self.download_dialog.open()
+        return self.download_dialog
+
+    def download(self, declaration_ids: list[str]) -> JobHandle[int] | None:
+        if not declaration_ids:
+            self.prompts.warning(self, "请先勾选需要下载明细的申报记录。")
+            return None
+        service = self.service
+        item_ids = [i for d in declaration_ids for i in service.records.item_ids(d)]
+
+        def done(written: int) -> None:
+            self.list.query()
+            self.prompts.info(self, f"下载完成，共下载{written:,}条申报明细。", "下载申报明细")
+
+        self.handle = self.runner.run(
+            Job("下载申报明细", lambda ctx: service.items.download_lines(item_ids, ctx)), done
+        )
+        return self.handle
+
+    def sync(self) -> DateRangeDialog:
+        self.range_dialog = DateRangeDialog(self.ctx.ui.app.local_today(), self)
+        self.range_dialog.accepted.connect(
+            lambda: self.sync_range(self.range_dialog.start, self.range_dialog.end)  # type: ignore[union-attr]
+        )
+        self.range_dialog.open()
+        return self.range_dialog
+
+    def sync_range(self, start: date, end: date) -> JobHandle[SyncResult]:
+        service = self.service
+
+        def run(ctx: JobContext) -> SyncResult:
+            return service.sync(start, end, (DAILY,), ctx)
+
+        def done(result: SyncResult) -> None:
+            self.list.query()
+            if self.offer_download() is None:
+                self.prompts.info(
+                    self, f"同步完成，共同步{result.declarations}条申报记录。", "同步"
+                )
+
+        self.handle = self.runner.run(Job("同步申报明细", run), done)
+        return self.handle
+
+
+class MissingLinesDialog(QDialog):
+    """下载申报明细: the successful declarations whose lines are not downloaded, ticked."""
+
+    def __init__(self, page: FeeLinesQueryPage, declaration_ids: list[str]) -> None:
+        super().__init__(page)
+        self.setObjectName("dialog_fee_missing_lines")
+        self.setWindowTitle("下载申报明细")
+        self.resize(900, 420)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            label(
+                f"有{len(declaration_ids)}笔申报成功的记录尚未下载{page.scope.person}申报明细，"
+                "勾选后点击【下载】：",
+                "label_missing_lines",
+            )
+        )
+        self.list = ListPage(
+            ListPageSpec(
+                page_key="fee_missing_lines",
+                title="下载申报明细",
+                columns=[
+                    Column("submitted_at", "申报日期", 150, kind="datetime"),
+                    Column("unit_number", "单位编号", 100),
+                    Column("period_start", "费款所属期起", 95, kind="month"),
+                    Column("period_end", "费款所属期止", 95, kind="month"),
+                    Column("headcount", "缴费人数", 80, kind="number"),
+                    Column("amount", "应缴费额合计（元）", 130, kind="amount"),
+                    Column("declaration_id", "申报编号", 160),
+                ],
+            ),
+            page.service.records.declarations_source(declaration_ids),
+            page.scope.services,
+            self,
+        )
+        layout.addWidget(self.list, 1)
+        self.list.query_finished.connect(lambda: self.list.set_page_checked(True))
+        self.list.set_page_checked(True)  # all ticked by default (the first query is done)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.btn_download = button("下载", "btn_download_lines", primary=True)
+        self.btn_download.clicked.connect(self.accept)
+        cancel = button("取消", "btn_cancel")
+        cancel.clicked.connect(self.reject)
+        row.addWidget(self.btn_download)
+        row.addWidget(cancel)
+        layout.addLayout(row)
+
+    def chosen(self) -> list[str]:
+        return [str(k) for k in self.list.checked_keys()]
+
+
+class FeeJournalPage(BasePage):
+    """申报日志: every 提交申报 and 作废 made on this computer, and the results that came
+    back; kept append-only, exportable."""
+
+    def __init__(self, ctx: PageContext) -> None:
+        super().__init__(ctx)
+        self.setObjectName("page_fee_journal")
+        scope = FeeScope(ctx, self)
+        self.list = ListPage(
+            ListPageSpec(
+                page_key="fee_journal",
+                title="申报日志",
+                columns=[
+                    Column("at", "时间", 150, kind="datetime"),
+                    Column("operator", "操作人", 90),
+                    Column("action", "操作", 80, align="center"),
+                    Column("page", "页面", 120),
+                    Column("declaration_ids", "申报编号", 220),
+                    Column("item_count", "信息条数", 70, kind="number"),
+                    Column("headcount", "缴费人数", 70, kind="number"),
+                    Column("amount", "应缴费额合计（元）", 130, kind="amount"),
+                    Column("result", "结果", 80, align="center"),
+                    Column("detail", "说明", 320, sortable=False),
+                ],
+                conditions=[
+                    ComboCondition("action", "操作", [SUBMIT, VOID, OUTCOME]),
+                    ComboCondition(
+                        "result", "结果", [ACCEPTED, REFUSED, UNKNOWN, *DECLARATION_STATES]
+                    ),
+                    TextCondition("declaration_id", "申报编号"),
+                    DateRangeCondition("at", "时间"),
+                ],
+                actions=[Action("export", "导出", lambda p: p.export_all())],
+                checkable=False,
+                empty_text="还没有提交申报或作废的记录。",
+                export_name="社保费申报日志",
+            ),
+            FeeJournal(ctx.session.db).source(),
+            scope.services,
+            self,
+        )
+        self.content.addWidget(self.list)
+
+    def refresh(self) -> None:
+        self.list.refresh()
