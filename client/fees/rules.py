@@ -104,7 +104,7 @@ def declaration_page(key: str, collection_mode: str) -> DeclarationPage:
             key,
             "工程项目社保费申报",
             (PROJECT,),
-            (TAX_BUREAU, SOCIAL_DEPT_VERIFIED),
+            (SOCIAL_DEPT_VERIFIED,),  # 工程项目 items come with a 征集通知流水号
             "未查询到工程项目工伤保险费预处理信息。",
         )
     raise KeyError(key)

@@ -255,6 +255,7 @@ def test_special_verified_and_project_pages_declare(pages: Any) -> None:
     special = p.declare_page("fee_special")
     assert special.list.total == 0
     assert "未查询到特殊缴费的预处理信息" in special.list.empty_text
+    assert "未查询到特殊缴费的预处理信息" in p.prompts.last.text  # and a 提示 says so
     unit.backend.add_special_fee(unit.unit_id, "退休补收", "10201", "2024-01", "2024-02",
                                  persons=2)  # fmt: skip
     special.refresh_items()

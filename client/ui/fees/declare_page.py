@@ -130,6 +130,8 @@ class FeeDeclarePage(BasePage):
 
         def done(_count: int) -> None:
             self._requery()
+            if self.PAGE == "special" and self.list.total == 0:
+                self.prompts.info(self, self.page.empty_text, title="特殊缴费申报")  # §2.9.1
 
         def failed(error: BaseException) -> None:
             self._requery()  # what was fetched before is still shown
