@@ -31,6 +31,19 @@ ITEMS = FeeItem.__table__
 LINES = FeeItemLine.__table__
 
 
+def line_columns() -> list[Any]:
+    """What a list of person lines shows: the line, a key, and its item's 单位编号 and 征收项目/
+    品目 (the caller joins `fee_items`)."""
+    c = LINES.c
+    i = ITEMS.c
+    return [
+        func.printf("%s:%d", c.item_id, c.position).label("line_key"),
+        c.item_id, c.position, c.person_number, c.name, c.id_type, c.id_number, c.period,
+        c.wage, c.base, c.unit_rate, c.personal_rate, c.unit_amount, c.personal_amount,
+        c.amount, i.unit_number, i.levy_item, i.levy_category,
+    ]  # fmt: skip
+
+
 class LinesMismatchError(MalformedResponseError):
     default_message = (
         "下载的缴费明细与该笔信息的缴费人数或应缴金额不一致，本次下载未保存，请稍后重新下载。"
@@ -260,26 +273,7 @@ class FeeItems:
         c = LINES.c
         i = ITEMS.c
         base = (
-            select(
-                func.printf("%s:%d", c.item_id, c.position).label("line_key"),
-                c.item_id,
-                c.position,
-                c.person_number,
-                c.name,
-                c.id_type,
-                c.id_number,
-                c.period,
-                c.wage,
-                c.base,
-                c.unit_rate,
-                c.personal_rate,
-                c.unit_amount,
-                c.personal_amount,
-                c.amount,
-                i.unit_number,
-                i.levy_item,
-                i.levy_category,
-            )
+            select(*line_columns())
             .join(ITEMS, i.item_id == c.item_id)
             .where(c.item_id.in_(sorted(item_ids)) if item_ids else literal(False))
         )

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from client.fees.items import line_columns
 from client.fees.rules import SUCCEEDED, UNPAID
 from client.storage.fee_models import FeeDeclaration, FeeDeclarationItem, FeeItem, FeeItemLine
 from client.storage.listing import QueryListSource, contains, date_range, equals, month_range
@@ -89,25 +90,7 @@ class FeeRecords:
         links = FeeDeclarationItem.__table__.c
         d = DECLARATIONS.c
         base = (
-            select(
-                func.printf("%s:%d", lines.item_id, lines.position).label("line_key"),
-                d.submitted_at,
-                d.declaration_id,
-                lines.item_id,
-                lines.position,
-                lines.person_number,
-                lines.name,
-                lines.id_type,
-                lines.id_number,
-                lines.period,
-                lines.base,
-                lines.unit_amount,
-                lines.personal_amount,
-                lines.amount,
-                items.unit_number,
-                items.levy_item,
-                items.levy_category,
-            )
+            select(d.submitted_at, d.declaration_id, *line_columns())
             .select_from(DECLARATIONS)
             .join(FeeDeclarationItem.__table__, links.declaration_id == d.declaration_id)
             .join(FeeItem.__table__, items.item_id == links.item_id)

@@ -33,13 +33,21 @@ class EmployerEnv:
         return self.session.unit.unit_id
 
 
+REGIONS = {
+    "440300": RegionChoice("440300", "深圳市", "税务自主", True, True),
+    "330100": RegionChoice("330100", "杭州市", "税务代征", True, False),
+}
+
+
 def open_employer(backend: Any, data_dir: Path, employees: int = 60, **kw: Any) -> EmployerEnv:
+    """A new taxpayer of `region` (kw, default 深圳) registered and logged in on a client whose
+    chosen region is that one."""
     created = backend.create_taxpayer(employees_per_unit=employees, **kw)
     info = created["units"][0]
     app = AppContext.open(str(data_dir), backend.url)
     server_today = date.fromisoformat(app.api().server_time().today)
     app.today = server_today  # the client's date as the server sees it (no date warning)
-    app.app_db.choose_region(RegionChoice("440300", "深圳市", "税务自主", True, True))
+    app.app_db.choose_region(REGIONS[kw.get("region", "440300")])
     reg = RegistrationService(app, "employer")
     unit_info = next(u for u in reg.lookup(created["taxpayer_id"]) if u.unit_id == info["unit_id"])
     unit = reg.confirm(reg.verify_password(unit_info, info["initial_password"]), True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +12,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-from client.account.login import LoginService  # noqa: E402
-from client.account.registration import RegistrationService  # noqa: E402
 from client.app_context import AppContext, UnitSession  # noqa: E402
 from client.fees.declare import FeeDeclarations  # noqa: E402
-from client.jobs import JobContext  # noqa: E402
-from client.storage.app_db import RegionChoice  # noqa: E402
-
-PASSWORD = "Shebao2026"
-REGIONS = {
-    "440300": RegionChoice("440300", "深圳市", "税务自主", True, True),
-    "330100": RegionChoice("330100", "杭州市", "税务代征", True, False),
-}
+from tests.employer.conftest import open_employer  # noqa: E402
 
 
 @dataclass
@@ -43,20 +33,8 @@ class FeeUnit:
 
 
 def open_unit(backend: Any, data_dir: Path, region: str = "440300", **kw: Any) -> FeeUnit:
-    created = backend.create_taxpayer(region=region, **kw)
-    info = created["units"][0]
-    app = AppContext.open(str(data_dir), backend.url)
-    app.today = date.fromisoformat(app.api().server_time().today)
-    app.app_db.choose_region(REGIONS[region])
-    reg = RegistrationService(app, "employer")
-    unit_info = next(u for u in reg.lookup(created["taxpayer_id"]) if u.unit_id == info["unit_id"])
-    unit = reg.confirm(reg.verify_password(unit_info, info["initial_password"]), True)
-    reg.close()
-    login = LoginService(app)
-    session = login.authenticate(unit, info["initial_password"])
-    login.change_password(session, info["initial_password"], PASSWORD, PASSWORD)
-    login.data_update_job(session).run(JobContext())
-    return FeeUnit(app, session, created, backend)
+    env = open_employer(backend, data_dir, region=region, **kw)
+    return FeeUnit(env.app, env.session, env.created, backend)
 
 
 @pytest.fixture
@@ -65,7 +43,7 @@ def fee_unit(backend: Any, tmp_path: Path) -> Iterator[Callable[..., FeeUnit]]:
 
     def make(region: str = "440300", employees: int = 8, **kw: Any) -> FeeUnit:
         unit = open_unit(backend, tmp_path / f"client{len(opened)}", region,
-                         employees_per_unit=employees, **kw)  # fmt: skip
+                         employees=employees, **kw)  # fmt: skip
         opened.append(unit)
         return unit
 
