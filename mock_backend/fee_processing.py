@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from mock_backend import due
 from mock_backend.clock import ServerClock, format_datetime
 from mock_backend.db import Database, driver
 from mock_backend.errors import ApiError
@@ -198,22 +199,11 @@ def process(raw: sqlite3.Connection, declaration_id: str, now: datetime) -> bool
 def process_due(
     db: Database, clock: ServerClock, unit_id: str, declaration_id: str | None = None
 ) -> int:
-    """Process the unit's pending declarations whose delay has passed (or just one of them)."""
-    with db.read() as conn:
-        due = [
-            row[0]
-            for row in driver(conn).execute(
-                "SELECT declaration_id FROM fee_declarations WHERE unit_id = ?"
-                " AND status IN (?, ?) AND due_at <= ? AND (? IS NULL OR declaration_id = ?)"
-                " ORDER BY declaration_id",
-                (unit_id, *PENDING, clock.timestamp(), declaration_id, declaration_id),
-            )
-        ]
-    processed = 0
-    for pending in due:
-        with db.write() as conn:
-            processed += process(driver(conn), pending, clock.now())
-    return processed
+    """Process the unit's pending declarations and voids whose delay has passed (or just one)."""
+    return due.process_due(
+        db, clock, "fee_declarations", PENDING, unit_id,
+        lambda conn, one: process(driver(conn), one, clock.now()), declaration_id,
+    )  # fmt: skip
 
 
 def _head(raw: sqlite3.Connection, unit_id: str, declaration_id: str) -> tuple[str, str | None]:

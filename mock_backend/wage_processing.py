@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection
 
+from mock_backend import due
 from mock_backend.clock import ServerClock, format_datetime
 from mock_backend.db import Database, driver, take_sequence
 from mock_backend.fee_items import mark_stale
@@ -231,17 +232,7 @@ def process_due(
     db: Database, clock: ServerClock, unit_id: str, declaration_id: str | None = None
 ) -> int:
     """Process the unit's pending declarations whose delay has passed (or just one of them)."""
-    with db.read() as conn:
-        due = [
-            row[0]
-            for row in driver(conn).execute(
-                "SELECT declaration_id FROM wage_declarations WHERE unit_id = ? AND status = ?"
-                " AND due_at <= ? AND (? IS NULL OR declaration_id = ?) ORDER BY declaration_id",
-                (unit_id, PENDING, clock.timestamp(), declaration_id, declaration_id),
-            )
-        ]
-    processed = 0
-    for pending in due:
-        with db.write() as conn:
-            processed += process(conn, pending, clock.now())
-    return processed
+    return due.process_due(
+        db, clock, "wage_declarations", (PENDING,), unit_id,
+        lambda conn, one: process(conn, one, clock.now()), declaration_id,
+    )  # fmt: skip
