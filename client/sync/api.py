@@ -13,6 +13,7 @@ import random
 import threading
 import time
 import uuid
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -110,13 +111,15 @@ class ApiClient:
         params: dict[str, Any] | None = None,
         body: Any = None,
         idempotency_key: str | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> bytes:
-        """The body of a successful response; retries transient failures."""
-        headers: dict[str, str] = {}
+        """The body of a successful response; retries transient failures (a POST or PUT is
+        retried with the same idempotency key, so the server does its work once)."""
+        headers = dict(headers or {})
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         content: bytes | None = None
-        if method == "POST":
+        if method in ("POST", "PUT"):
             headers["Idempotency-Key"] = idempotency_key or str(uuid.uuid4())
         if body is not None:
             content = orjson.dumps(body)
@@ -202,8 +205,22 @@ class ApiClient:
         clean = {k: v for k, v in params.items() if v is not None}
         return _loads(self.request_bytes("GET", path, params=clean or None))
 
-    def post_json(self, path: str, body: Any, *, idempotency_key: str | None = None) -> Any:
-        return _loads(self.request_bytes("POST", path, body=body, idempotency_key=idempotency_key))
+    def post_json(
+        self,
+        path: str,
+        body: Any,
+        *,
+        idempotency_key: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        return _loads(
+            self.request_bytes(
+                "POST", path, body=body, idempotency_key=idempotency_key, headers=headers
+            )
+        )
+
+    def put_json(self, path: str, body: Any, *, idempotency_key: str | None = None) -> Any:
+        return _loads(self.request_bytes("PUT", path, body=body, idempotency_key=idempotency_key))
 
     def get_model(self, model: type[M], path: str, **params: Any) -> M:
         return _validate(model, self.get_json(path, **params))

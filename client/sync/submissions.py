@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -55,7 +55,13 @@ class Submitter:
         return {i for p in self.pending(kind) for i in json.loads(p.record_ids)}
 
     def submit(
-        self, kind: str, path: str, body: Any, record_ids: Sequence[int], apply: Apply
+        self,
+        kind: str,
+        path: str,
+        body: Any,
+        record_ids: Sequence[int],
+        apply: Apply,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """Store, send, and apply the answer; raises SubmissionUncertainError when the
         outcome is unknown (the request stays stored for `resend_pending`)."""
@@ -71,20 +77,32 @@ class Submitter:
                     created_at=datetime.now(),
                 )
             )
-        return self._send(key, path, body, list(record_ids), apply)
+        return self._send(key, path, body, list(record_ids), apply, headers)
 
-    def resend_pending(self, kind: str, apply: Apply) -> list[Any]:
+    def resend_pending(
+        self, kind: str, apply: Apply, headers: Mapping[str, str] | None = None
+    ) -> list[Any]:
         """Send every stored request of this kind again, exactly as first sent."""
         answers = []
         for pending in self.pending(kind):
             body = json.loads(pending.body)
             ids = json.loads(pending.record_ids)
-            answers.append(self._send(pending.key, pending.path, body, ids, apply))
+            answers.append(self._send(pending.key, pending.path, body, ids, apply, headers))
         return answers
 
-    def _send(self, key: str, path: str, body: Any, ids: list[int], apply: Apply) -> Any:
+    def _send(
+        self,
+        key: str,
+        path: str,
+        body: Any,
+        ids: list[int],
+        apply: Apply,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """`headers` are sent but not stored (a payment ticket expires; a resend carries the
+        current one)."""
         try:
-            answer = self.api.post_json(path, body, idempotency_key=key)
+            answer = self.api.post_json(path, body, idempotency_key=key, headers=headers)
         except NetworkError as exc:
             log.warning("submission %s: outcome unknown (%s)", key, type(exc).__name__)
             raise SubmissionUncertainError(technical=exc.technical) from None
