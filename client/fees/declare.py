@@ -28,6 +28,7 @@ from client.fees.rules import (
     DECLARING,
     FAILED,
     PAID,
+    PARTLY_PAID,
     PENDING,
     SUCCEEDED,
     VOIDED,
@@ -233,6 +234,14 @@ class FeeDeclarations:
             ).first()
         return None if row is None else str(row[0])
 
+    def fetch(self, declaration_id: str) -> None:
+        """Bring one declaration (and its items) up to date, e.g. before 查看申报明细 of a
+        payment."""
+        payload = self.api.get_json(f"{self.path}/{declaration_id}")
+        found = wire.declaration(payload)
+        with self.db.write() as conn:
+            upsert_declaration(conn, found, datetime.now())
+
     # -- 同步 -------------------------------------------------------------------------------
     def sync(
         self,
@@ -275,7 +284,7 @@ class FeeDeclarations:
             raise FeeRuleError("找不到该申报记录，请先点击【同步】。")
         if row["status"] != SUCCEEDED:
             raise FeeRuleError("只有申报成功且未缴费的申报记录可以作废。")
-        if row["pay_status"] == PAID:
+        if row["pay_status"] in (PAID, PARTLY_PAID):
             raise FeeRuleError("该申报记录已缴费，不能作废。如需退费，请使用单位退费申请。")
         amount = total([row["amount"]])
         try:

@@ -20,6 +20,7 @@ from client.fees.rules import (
     DAILY,
     DECLARATION_STATES,
     PAID,
+    PARTLY_PAID,
     PAY_STATES,
     PROJECT,
     SPECIAL,
@@ -58,7 +59,7 @@ from client.ui.widgets.common import button, label
 
 def voidable(row: dict[str, Any]) -> bool:
     """作废 only for 申报成功 declarations that are not paid (§2.10 四)."""
-    return row.get("status") == SUCCEEDED and row.get("pay_status") != PAID
+    return row.get("status") == SUCCEEDED and row.get("pay_status") not in (PAID, PARTLY_PAID)
 
 
 class FeeRecordsPage(BasePage):
@@ -283,20 +284,21 @@ class DeclarationDetailDialog(QDialog):
     """查看: the declaration, its items and (for persons) its 申报明细; 打印 shows the
     社会保险费申报表 in a print preview; 导出 writes the list shown."""
 
-    def __init__(self, page: FeeRecordsPage, declaration_id: str) -> None:
+    def __init__(self, page: BasePage, declaration_id: str) -> None:
+        """`page` is any page with a `scope` (FeeScope) and a `runner`."""
         super().__init__(page)
         self.setObjectName("dialog_fee_declaration")
         self.setWindowTitle("申报明细")
         self.resize(1150, 640)
-        self.page = page
-        self.scope = page.scope
+        self.runner = page.runner
+        self.scope: FeeScope = page.scope
         self.declaration_id = declaration_id
         self.handle: JobHandle[Any] | None = None
         self.preview: PrintPreviewDialog | None = None
         self.form_path: Any = None
-        d = page.service.records.declaration(declaration_id) or {}
+        d = self.scope.declarations.records.declaration(declaration_id) or {}
         self.record = d
-        item_ids = page.service.records.item_ids(declaration_id)
+        item_ids = self.scope.declarations.records.item_ids(declaration_id)
         layout = QVBoxLayout(self)
         layout.addWidget(
             label(
@@ -371,7 +373,7 @@ class DeclarationDetailDialog(QDialog):
             )
             self.preview.open()
 
-        self.handle = self.page.runner.run(Job("生成申报表", run), show)
+        self.handle = self.runner.run(Job("生成申报表", run), show)
         return self.handle
 
 

@@ -43,8 +43,10 @@ class ListTableModel(QAbstractTableModel):
         parent: Any = None,
         tick_group: str | None = None,
         tick_group_members: Callable[[Any], Collection[Any]] | None = None,
+        confirm_tick: Callable[[dict[str, Any]], bool] | None = None,
     ) -> None:
         super().__init__(parent)
+        self.confirm_tick = confirm_tick
         self.tick_group = tick_group
         self.tick_group_members = tick_group_members
         self.columns = list(columns)
@@ -213,7 +215,11 @@ class ListTableModel(QAbstractTableModel):
             and self.keys[index.column()] == CHECK_KEY
         ):
             state = Qt.CheckState(value) if isinstance(value, int) else value
-            self.set_checked(index.row(), state == Qt.CheckState.Checked)
+            checked = state == Qt.CheckState.Checked
+            if checked and self.confirm_tick is not None:
+                if not self.confirm_tick(self._rows[index.row()]):
+                    return False
+            self.set_checked(index.row(), checked)
             return True
         if index.isValid() and role == Qt.ItemDataRole.EditRole and self._editable(index):
             key = self.keys[index.column()]

@@ -82,7 +82,7 @@ class ListPage(QWidget):
         buttons = self._build_controls()
         self.model = ListTableModel(
             spec.columns, spec.checkable, spec.row_actions, spec.row_actions_title, self,
-            spec.tick_group, spec.tick_group_members,
+            spec.tick_group, spec.tick_group_members, spec.confirm_tick,
         )  # fmt: skip
         self.table = ListTable(self.model, self)
         self.table.horizontalHeader().sectionClicked.connect(self._header_clicked)

@@ -289,6 +289,9 @@ class ListPageSpec:
     # all, also those on other pages when `tick_group_members(value)` lists their keys.
     tick_group: str | None = None
     tick_group_members: Callable[[Any], Collection[Any]] | None = None
+    # Asked before a row the clerk ticks by hand is ticked (e.g. the 缓缴 confirmation of
+    # 缴费): False leaves it unticked. Programmatic ticks do not ask.
+    confirm_tick: Callable[[dict[str, Any]], bool] | None = None
 
     @property
     def name(self) -> str:
