@@ -216,9 +216,8 @@ class ListTableModel(QAbstractTableModel):
         ):
             state = Qt.CheckState(value) if isinstance(value, int) else value
             checked = state == Qt.CheckState.Checked
-            if checked and self.confirm_tick is not None:
-                if not self.confirm_tick(self._rows[index.row()]):
-                    return False
+            if checked and self.confirm_tick and not self.confirm_tick(self._rows[index.row()]):
+                return False
             self.set_checked(index.row(), checked)
             return True
         if index.isValid() and role == Qt.ItemDataRole.EditRole and self._editable(index):
