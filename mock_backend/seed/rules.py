@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mock_backend.seed.banks import admin_divisions, bank_branches, banks
 from mock_backend.seed.geography import Region, district_agency
 
 RULE_FILES: tuple[tuple[str, str], ...] = (
@@ -18,6 +19,9 @@ RULE_FILES: tuple[tuple[str, str], ...] = (
     ("levy_modes", "征收项目征缴模式"),
     ("wage_rules", "缴费工资申报规则"),
     ("fee_rates", "社保费费率表"),
+    ("admin_divisions", "行政区划代码表"),
+    ("banks", "银行行别代码表"),
+    ("bank_branches", "开户网点代码表"),
 )
 RULE_NAMES = dict(RULE_FILES)
 
@@ -254,6 +258,9 @@ def rule_contents(region: Region) -> dict[str, dict[str, Any]]:
         "levy_modes": _table(levy_modes(region)),
         "wage_rules": wage_rules(region),
         "fee_rates": fee_rates(region),
+        "admin_divisions": admin_divisions(region.code),
+        "banks": banks(region.code),
+        "bank_branches": bank_branches(region.code),
     }
 
 
