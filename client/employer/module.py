@@ -67,6 +67,11 @@ DESCRIPTOR = ModuleDescriptor(
                 ),
             ),
         ),
+        MenuEntry(
+            "unit_agreements",
+            "单位三方协议管理",
+            "client.ui.payments.agreements_page:AgreementsPage",
+        ),
         MenuGroup(
             "查询统计",
             (
@@ -81,6 +86,11 @@ DESCRIPTOR = ModuleDescriptor(
                     f"{FEE_PAGES}.query_pages:FeeLinesQueryPage",
                 ),
                 MenuEntry("fee_dues", "社保费应缴信息查询", f"{FEE_PAGES}.query_pages:FeeDuesPage"),
+                MenuEntry(
+                    "fee_arrivals",
+                    "社保费到账信息查询",
+                    "client.ui.payments.arrivals_page:ArrivalsPage",
+                ),
                 MenuEntry(
                     "projects",
                     "工程项目参保信息查询",
