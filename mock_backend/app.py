@@ -25,11 +25,15 @@ from mock_backend.faults import FaultMiddleware, FaultRegistry
 from mock_backend.idempotency import IdempotencyMiddleware, IdempotencyStore
 from mock_backend.routes import (
     admin,
+    admin_collect,
     admin_fees,
     admin_ops,
     admin_reference,
     admin_wages,
+    arrivals,
     auth,
+    collect,
+    collect_agreements,
     feeds,
     fees,
     public,
@@ -100,12 +104,15 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     )
     app.state.ctx = ctx
     install_error_handlers(app)
-    for module in (public, auth, feeds, reference, rules_notices, wages, fees):
+    for module in (collect, collect_agreements):  # 征收子系统
+        app.include_router(module.router)
+    for module in (public, auth, feeds, reference, rules_notices, wages, fees, arrivals):
         app.include_router(module.router)
     if settings.admin:
         app.include_router(admin_reference.router)  # before admin's /units/{unit_id}/{feed}
         app.include_router(admin_wages.router)
         app.include_router(admin_fees.router)  # before admin's /units/{unit_id}/{feed}
+        app.include_router(admin_collect.router)  # likewise
         app.include_router(admin.router)
         app.include_router(admin_ops.router)
     # Added innermost first: ServerTime wraps Faults wraps Idempotency wraps the routes.

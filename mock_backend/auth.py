@@ -109,6 +109,10 @@ class AuthService:
             return password in initial_passwords(raw, unit_id, unit.kind, unit.taxpayer_id)
         return verify_password(password, unit.password_hash)
 
+    def password_matches(self, raw: sqlite3.Connection, unit_id: str, password: str) -> bool:
+        """Whether `password` is the unit's 申报密码 (no counting: 安全认证 keeps its own)."""
+        return self._matches(raw, self._load(raw, unit_id), unit_id, password)
+
     def _check_lock(self, raw: sqlite3.Connection, unit_id: str) -> None:
         row = raw.execute("SELECT locked_until FROM units WHERE unit_id = ?", (unit_id,)).fetchone()
         if row and row[0] and self.clock.now() < parse_datetime(row[0]):

@@ -350,7 +350,8 @@ class Database:
                 yield conn
 
     def create_schema(self) -> None:
-        import mock_backend.wage_tables  # noqa: F401  (registers its tables on `metadata`)
+        import mock_backend.collect_tables  # noqa: F401  (registers its tables on `metadata`)
+        import mock_backend.wage_tables  # noqa: F401  (likewise)
         from mock_backend import fee_tables  # (likewise)
 
         metadata.create_all(self.engine)

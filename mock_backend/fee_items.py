@@ -128,7 +128,7 @@ def unit_facts(raw: sqlite3.Connection, unit_id: str) -> UnitFacts | None:
 
 
 # -- numbers -----------------------------------------------------------------------------
-def _take(raw: sqlite3.Connection, key: str, count: int) -> int:
+def take_counter(raw: sqlite3.Connection, key: str, count: int) -> int:
     """Reserve `count` values of a server-wide counter kept in `meta`; returns the first."""
     row = raw.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     first = int(row[0]) + 1 if row else 1
@@ -141,18 +141,18 @@ def _take(raw: sqlite3.Connection, key: str, count: int) -> int:
 
 
 def new_item_ids(raw: sqlite3.Connection, count: int) -> list[str]:
-    first = _take(raw, "fee_item_serial", count)
+    first = take_counter(raw, "fee_item_serial", count)
     return [f"FI{n:010d}" for n in range(first, first + count)]
 
 
 def new_collection_serial(raw: sqlite3.Connection, day: date) -> str:
     """征集通知流水号: the day of the 核定 and a 10-digit serial (18 digits)."""
-    return f"{day:%Y%m%d}{_take(raw, 'fee_collection_serial', 1):010d}"
+    return f"{day:%Y%m%d}{take_counter(raw, 'fee_collection_serial', 1):010d}"
 
 
 def new_voucher_number(raw: sqlite3.Connection, region: str) -> str:
     """应征凭证序号: 1001, the region code and a 10-digit serial (20 digits)."""
-    return f"1001{region}{_take(raw, 'fee_voucher_serial', 1):010d}"
+    return f"1001{region}{take_counter(raw, 'fee_voucher_serial', 1):010d}"
 
 
 def month_end(month: int) -> str:

@@ -38,6 +38,7 @@ VOIDING = "作废中"
 VOIDED = "已作废"
 UNPAID = "未缴费"
 PAID = "缴费成功"
+PARTLY_PAID = "部分缴费"  # some arrears lines paid (e.g. a deferred 单位缴纳 part left)
 NOTHING_TO_PAY = "无需缴费"
 PENDING = (SUBMITTED, VOIDING)
 
@@ -219,7 +220,7 @@ def _head(raw: sqlite3.Connection, unit_id: str, declaration_id: str) -> tuple[s
 def request_void(raw: sqlite3.Connection, unit_id: str, declaration_id: str, due_at: float) -> None:
     """作废: a 申报成功 declaration not paid (nor in a bank deduction list) becomes 作废中."""
     status, pay_status = _head(raw, unit_id, declaration_id)
-    if status == SUCCEEDED and pay_status == PAID:
+    if status == SUCCEEDED and pay_status in (PAID, PARTLY_PAID):
         raise ApiError(
             409,
             "ALREADY_PAID",
@@ -243,22 +244,6 @@ def request_void(raw: sqlite3.Connection, unit_id: str, declaration_id: str, due
     raw.execute(
         "UPDATE fee_declarations SET status = ?, due_at = ? WHERE declaration_id = ?",
         (VOIDING, due_at, declaration_id),
-    )
-
-
-def pay(raw: sqlite3.Connection, unit_id: str, declaration_id: str) -> None:
-    """Admin: mark a 申报成功 declaration 缴费成功 (until payments exist)."""
-    status, pay_status = _head(raw, unit_id, declaration_id)
-    if status != SUCCEEDED or pay_status == NOTHING_TO_PAY:
-        raise ApiError(
-            409,
-            "NOT_PAYABLE",
-            "只有申报成功且需要缴费的申报记录可以缴费。",
-            {"status": status, "pay_status": pay_status},
-        )
-    raw.execute(
-        "UPDATE fee_declarations SET pay_status = ? WHERE declaration_id = ?",
-        (PAID, declaration_id),
     )
 
 

@@ -14,7 +14,7 @@ from mock_backend.schemas import _In
 
 ItemState = Literal["初始", "申报中", "申报成功", "销账", "已生成待批扣清册"]
 DeclarationStatus = Literal["申报中", "申报成功", "申报失败", "作废中", "已作废"]
-PayStatus = Literal["未缴费", "缴费成功", "无需缴费"]
+PayStatus = Literal["未缴费", "部分缴费", "缴费成功", "无需缴费"]
 Channel = Literal["客户端", "电子税务局", "办税服务厅"]
 SpecialType = Literal["补缴", "退休补收", "政策性补缴"]
 

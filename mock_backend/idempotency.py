@@ -1,4 +1,4 @@
-"""Idempotency-Key handling (pure ASGI): a POST is executed once per (key, method, path).
+"""Idempotency-Key handling (pure ASGI): a POST or PUT is executed once per (key, method, path).
 
 A repeat gets the stored status and body back without the work being done again; the same
 key with a different body is refused with 422 IDEMPOTENCY_MISMATCH. Concurrent repeats wait
@@ -79,7 +79,7 @@ class IdempotencyMiddleware:
         self._locks: dict[Ident, tuple[asyncio.Lock, int]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST":
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT"):
             await self.app(scope, receive, send)
             return
         key = next((v for k, v in scope["headers"] if k == b"idempotency-key"), None)

@@ -15,10 +15,11 @@ from fastapi import APIRouter, Depends
 from mock_backend.clock import parse_datetime
 from mock_backend.context import BackendContext, get_ctx
 from mock_backend.db import driver
+from mock_backend.deductions import pay_by_batch
 from mock_backend.errors import ApiError
 from mock_backend.fee_declare import boxes_of, create_declarations
 from mock_backend.fee_items import UnitFacts, unit_facts
-from mock_backend.fee_processing import batch_deduction, pay, process, refuse
+from mock_backend.fee_processing import batch_deduction, process, refuse
 from mock_backend.fee_rules import load_fee_rules
 from mock_backend.fee_schedule import month_of, regenerate_period
 from mock_backend.fee_schemas import (
@@ -142,11 +143,12 @@ def process_now(
 def pay_now(
     unit_id: str, declaration_id: str, ctx: BackendContext = Depends(get_ctx)
 ) -> dict[str, Any]:
-    """Mark a 申报成功 declaration 缴费成功 (processed first if due)."""
+    """Pay every unpaid line of a 申报成功 declaration by a 批量扣款 deduction that succeeds at
+    once (processed first if due)."""
     bring_up_to_date(ctx, unit_id, _kind(ctx, unit_id))
     with ctx.db.write() as conn:
         raw = driver(conn)
-        pay(raw, unit_id, declaration_id)
+        pay_by_batch(raw, unit_id, declaration_id, ctx.clock.now())
         return one_declaration(raw, unit_id, declaration_id)
 
 

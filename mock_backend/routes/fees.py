@@ -15,6 +15,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Header, Query, Request
 from starlette.responses import Response
 
+from mock_backend import collect_due
+from mock_backend.arrears import guard_void
 from mock_backend.clock import CST, format_datetime
 from mock_backend.context import BackendContext, Session, get_ctx, unit_session
 from mock_backend.db import driver
@@ -186,6 +188,7 @@ def fee_declarations(
     last = _day(last_day, "申报结束日期")
     _one_of(category, CATEGORIES, "类别")
     process_due(ctx.db, ctx.clock, unit_id)
+    collect_due.answer_bank(ctx.db, ctx.clock, unit_id)  # pay_status follows the deductions
     with ctx.db.read() as conn:
         return list_declarations(driver(conn), unit_id, first, last, category)
 
@@ -203,6 +206,7 @@ def fee_declaration(
 ) -> dict[str, Any]:
     """One 社保费申报记录 (processed first if due)."""
     process_due(ctx.db, ctx.clock, unit_id, declaration_id)
+    collect_due.answer_bank(ctx.db, ctx.clock, unit_id)
     with ctx.db.read() as conn:
         return one_declaration(driver(conn), unit_id, declaration_id)
 
@@ -220,12 +224,14 @@ def void_fee_declaration(
     _session: Session = Depends(unit_session),
     ctx: BackendContext = Depends(get_ctx),
 ) -> dict[str, Any]:
-    """作废 a 申报成功 declaration that is not paid: 作废中 until processed."""
+    """作废 a 申报成功 declaration that is not paid nor with the bank: 作废中 until processed
+    (its unpaid bank-counter vouchers are voided at once)."""
     _require_key(idempotency_key)
-    process_due(ctx.db, ctx.clock, unit_id, declaration_id)
+    collect_due.bring_up_to_date(ctx.db, ctx.clock, unit_id)  # arrears and deductions too
     delay = ctx.processing_delay
     with ctx.db.write() as conn:
         request_void(driver(conn), unit_id, declaration_id, ctx.clock.timestamp() + delay)
+        guard_void(driver(conn), unit_id, declaration_id)
     return {
         "declaration_id": declaration_id,
         "status": VOIDING,

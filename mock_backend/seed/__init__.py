@@ -11,11 +11,13 @@ import orjson
 from sqlalchemy import Connection
 
 from mock_backend.db import FEED_INDEXES, Database, driver, get_meta, set_meta, take_sequence
+from mock_backend.seed.banks import BENCH_BRANCHES, bank_branches
 from mock_backend.seed.demo import bench_specs, demo_specs
 from mock_backend.seed.fees import seed_fee_history
 from mock_backend.seed.geography import REGIONS
 from mock_backend.seed.loader import insert_units, load_unit_records
 from mock_backend.seed.notices import notices_for
+from mock_backend.seed.payments import seed_agreements, seed_vouchers
 from mock_backend.seed.reference import generate_reference, insert_reference
 from mock_backend.seed.rules import INITIAL_VERSIONS, RULE_FILES, rule_contents
 
@@ -65,6 +67,8 @@ def seed_database(
     with db.write() as conn:
         raw = driver(conn)
         _insert_reference_data(conn)
+        if profile == "bench":
+            _bench_branches(conn)
         specs = []
         if profile in ("demo", "bench"):
             specs = demo_specs(random_seed, employees_per_unit, residents_per_unit)
@@ -82,7 +86,9 @@ def seed_database(
         if profile in ("demo", "bench"):
             for statement in FEED_INDEXES:  # the fee history reads employees by unit
                 raw.execute(statement)
+            seed_agreements(raw, specs[:demo_count])  # before 批量扣款 of the fee history
             seed_fee_history(raw, specs[:demo_count])
+            seed_vouchers(raw, specs[:demo_count])
         set_meta(conn, SEEDED_KEY, profile)
         set_meta(conn, "random_seed", str(random_seed))
     db.create_feed_indexes()
@@ -117,6 +123,17 @@ def _insert_rule_files(conn: Connection) -> int:
             for position, (code, name) in enumerate(RULE_FILES)
         )
     return added
+
+
+def _bench_branches(conn: Connection) -> None:
+    """The bench profile's 开户网点 tables: BENCH_BRANCHES branches per region."""
+    driver(conn).executemany(
+        "UPDATE rule_files SET content = ? WHERE region = ? AND code = 'bank_branches'",
+        [
+            (orjson.dumps(bank_branches(region.code, BENCH_BRANCHES)).decode(), region.code)
+            for region in REGIONS
+        ],
+    )
 
 
 def _insert_reference_data(conn: Connection) -> None:

@@ -1,7 +1,7 @@
 """Fee history of the demo employer units, so 同步 of the 社保费申报记录 has records to bring in.
 
 Every demo employer unit has the 01/03 items of 2026-09 and 2026-10 declared through
-电子税务局 (2026-09 paid, 2026-10 not), made and processed by the same code as at run time
+电子税务局 (2026-09 paid by 批量扣款, 2026-10 not), made and processed by the same code as at run time
 (a box whose 单位参保信息 is suspended fails, as it would). Every other unit has 特殊缴费:
 one application, or two of which the second is past its 征集有效日期. Later months, and the
 items of 在建 工程项目, are made by the lazy generation when the items are first read.
@@ -14,17 +14,22 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from mock_backend.clock import CST, parse_datetime
+from mock_backend.deductions import pay_by_batch
 from mock_backend.fee_declare import boxes_of, create_declarations
 from mock_backend.fee_generation import make_01, make_03
 from mock_backend.fee_items import ASSESSED, FROM_TAX, mark_generated, unit_facts
-from mock_backend.fee_processing import SUCCEEDED, UNPAID, pay, process
+from mock_backend.fee_processing import SUCCEEDED, UNPAID, process
 from mock_backend.fee_rules import load_fee_rules
 from mock_backend.fee_special import add_special
+from mock_backend.seed.payments import BATCH_DELAYS
 from mock_backend.seed.people import parse_month
 from mock_backend.seed.taxpayers import UnitSpec
 
-# (month, declared through 电子税务局 at, paid)
-HISTORY = (("2026-09", "2026-09-20 10:12:00", True), ("2026-10", "2026-10-21 15:40:00", False))
+# (month, declared through 电子税务局 at, paid by 批量扣款 at)
+HISTORY = (
+    ("2026-09", "2026-09-20 10:12:00", "2026-09-25 03:00:00"),
+    ("2026-10", "2026-10-21 15:40:00", None),
+)
 CHANNEL = "电子税务局"
 SPECIAL_MADE_AT = "2026-10-12 09:30:00"
 # (特殊缴费类型, 征收项目 choices, period, persons, 征集有效日期)
@@ -39,7 +44,7 @@ def _at(text: str) -> datetime:
 
 
 def _declare_month(
-    raw: sqlite3.Connection, unit_id: str, month: str, declared_at: str, paid: bool
+    raw: sqlite3.Connection, unit_id: str, month: str, declared_at: str, paid_at: str | None
 ) -> None:
     unit = unit_facts(raw, unit_id)
     assert unit is not None
@@ -61,13 +66,14 @@ def _declare_month(
         raw, unit_id, boxes, submitted, submitted.timestamp(), CHANNEL
     ):
         process(raw, declaration["declaration_id"], submitted)
-        if paid:
+        if paid_at is not None:
             status = raw.execute(
                 "SELECT status, pay_status FROM fee_declarations WHERE declaration_id = ?",
                 (declaration["declaration_id"],),
             ).fetchone()
             if status == (SUCCEEDED, UNPAID):
-                pay(raw, unit_id, declaration["declaration_id"])
+                pay_by_batch(raw, unit_id, declaration["declaration_id"], _at(paid_at),
+                             BATCH_DELAYS)  # fmt: skip
 
 
 def _specials(raw: sqlite3.Connection, unit_id: str, count: int) -> None:
@@ -112,7 +118,7 @@ def special_applications(specs: Iterable[UnitSpec]) -> dict[str, int]:
 def seed_fee_history(raw: sqlite3.Connection, specs: Iterable[UnitSpec]) -> None:
     """History for the demo employer units (feed indexes must exist: the queries use them)."""
     for unit_id, applications in special_applications(specs).items():
-        for month, declared_at, paid in HISTORY:
-            _declare_month(raw, unit_id, month, declared_at, paid)
+        for month, declared_at, paid_at in HISTORY:
+            _declare_month(raw, unit_id, month, declared_at, paid_at)
         if applications:
             _specials(raw, unit_id, applications)

@@ -188,6 +188,48 @@ class BackendServer:
         """Every 申报成功 unpaid item goes into a bank deduction list; how many did."""
         return int(self.admin_post(f"units/{unit_id}/fee-items/batch-deduction")["count"])
 
+    # -- 费款缴纳 and the simulated bank ---------------------------------------------------
+    BANK_DEFAULTS: dict[str, Any] = {
+        "deduct_delay_seconds": 5, "verify_delay_seconds": 5, "store_delay_seconds": 60,
+        "arrive_delay_seconds": 120, "default_balance": "10000000.00",
+    }  # fmt: skip
+
+    def bank_settings(self, **settings: Any) -> dict[str, Any]:
+        """Change any of the bank's settings (delays in seconds, `default_balance` an amount
+        string); returns them all."""
+        return dict(self.admin_post("bank", settings))
+
+    def bank_account(
+        self, account: str, name: str, balance: str = "0.00", status: str = "正常"
+    ) -> dict[str, Any]:
+        """Create or replace an account of the simulated bank (`正常`/`冻结`/`销户`)."""
+        body = {"account": account, "name": name, "balance": balance, "status": status}
+        return dict(self.admin_post("bank/accounts", body))
+
+    def get_bank_account(self, account: str) -> dict[str, Any]:
+        """{"account", "name", "balance", "status"} of a bank account."""
+        return dict(self.admin_get(f"bank/accounts/{account}"))
+
+    def lose_next_deduction(self, account: str, deducted: bool) -> None:
+        """The next deduction on the account ends 锁定; 解锁 shows whether it was deducted."""
+        self.admin_post(f"bank/accounts/{account}/lose-next", {"deducted": deducted})
+
+    def process_collect(self, unit_id: str) -> dict[str, int]:
+        """The bank answers every pending deduction and verification of the unit now."""
+        return dict(self.admin_post(f"units/{unit_id}/collect/process"))
+
+    def process_arrivals(self, unit_id: str) -> int:
+        """Every paid line of the unit is 入库 and 到账 now; how many lines moved."""
+        return int(self.admin_post(f"units/{unit_id}/arrivals/process")["count"])
+
+    def pay_bank_voucher(self, unit_id: str, voucher_id: str) -> dict[str, Any]:
+        """The voucher paid at a bank counter; returns it (已缴款)."""
+        return dict(self.admin_post(f"units/{unit_id}/bank-vouchers/{voucher_id}/pay"))
+
+    def clear_payment_lock(self, unit_id: str) -> None:
+        """Forget the unit's wrong payment passwords and its 3-minute payment lock."""
+        self.admin_post(f"units/{unit_id}/payment-lock/clear")
+
     def set_clock(self, now: str | None = None, offset_seconds: float | None = None) -> None:
         """Shift the server clock (`now` 'YYYY-MM-DD HH:MM:SS' or an offset from real time)."""
         body = {"now": now} if now is not None else {"offset_seconds": offset_seconds or 0}
@@ -206,10 +248,12 @@ class BackendServer:
         self.admin_post("delay", {"seconds": seconds})
 
     def reset_state(self) -> None:
-        """Undo what a test may have changed on a shared server: faults, clock, delay."""
+        """Undo what a test may have changed on a shared server: faults, clock, delays and
+        the bank's settings."""
         self.clear_faults()
         self.reset_clock()
         self.set_processing_delay(self.processing_delay)
+        self.bank_settings(**self.BANK_DEFAULTS)
 
     @property
     def stderr_text(self) -> str:
