@@ -11,16 +11,8 @@ from typing import Any
 
 import orjson
 
-from mock_backend.arrears import (
-    UNPAID as LINE_UNPAID,
-)
-from mock_backend.arrears import (
-    VOUCHER_CHANNEL,
-    Line,
-    levy_names,
-    mark_paid,
-    void_covering,
-)
+from mock_backend import arrears
+from mock_backend.arrears import VOUCHER_CHANNEL, Line, levy_names, mark_paid, void_covering
 from mock_backend.bank import load_settings
 from mock_backend.clock import format_datetime
 from mock_backend.errors import ApiError
@@ -122,7 +114,7 @@ def issue(
     )
     raw.executemany(
         "UPDATE collect_lines SET bank_voucher_id = ?, state = ?, reason = NULL WHERE line_id = ?",
-        [(voucher_id, LINE_UNPAID, line_id) for line_id in ids],
+        [(voucher_id, arrears.UNPAID, line_id) for line_id in ids],
     )
     return voucher_id
 

@@ -36,6 +36,7 @@ def authenticate(
     now = clock.now()
     stamp = now.timestamp()
     error: ApiError | None = None
+    answer: dict[str, Any] = {}
     with db.write() as conn:
         raw = driver(conn)
         row = raw.execute(
@@ -73,9 +74,10 @@ def authenticate(
                 "INSERT INTO payment_tickets (ticket, unit_id, expires_at) VALUES (?, ?, ?)",
                 (ticket, unit_id, expires.timestamp()),
             )
-    if error is not None:
+            answer = {"ticket": ticket, "expires_at": format_datetime(expires)}
+    if error is not None:  # raised outside the transaction, so the count is kept
         raise error
-    return {"ticket": ticket, "expires_at": format_datetime(expires)}
+    return answer
 
 
 def require_ticket(db: Database, clock: ServerClock, unit_id: str, ticket: str | None) -> None:
