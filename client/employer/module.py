@@ -5,8 +5,10 @@ from __future__ import annotations
 from client.employer.reminders import empty_wage_alerts, wage_todos
 from client.fees.reminders import fee_todos
 from client.modules import MenuEntry, MenuGroup, ModuleDescriptor
+from client.payments.reminders import payment_alerts, payment_todos
 
 FEE_PAGES = "client.ui.fees"  # the 社保费申报 pages both modules share
+PAY_PAGES = "client.ui.payments"  # the 费款缴纳 pages both modules share
 SELF_COLLECTED = frozenset({"税务自主"})  # 缴费工资申报 exists only in these regions (§2.3.1)
 
 DESCRIPTOR = ModuleDescriptor(
@@ -52,6 +54,22 @@ DESCRIPTOR = ModuleDescriptor(
                     f"{FEE_PAGES}.declare_page:VerifiedFeePage",
                 ),
                 MenuEntry("fee_journal", "申报日志", f"{FEE_PAGES}.query_pages:FeeJournalPage"),
+            ),
+        ),
+        MenuGroup(
+            "费款缴纳",
+            (
+                MenuEntry("fee_payment", "缴费", f"{PAY_PAGES}.pay_page:FeePaymentPage"),
+                MenuEntry(
+                    "fee_voucher_records",
+                    "缴费凭证打印记录",
+                    f"{PAY_PAGES}.records_pages:VoucherRecordsPage",
+                ),
+                MenuEntry(
+                    "fee_payment_records",
+                    "缴费记录",
+                    f"{PAY_PAGES}.records_pages:PaymentRecordsPage",
+                ),
             ),
         ),
         MenuGroup(
@@ -109,6 +127,6 @@ DESCRIPTOR = ModuleDescriptor(
         "unit_insurance",
         "unit_info",
     ),  # fmt: skip
-    todo_providers=(wage_todos, fee_todos),
-    alert_providers=(empty_wage_alerts,),
+    todo_providers=(wage_todos, fee_todos, payment_todos),
+    alert_providers=(empty_wage_alerts, payment_alerts),
 )

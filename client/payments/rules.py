@@ -91,7 +91,11 @@ def missing_earlier(
     单位编号 and 征收项目 with an earlier 费款所属期 that are not chosen. 可缓缴 lines neither need
     nor block anything."""
     picked = set(chosen)
-    ordered = [ln for ln in lines if ln["sequential"] and not ln["deferrable"]]
+    ordered = [
+        ln
+        for ln in lines
+        if ln["sequential"] and not ln["deferrable"] and ln["state"] != IN_PROGRESS
+    ]
     by_key: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
     for line in ordered:
         by_key.setdefault(_order_key(line), []).append(line)

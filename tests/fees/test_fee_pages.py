@@ -306,8 +306,11 @@ def test_sync_asks_to_pay_and_queries_show_the_data(pages: Any) -> None:
     assert records.last_sync is not None and records.last_sync.declarations == 1
     assert "是否立即缴费" in p.prompts.last.text
     assert records.list.total == 1 and shown(records, 0, "channel") == "电子税务局"
-    records.go_pay()  # 确定 until 缴费 exists: says where to pay
-    assert "电子税务局" in p.prompts.last.text
+    records.go_pay()  # 确定 opens 缴费 (§2.11), which fetches the arrears
+    assert "fee_payment" in p.opened
+    payment = p.opened["fee_payment"]
+    p.wait(payment)
+    assert payment.list.total == len(payment.service.arrears.lines()) > 0
 
     # 社保费应缴信息查询: every item with its state, fetched on opening
     dues = p.open_page("fee_dues")
