@@ -248,3 +248,27 @@ def test_an_unpaid_voucher_can_be_voided(pay_unit: Any) -> None:
     with pytest.raises(PaymentRuleError) as again:
         pay.vouchers.void(issued.voucher["voucher_id"])
     assert again.value.code == "VOUCHER_VOIDED"
+
+
+def test_home_reminders_name_arrears_failures_and_late_vouchers(pay_unit: Any) -> None:
+    from datetime import date, timedelta
+
+    from client.payments.reminders import payment_alerts, payment_todos
+
+    pu = pay_unit()
+    session = pu.unit.session
+    agreement = pu.verified_agreement("6222020200005656", balance="1.00")
+    pay = pu.payments()
+    pay.arrears.refresh()
+    todo = payment_todos(session)
+    assert todo and "欠费待缴纳" in todo[0].text and todo[0].entry_key == "fee_payment"
+    plan = pay.plan(normal_selection(pay))
+    pay.wait_for_bank(pay.pay_by_agreement(plan, agreement, pu.ticket()), timeout=30)
+    special = [ln["line_id"] for ln in pay.arrears.lines() if ln["pay_type"] == "特殊缴费"]
+    issued = pay.issue_voucher(pay.plan(special), None, pu.ticket())
+    alerts = {a.entry_key: a.text for a in payment_alerts(session)}
+    assert "余额不足" in alerts["fee_payment"] and "存入" in alerts["fee_payment"]
+    assert "fee_voucher_records" not in alerts
+    later = date.fromisoformat(issued.voucher["deadline"]) + timedelta(days=1)
+    late = {a.entry_key: a.text for a in payment_alerts(session, today=later)}
+    assert "已过税款缴款日期" in late["fee_voucher_records"]
