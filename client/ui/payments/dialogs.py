@@ -37,18 +37,8 @@ from client.payments.rules import (
     PaymentRuleError,
     format_money,
 )
+from client.ui.fees.dialogs import _buttons as dialog_buttons
 from client.ui.widgets.common import button, label
-
-
-def _buttons(layout: QVBoxLayout, ok: tuple[str, str], cancel: tuple[str, str]) -> tuple:
-    row = QHBoxLayout()
-    row.addStretch(1)
-    accept = button(ok[0], ok[1], primary=True)
-    reject = button(cancel[0], cancel[1])
-    row.addWidget(accept)
-    row.addWidget(reject)
-    layout.addLayout(row)
-    return accept, reject
 
 
 class PaymentAuthDialog(QDialog):
@@ -81,7 +71,7 @@ class PaymentAuthDialog(QDialog):
         self.error = label("", "label_auth_error", "error")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        self.btn_ok, self.btn_cancel = _buttons(
+        self.btn_ok, self.btn_cancel = dialog_buttons(
             layout, ("确定", "btn_auth_ok"), ("取消", "btn_auth_cancel")
         )
         self.btn_ok.clicked.connect(self.submit)
@@ -138,7 +128,7 @@ class PayerDialog(QDialog):
         layout.addLayout(form)
         self.error = label("", "label_payer_error", "error")
         layout.addWidget(self.error)
-        self.btn_save, self.btn_cancel = _buttons(
+        self.btn_save, self.btn_cancel = dialog_buttons(
             layout, ("保存", "btn_payer_save"), ("取消", "btn_payer_cancel")
         )
         self.btn_save.clicked.connect(self.submit)
@@ -229,7 +219,7 @@ class PayMethodDialog(QDialog):
         layout.addWidget(self.label_voucher_why)
         self.error = label("", "label_pay_method_error", "error")
         layout.addWidget(self.error)
-        self.btn_ok, self.btn_cancel = _buttons(
+        self.btn_ok, self.btn_cancel = dialog_buttons(
             layout, ("确定", "btn_pay_ok"), ("取消", "btn_pay_cancel")
         )
         self.btn_ok.clicked.connect(self.submit)
@@ -302,7 +292,9 @@ class MonthRangeDialog(QDialog):
         )
         self.error = label("", "label_period_error", "error")
         layout.addWidget(self.error)
-        self.btn_ok, self.btn_cancel = _buttons(layout, ("确定", "btn_ok"), ("取消", "btn_cancel"))
+        self.btn_ok, self.btn_cancel = dialog_buttons(
+            layout, ("确定", "btn_ok"), ("取消", "btn_cancel")
+        )
         self.btn_ok.clicked.connect(self.submit)
         self.btn_cancel.clicked.connect(self.reject)
 
