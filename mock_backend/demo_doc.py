@@ -171,6 +171,14 @@ def render(random_seed: int) -> str:
         "Admin API (`--admin`): `GET /api/v1/admin/units?kind=&region=` lists every unit with",
         "its initial password and record count, including taxpayers created by tests.",
         "",
+        "## 费款缴纳 (issue 10)",
+        "",
+        "Every demo unit has a verified, funded 费批扣 三方协议 (account named like the unit) and an",
+        "unverified 所有非批扣 one; its 2026-09 declarations are paid by 批量扣款 (入库 and 到账), and",
+        "other employers have an unpaid 电子税务局 银行端查询缴税凭证 for 2026-10 lines, so 同步 in",
+        "缴费记录 and 缴费凭证打印记录 has something to bring in. Code tables: 20 银行行别, 3,000 开户网点",
+        "per region (20,000 with `--seed bench`).",
+        "",
     ]
     return "\n".join(lines)
 
