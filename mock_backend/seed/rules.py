@@ -22,6 +22,8 @@ RULE_FILES: tuple[tuple[str, str], ...] = (
     ("admin_divisions", "行政区划代码表"),
     ("banks", "银行行别代码表"),
     ("bank_branches", "开户网点代码表"),
+    ("refund_reasons", "退费原因代码表"),
+    ("refund_kinds", "退费税金类型代码表"),
 )
 RULE_NAMES = dict(RULE_FILES)
 
@@ -37,6 +39,15 @@ ID_TYPES = [
 ]
 
 INSURED_STATUS = [("1", "参保缴费"), ("2", "暂停缴费"), ("3", "终止参保")]
+
+# 单位退费申请管理: 退费原因 and 退费税金类型 (职工明细退费).
+REFUND_REASONS = [
+    ("01", "误收退库"),
+    ("02", "多缴退库"),
+    ("03", "汇算清缴退库"),
+    ("04", "政策性退库"),
+]
+REFUND_KINDS = [("1", "汇算清缴退费"), ("2", "误收退费"), ("3", "多缴退费")]
 
 LEVY_ITEMS = [
     ("10201", "企业职工基本养老保险费"),
@@ -261,6 +272,8 @@ def rule_contents(region: Region) -> dict[str, dict[str, Any]]:
         "admin_divisions": admin_divisions(region.code),
         "banks": banks(region.code),
         "bank_branches": bank_branches(region.code),
+        "refund_reasons": _table(REFUND_REASONS),
+        "refund_kinds": _table(REFUND_KINDS),
     }
 
 

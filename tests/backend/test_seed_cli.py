@@ -115,7 +115,7 @@ def _code_sets(http: httpx.Client, headers: dict[str, str]) -> dict[str, Any]:
     assert files == {
         "id_types", "insured_status", "levy_items", "levy_categories", "levy_subcategories",
         "special_categories", "agencies", "base_limits", "levy_modes", "wage_rules", "fee_rates",
-        "admin_divisions", "banks", "bank_branches",
+        "admin_divisions", "banks", "bank_branches", "refund_reasons", "refund_kinds",
     }  # fmt: skip
     tables: dict[str, Any] = {}
     for code in files:
