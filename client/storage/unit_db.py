@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, update
 
-from client.storage import fee_models, payment_models  # noqa: F401  (register their tables)
+from client.storage import fee_models, payment_models, refund_models  # noqa: F401  (their tables)
 from client.storage.database import LocalDatabase
 from client.storage.migrate import UNIT_SCRIPTS
 from client.storage.unit_models import Message, Registration, SyncRun, SyncState, UnitBase
