@@ -353,12 +353,13 @@ class Database:
         import mock_backend.collect_tables  # noqa: F401  (registers its tables on `metadata`)
         import mock_backend.refund_tables  # noqa: F401  (likewise)
         import mock_backend.wage_tables  # noqa: F401  (likewise)
-        from mock_backend import fee_tables  # (likewise)
+        from mock_backend import certificate_tables, fee_tables  # (likewise)
 
         metadata.create_all(self.engine)
         with self.write() as conn:
             conn.exec_driver_sql("INSERT OR IGNORE INTO sequence (id, value) VALUES (1, 0)")
             fee_tables.upgrade(driver(conn))
+            certificate_tables.create_indexes(driver(conn))
 
     def create_feed_indexes(self) -> None:
         with self.write() as conn:
