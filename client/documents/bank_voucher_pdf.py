@@ -16,9 +16,6 @@ so a voucher whose rows are not whole 分 is refused rather than printed not add
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -46,8 +43,14 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import LayoutError
 
 from client.documents.amount_words import MAX_CENTS, amount_in_words
-from client.documents.fee_form_pdf import CENT, DocumentError, format_money
 from client.documents.pdf_fonts import cjk_font
+from client.documents.pdf_output import (
+    CENT,
+    DocumentError,
+    WriteMessages,
+    atomic_output,
+    format_money,
+)
 
 TITLE = "银行端查询缴税凭证"
 REMARK = "请在税款缴款日期前缴款,逾期必须重新打印后才能缴款!"
@@ -76,10 +79,11 @@ STAMP_HEIGHT, AGENT_HEIGHT = 56.0, 40.0
 NO_ROWS = "缴税凭证没有应缴明细，未生成凭证。请先勾选要缴纳的欠费。"
 BAD_AMOUNT = "缴税凭证的应缴税额“{amount}”不是有效的金额，未生成凭证。请刷新欠费信息后重新打印。"
 TOO_LARGE = "缴税凭证的金额合计（{total}）超出了可以大写的范围，未生成凭证。请分开开具凭证。"
-FOLDER_DENIED = "没有权限在该文件夹中保存缴税凭证，请换一个位置后重试。"
-FOLDER_MISSING = "保存缴税凭证的文件夹不存在，请换一个位置后重试。"
-FILE_IN_USE = "缴税凭证文件可能正在被其他程序（如PDF阅读器）打开，请关闭后重试。"
-WRITE_FAILED = "保存缴税凭证失败（{reason}），请检查磁盘空间或换一个位置后重试。"
+WRITE_MESSAGES = WriteMessages.for_document("缴税凭证")
+FOLDER_DENIED = WRITE_MESSAGES.folder_denied
+FOLDER_MISSING = WRITE_MESSAGES.folder_missing
+FILE_IN_USE = WRITE_MESSAGES.file_in_use
+WRITE_FAILED = WRITE_MESSAGES.write_failed
 LAYOUT_FAILED = "缴税凭证内容过长，无法排版，未生成凭证。请联系技术支持。"
 
 
@@ -120,32 +124,11 @@ def write_bank_voucher(doc: BankVoucherDocument, path: Path) -> Path:
     no partial file; DocumentError (a Chinese sentence for the clerk) when it cannot."""
     _check_rows(doc.rows)
     target = Path(path)
-    tmp = target.with_name(f".~{target.stem}.{secrets.token_hex(4)}.pdf.tmp")
-    try:
-        tmp.open("xb").close()  # a folder the clerk may not write to is refused up front
-    except PermissionError as exc:
-        raise DocumentError(FOLDER_DENIED) from exc
-    except FileNotFoundError as exc:
-        raise DocumentError(FOLDER_MISSING) from exc
-    except OSError as exc:
-        raise DocumentError(WRITE_FAILED.format(reason=exc.strerror or exc)) from exc
-    try:
+    with atomic_output(target, WRITE_MESSAGES) as tmp:
         try:
             _build(doc, tmp)
         except LayoutError as exc:
             raise DocumentError(LAYOUT_FAILED) from exc
-        except OSError as exc:
-            raise DocumentError(WRITE_FAILED.format(reason=exc.strerror or exc)) from exc
-        try:
-            os.replace(tmp, target)
-        except PermissionError as exc:
-            raise DocumentError(FILE_IN_USE) from exc
-        except OSError as exc:
-            raise DocumentError(WRITE_FAILED.format(reason=exc.strerror or exc)) from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
     return target
 
 

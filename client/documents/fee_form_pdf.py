@@ -14,27 +14,37 @@ the exact sum of the amounts shown, so the printed form always adds up.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
 
 from client.documents.pdf_fonts import cjk_font
+from client.documents.pdf_output import (
+    CENT,
+    DocumentError,
+    WriteMessages,
+    atomic_output,
+    format_money,
+)
+from client.documents.pdf_table import (
+    CENTER,
+    LEFT_ALIGN,
+    PAD,
+    RIGHT_ALIGN,
+    FormColumn,
+    SpanCell,
+    TableGeometry,
+    TablePages,
+    clean,
+    scale_columns,
+)
 
 ITEMS, PERSONS = "items", "persons"
 
-CENT = Decimal("0.01")
 PROGRESS_EVERY = 2000  # rows between progress(rows_done) calls
 CANCEL_EVERY = 250  # rows between check_cancelled() calls
 
@@ -49,20 +59,14 @@ TABLE_BOTTOM = 40.0  # rows stop above this; the footer sits below it
 FOOTER_Y = 22.0
 TITLE_SIZE, HEADER_SIZE, BODY_SIZE, MIN_SIZE, FOOTER_SIZE = 16.0, 9.0, 7.5, 5.5, 8.0
 TITLE_ROW_HEIGHT, ROW_HEIGHT, DECLARATION_HEIGHT = 26.0, 15.0, 42.0
-PAD = 2.5  # inside a cell, left and right
-LEADING = 1.15  # line height of wrapped text, times the font size
-MAX_LINES = 3  # a longer text is made smaller instead of taller
-PAGE_COUNT_FORM = "pageCount"
+GEOMETRY = TableGeometry(
+    PAGE_WIDTH, PAGE_HEIGHT, LEFT, RIGHT, TABLE_TOP, TABLE_BOTTOM, FOOTER_Y,
+    body_size=BODY_SIZE, min_size=MIN_SIZE, footer_size=FOOTER_SIZE,
+    title_row_height=TITLE_ROW_HEIGHT, row_height=ROW_HEIGHT,
+)  # fmt: skip
 
-LEFT_ALIGN, CENTER, RIGHT_ALIGN = "left", "center", "right"
-
-
-class DocumentError(Exception):
-    """A document that could not be made; `message` is the sentence the clerk sees."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+__all__ = ["CENT", "CENTER", "LEFT_ALIGN", "RIGHT_ALIGN", "DocumentError", "FormColumn",
+           "format_money"]  # fmt: skip
 
 
 class FeeFormTotalMismatch(DocumentError):
@@ -79,8 +83,9 @@ class FeeFormTotalMismatch(DocumentError):
         self.expected = expected
 
 
-FOLDER_DENIED = "没有权限在该文件夹中保存申报表，请换一个位置后重试。"
-FILE_IN_USE = "申报表文件可能正在被其他程序（如PDF阅读器）打开，请关闭后重试。"
+WRITE_MESSAGES = WriteMessages.for_document("申报表")
+FOLDER_DENIED = WRITE_MESSAGES.folder_denied
+FILE_IN_USE = WRITE_MESSAGES.file_in_use
 
 
 @dataclass(frozen=True)
@@ -121,18 +126,8 @@ class FeeFormResult:
     total: Decimal  # the 合计 printed (exact sum of the lines' amounts)
 
 
-@dataclass(frozen=True)
-class FormColumn:
-    title: str  # as printed, with the manual's * on required columns
-    width: float  # points
-    align: str
-    wraps: bool = True  # False for numbers: they shrink but never break
-
-
 def _columns(*spec: tuple[str, float, str, bool]) -> list[FormColumn]:
-    """Columns from (title, relative weight, alignment, wraps), scaled to the table."""
-    scale = TABLE_WIDTH / sum(weight for _, weight, _, _ in spec)
-    return [FormColumn(t, weight * scale, align, wraps) for t, weight, align, wraps in spec]
+    return scale_columns(TABLE_WIDTH, *spec)
 
 
 COLUMNS: dict[str, list[FormColumn]] = {
@@ -178,15 +173,7 @@ DECLARATIONS = (
 DATE_BLANK = "年　　　月　　　日"
 
 
-def format_money(value: Decimal) -> str:
-    """Two decimals, half up, thousands separators: 1234.005 -> '1,234.01'."""
-    cents = value.quantize(CENT, ROUND_HALF_UP)
-    return f"{cents if cents else cents.copy_abs():,.2f}"  # never "-0.00"
-
-
-def _clean(text: object) -> str:
-    """A cell's text on one line (line breaks and tabs in source data become spaces)."""
-    return " ".join(str(text).split()) if text is not None else ""
+_clean = clean
 
 
 def row_cells(layout: str, number: int, line: FeeFormLine) -> tuple[str, ...]:
@@ -222,25 +209,10 @@ def write_fee_form(
     if layout not in COLUMNS:
         raise ValueError(f"unknown fee form layout {layout!r}")
     target = Path(path)
-    # Created here (not with mkstemp, whose 0600 mode the final file would keep) so that
-    # a folder the clerk may not write to is refused before the work starts.
-    tmp = target.with_name(f".~{target.stem}.{secrets.token_hex(4)}.pdf.tmp")
-    try:
-        tmp.open("xb").close()
-    except PermissionError as exc:
-        raise DocumentError(FOLDER_DENIED) from exc
-    try:
+    with atomic_output(target, WRITE_MESSAGES) as tmp:
         pages, rows, total = _draw(
             tmp, header, lines, layout, expected_total, progress, check_cancelled
         )
-        try:
-            os.replace(tmp, target)
-        except PermissionError as exc:
-            raise DocumentError(FILE_IN_USE) from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
     return FeeFormResult(target, pages, rows, total)
 
 
@@ -275,96 +247,27 @@ def _draw(
     return count, rows, total
 
 
-Chunks = tuple[tuple[str, str], ...]  # (PDF font resource, escaped string) per font switch
-# PDF literal-string escapes (the same as reportlab's escapePDF), for str.translate.
-_ESCAPES = {i: f"\\{i:03o}" for i in (*range(32), *range(127, 256))}
-_ESCAPES.update({ord("\\"): "\\\\", ord("("): "\\(", ord(")"): "\\)"})
-
-
-@dataclass(frozen=True)
-class _Fit:
-    """A text made to fit its cell: the size, the lines and each line's width and
-    encoded form."""
-
-    size: float
-    lines: tuple[str, ...]
-    widths: tuple[float, ...]
-    chunks: tuple[Chunks, ...]
-
-    @property
-    def height(self) -> float:
-        return len(self.lines) * self.size * LEADING
-
-
-class _FormPages:
-    """The canvas, page by page. Rows are drawn as they come: their text operators and
-    rules are collected for the page and written as one text block and one path when
-    the page is closed (grid, footer, showPage) because the next row would not fit.
-
-    Text is encoded the way reportlab's ttfonts module documents for dynamic fonts
-    (`splitString` into subsets, `getSubsetInternalName`) and cached per text, which is
-    what makes 100,000 rows affordable: most cells repeat (经办机构, 品目, 所属期)."""
+class _FormPages(TablePages):
+    """The form's pages: the shared ruled table with the form's heading, its *合计 row
+    and the three 声明 blocks."""
 
     def __init__(self, tmp: Path, header: FeeFormHeader, columns: list[FormColumn]) -> None:
-        self.font_name = cjk_font().name
-        font = pdfmetrics.getFont(self.font_name)
-        self.width = font.stringWidth
-        self.header = header
-        self.columns = columns
-        self.edges = [LEFT]
-        for column in columns:
-            self.edges.append(self.edges[-1] + column.width)
-        self.edges[-1] = RIGHT
-        # The initial font is ours too, or every page would name an unembedded Helvetica.
-        self.canvas = Canvas(
-            str(tmp),
-            pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
-            pageCompression=1,
-            initialFontName=self.font_name,
-            initialFontSize=BODY_SIZE,
+        super().__init__(
+            tmp,
+            GEOMETRY,
+            columns,
+            cjk_font().name,
+            title=header.title + header.subtitle,
+            subject=header.taxpayer_id,
         )
-        self.canvas.setTitle(header.title + header.subtitle)
-        self.canvas.setCreator("社保费管理客户端")
-        self.canvas.setAuthor("社保费管理客户端")
-        self.canvas.setSubject(header.taxpayer_id)
-        self.encode = _encoder(font, self.canvas)
-        self.fit_cache: list[dict[str, _Fit]] = [{} for _ in columns]
-        self.titles = [self.fit(c.title, c.width, BODY_SIZE, 2, wrap_first=True) for c in columns]
-        self.page = 0
-        self.rows_on_page = 0
-        self.y = TABLE_TOP  # the bottom of the last row drawn
-        self.total_top = TABLE_TOP  # where the column rules end: the top of the 合计 row
-        self.ops: list[str] = []  # this page's text operators
-        self.current: tuple[str, float] = ("", 0.0)  # font resource and size in effect
-        self.rules: list[str] = []  # this page's inner rules, as path operators
-        self._open_page(with_table=True)
+        self.header = header
+        self.open_page(with_table=True)
 
-    # -- page frame -------------------------------------------------------------------
-    def _open_page(self, with_table: bool) -> None:
-        self.page += 1
-        self.rows_on_page = 0
-        self.ops, self.rules, self.current = [], [], ("", 0.0)
-        self._heading()
-        self.y = TABLE_TOP
-        if with_table:
-            for i, fit in enumerate(self.titles):
-                self._cell(fit, i, TABLE_TOP, TITLE_ROW_HEIGHT, CENTER)
-            self.y = TABLE_TOP - TITLE_ROW_HEIGHT
-            self._rule(LEFT, self.y, RIGHT, self.y)
-
-    def _heading(self) -> None:
+    def heading(self) -> None:
         """Title, 申报编号/应征凭证序号 and the 纳税人 line, repeated on every page."""
         c, h = self.canvas, self.header
-        c.saveState()
-        c.setLineWidth(0.35)  # the title is filled and stroked: a bold face from one font
-        title = c.beginText()
-        title.setTextRenderMode(2)
-        title.setFont(self.font_name, TITLE_SIZE)
         text = h.title + h.subtitle
-        title.setTextOrigin((PAGE_WIDTH - self.width(text, TITLE_SIZE)) / 2, TITLE_Y)
-        title.textOut(text)
-        c.drawText(title)
-        c.restoreState()
+        self.bold_text(text, (PAGE_WIDTH - self.width(text, TITLE_SIZE)) / 2, TITLE_Y, TITLE_SIZE)
         ids = "　　".join(
             f"{label}：{value}"
             for label, value in (("申报编号", h.declaration_id), ("应征凭证序号", h.voucher_number))
@@ -384,211 +287,28 @@ class _FormPages:
         c.setFont(self.font_name, FOOTER_SIZE)
         c.drawRightString(RIGHT, HEADER_Y, "金额单位：元（列至角分）")
 
-    def _close_page(self, columns_end: float) -> None:
-        """Column rules down to `columns_end`, the outer frame, the texts and the footer;
-        then the page is finished."""
-        c = self.canvas
-        if columns_end < TABLE_TOP:
-            for x in self.edges[1:-1]:
-                self._rule(x, TABLE_TOP, x, columns_end)
-        c.setLineWidth(0.45)
-        c.addLiteral("n\n" + "\n".join(self.rules) + "\nS")
-        c.setLineWidth(0.9)
-        c.rect(LEFT, self.y, TABLE_WIDTH, TABLE_TOP - self.y)
-        c.addLiteral("BT\n" + "\n".join(self.ops) + "\nET")
-        # The page total is known only at the end: a form defined after the last page.
-        # Its width is guessed from this page's number to centre the whole footer.
-        footer = f"第 {self.page} 页　共 "
-        guess = self.width(f"{self.page} 页", FOOTER_SIZE)
-        x = PAGE_WIDTH / 2 + (self.width(footer, FOOTER_SIZE) - guess) / 2
-        c.setFont(self.font_name, FOOTER_SIZE)
-        c.drawRightString(x, FOOTER_Y, footer)
-        c.saveState()
-        c.translate(x, FOOTER_Y)
-        c.doForm(PAGE_COUNT_FORM)
-        c.restoreState()
-        c.showPage()
-
-    def _rule(self, x1: float, y1: float, x2: float, y2: float) -> None:
-        self.rules.append(f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l")
-
-    def _room_for(self, height: float, columns_end: float) -> None:
-        """Start a new page (with the column titles) unless `height` fits on this one."""
-        if self.y - height < TABLE_BOTTOM:
-            self._close_page(columns_end)
-            self._open_page(with_table=True)
-
-    # -- rows -------------------------------------------------------------------------
-    def add_row(self, cells: Sequence[str]) -> None:
-        fits = [self._fit_cell(i, text) for i, text in enumerate(cells)]
-        height = max(ROW_HEIGHT, max(f.height for f in fits) + 4)
-        self._room_for(height, self.y)
-        top, columns = self.y, self.columns
-        for i, fit in enumerate(fits):
-            self._cell(fit, i, top, height, columns[i].align)
-        self.y = top - height
-        self._rule(LEFT, self.y, RIGHT, self.y)
-        self.rows_on_page += 1
-
     def add_total(self, amount: str) -> None:
         """*合计 across all columns but the last, the total under 本期应缴金额."""
-        self._room_for(ROW_HEIGHT, self.y)
-        top, last = self.y, len(self.columns) - 1
-        label = self.fit("*合计", self.columns[0].width, BODY_SIZE, 1)
-        self._cell(label, 0, top, ROW_HEIGHT, CENTER)
-        self._cell(self._fit_cell(last, amount), last, top, ROW_HEIGHT, RIGHT_ALIGN)
-        self.total_top = top
-        self.y = top - ROW_HEIGHT
-        self._rule(LEFT, self.y, RIGHT, self.y)
-        self._rule(self.edges[last], top, self.edges[last], self.y)
+        last = len(self.columns) - 1
+        self.add_spanned_row(
+            [
+                SpanCell("*合计", 0, last - 1, LEFT_ALIGN, 1),
+                SpanCell(amount, last, last, RIGHT_ALIGN, 1),
+            ]
+        )
 
     def add_declarations(self) -> None:
         """The three 声明 blocks, kept together (on a page of their own if needed)."""
-        columns_end = self.total_top
         if self.y - 3 * DECLARATION_HEIGHT < TABLE_BOTTOM:
-            self._close_page(columns_end)
-            self._open_page(with_table=False)
-            columns_end = TABLE_TOP
+            self.close_page()
+            self.open_page(with_table=False)
         size = 8.0
         for label, statement, signature in DECLARATIONS:
             top = self.y
-            self._text(label + statement, LEFT + PAD + 2, top - 13, size)
+            self.text(label + statement, LEFT + PAD + 2, top - 13, size)
             sign_y = top - DECLARATION_HEIGHT + 10
-            self._text(DATE_BLANK, RIGHT - 110, sign_y, size)
-            self._text(signature, RIGHT - 240 - self.width(signature, size), sign_y, size)
+            self.text(DATE_BLANK, RIGHT - 110, sign_y, size)
+            self.text(signature, RIGHT - 240 - self.width(signature, size), sign_y, size)
             self.y = top - DECLARATION_HEIGHT
-            self._rule(LEFT, self.y, RIGHT, self.y)
-        self._close_page(columns_end)
-
-    # -- cells ------------------------------------------------------------------------
-    def _fit_cell(self, column: int, text: str) -> _Fit:
-        spec = self.columns[column]
-        cache = self.fit_cache[column]
-        fit = cache.get(text)
-        if fit is None:
-            if len(cache) > 20_000:  # names and numbers seldom repeat: keep it bounded
-                cache.clear()
-            if spec.wraps:
-                fit = self.fit(text, spec.width, BODY_SIZE, MAX_LINES)
-            else:
-                fit = self.fit(text, spec.width, BODY_SIZE, 1, shrink_below=True)
-            cache[text] = fit
-        return fit
-
-    def fit(
-        self,
-        text: str,
-        width: float,
-        size: float,
-        max_lines: int,
-        shrink_below: bool = False,
-        wrap_first: bool = False,
-    ) -> _Fit:
-        """The size and lines that keep `text` inside a cell `width` wide: as is, else
-        smaller down to MIN_SIZE, else wrapped (up to `max_lines`), else smaller still.
-        Numbers only shrink (`shrink_below`); column titles wrap before they shrink."""
-        room = width - 2 * PAD
-        full = self.width(text, size)
-        lines = [text]
-        if full > room:
-            shrunk = math.floor(size * room / full * 100) / 100
-            wrapped = self._wrap(text, room, size) if wrap_first else []
-            if wrap_first and len(wrapped) <= max_lines:
-                lines = wrapped
-            elif shrink_below or max_lines == 1 or shrunk >= MIN_SIZE:
-                size = shrunk
-            else:
-                lines = self._wrap(text, room, size)
-                while len(lines) > max_lines and size > 3:
-                    size = round(size - 0.5, 2)
-                    lines = self._wrap(text, room, size)
-                lines = lines[:max_lines]
-        return _Fit(
-            size,
-            tuple(lines),
-            tuple(self.width(t, size) for t in lines),
-            tuple(self.encode(t) for t in lines),
-        )
-
-    def _wrap(self, text: str, room: float, size: float) -> list[str]:
-        """Break anywhere (Chinese has no word spaces); a line is never wider than room."""
-        lines: list[str] = []
-        current = ""
-        for ch in text:
-            if current and self.width(current + ch, size) > room:
-                lines.append(current)
-                current = ch.lstrip()
-            else:
-                current += ch
-        if current:
-            lines.append(current)
-        if len(lines) > 1 and len(lines[-1]) == 1 and len(lines[-2]) > 2:
-            lines[-2:] = [lines[-2][:-1], lines[-2][-1] + lines[-1]]  # no lone last character
-        return lines
-
-    def _cell(self, fit: _Fit, column: int, top: float, height: float, align: str) -> None:
-        left, right = self.edges[column], self.edges[column + 1]
-        size = fit.size
-        step = size * LEADING
-        # Baselines centred as a block; 0.35 em puts the middle of a Chinese glyph there.
-        y = top - height / 2 + (len(fit.lines) - 1) * step / 2 - 0.35 * size
-        for width, chunks in zip(fit.widths, fit.chunks, strict=True):
-            if align == RIGHT_ALIGN:
-                x = right - PAD - width
-            elif align == CENTER:
-                x = (left + right - width) / 2
-            else:
-                x = left + PAD
-            self._show(chunks, x, y, size)
-            y -= step
-
-    def _text(self, text: str, x: float, y: float, size: float) -> None:
-        self._show(self.encode(text), x, y, size)
-
-    def _show(self, chunks: Chunks, x: float, y: float, size: float) -> None:
-        ops = self.ops
-        ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
-        for resource, escaped in chunks:
-            if (resource, size) != self.current:
-                ops.append(f"{resource} {size:g} Tf")
-                self.current = (resource, size)
-            ops.append(f"({escaped}) Tj")
-
-    # -- end --------------------------------------------------------------------------
-    def save(self) -> int:
-        """Define the page total every footer shows and write the file; the page count."""
-        c = self.canvas
-        c.beginForm(PAGE_COUNT_FORM, lowerx=-2, lowery=-4, upperx=60, uppery=12)
-        c.setFont(self.font_name, FOOTER_SIZE)
-        c.drawString(0, 0, f"{self.page} 页")
-        c.endForm()
-        # Binary (deflated) streams only: ASCII85 on top makes the file a quarter larger
-        # and, without reportlab's C accelerator, takes seconds for a whole unit's form.
-        a85 = rl_config.useA85
-        rl_config.useA85 = 0
-        try:
-            c.save()
-        finally:
-            rl_config.useA85 = a85
-        return self.page
-
-
-def _encoder(font: object, canvas: Canvas) -> Callable[[str], Chunks]:
-    """Text to (font resource, escaped bytes) chunks for the canvas's document: subsets
-    of an embedded TrueType font, or the one resource of the CID fallback font."""
-    doc = canvas._doc  # the document the font's subsets are numbered for
-    if isinstance(font, TTFont):
-        ttf = font
-
-        def encode(text: str) -> Chunks:
-            return tuple(
-                (ttf.getSubsetInternalName(subset, doc), chunk.decode("latin-1").translate(_ESCAPES))
-                for subset, chunk in ttf.splitString(text, doc)
-            )  # fmt: skip
-
-        return encode
-    if not isinstance(font, UnicodeCIDFont):
-        raise TypeError(f"unsupported PDF font {font!r}")
-    cid = font
-    resource = doc.getInternalFontName(cid.fontName)
-    return lambda text: ((resource, cid.formatForPdf(text)),)
+            self.rule(LEFT, self.y, RIGHT, self.y)
+        self.close_page()

@@ -5,6 +5,7 @@ Also the font finder's order and refusals, and the CID fallback."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -342,7 +343,7 @@ def test_target_held_open_by_a_reader_is_a_clear_error(
     def refused(src: Any, dst: Any) -> None:
         raise PermissionError(13, "The process cannot access the file", str(dst))
 
-    monkeypatch.setattr(fee_form_pdf.os, "replace", refused)
+    monkeypatch.setattr(os, "replace", refused)
     with pytest.raises(DocumentError) as caught:
         write_fee_form(target, HEADER, [item_line(1, Decimal(1))])
     assert "正在被其他程序" in user_message(caught.value)
