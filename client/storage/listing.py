@@ -286,3 +286,77 @@ class MappedSource:
         self, filters: Mapping[str, Any], sort: SortSpec, keys: Collection[Any] | None = None
     ) -> Iterator[dict[str, Any]]:
         return (self.transform(r) for r in self.source.rows(filters, sort, keys))
+
+
+RowFilter = Callable[[dict[str, Any], Any], bool]
+
+
+class RowsSource:
+    """A `ListSource` over rows held in memory: the answer of a server query shown as it came
+    (完税证明 to 开具, a 缴费清单), not kept locally.
+
+    `filters` maps a condition key to `keep(row, value)`; empty values are ignored like in
+    `QueryListSource`, and unknown keys too. `set_rows` replaces what is shown."""
+
+    def __init__(
+        self,
+        key: str,
+        rows: Iterable[Mapping[str, Any]] = (),
+        filters: Mapping[str, RowFilter] | None = None,
+        default_sort: SortSpec = (),
+    ) -> None:
+        self.key = key
+        self.filters = dict(filters or {})
+        self.default_sort = list(default_sort)
+        self._rows: list[dict[str, Any]] = []
+        self.set_rows(rows)
+
+    def set_rows(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        self._rows = [{**r, ROW_KEY: r[self.key]} for r in rows]
+
+    @property
+    def all_rows(self) -> list[dict[str, Any]]:
+        return list(self._rows)
+
+    def count(self, filters: Mapping[str, Any]) -> int:
+        return sum(1 for _ in self._matching(filters))
+
+    def page(
+        self, filters: Mapping[str, Any], sort: SortSpec, offset: int, limit: int
+    ) -> list[dict[str, Any]]:
+        ordered = self._sorted(list(self._matching(filters)), sort)
+        return [dict(r) for r in ordered[max(offset, 0) : max(offset, 0) + max(limit, 0)]]
+
+    def rows(
+        self, filters: Mapping[str, Any], sort: SortSpec, keys: Collection[Any] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        wanted = None if keys is None else set(keys)
+        for row in self._sorted(list(self._matching(filters)), sort):
+            if wanted is None or row[ROW_KEY] in wanted:
+                yield dict(row)
+
+    def _matching(self, filters: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+        active = [
+            (self.filters[k], v)
+            for k, v in filters.items()
+            if k in self.filters and not is_empty(v)
+        ]
+        for row in self._rows:
+            if all(keep(row, value) for keep, value in active):
+                yield row
+
+    def _sorted(self, rows: list[dict[str, Any]], sort: SortSpec) -> list[dict[str, Any]]:
+        order = list(sort) or self.default_sort
+        # Stable sorts from the least significant key; None sorts first, like SQLite.
+        for name, ascending in reversed(order):
+            rows.sort(
+                key=lambda r, n=name: (r.get(n) is not None, _sort_value(r.get(n))),
+                reverse=not ascending,
+            )
+        return rows
+
+
+def _sort_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    return value if isinstance(value, int | float) else str(value)

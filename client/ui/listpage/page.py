@@ -78,7 +78,7 @@ class ListPage(QWidget):
             source, services.jobs, self._loaded, self._failed, spec.async_queries
         )
         self.panel = ConditionPanel(spec.conditions, spec.condition_columns, self)
-        self.panel.submitted.connect(self.query)
+        self.panel.submitted.connect(self.query_clicked)
         buttons = self._build_controls()
         self.model = ListTableModel(
             spec.columns, spec.checkable, spec.row_actions, spec.row_actions_title, self,
@@ -113,7 +113,7 @@ class ListPage(QWidget):
     # Widgets are created in reading order, which is also the Tab order.
     def _build_controls(self) -> QHBoxLayout:
         has_conditions = bool(self.spec.conditions)
-        self.btn_query = self._push("btn_query", "查询", self.query)
+        self.btn_query = self._push("btn_query", "查询", self.query_clicked)
         self.btn_reset = self._push("btn_reset", "重置", self.reset)
         self.btn_toggle = self._push(
             "btn_toggle_conditions", "收起查询条件", self.toggle_conditions
@@ -168,6 +168,13 @@ class ListPage(QWidget):
         self.filters = self.panel.values()
         self.model.clear_checks()
         self._load(0, with_summary=True)
+
+    def query_clicked(self) -> None:
+        """The 查询 button: the page's own server query when it has one, else `query`."""
+        if self.spec.on_query is not None:
+            self.spec.on_query(self)
+        else:
+            self.query()
 
     def reset(self) -> None:
         """重置: conditions back to their initial values, then query."""

@@ -292,6 +292,9 @@ class ListPageSpec:
     # Asked before a row the clerk ticks by hand is ticked (e.g. the 缓缴 confirmation of
     # 缴费): False leaves it unticked. Programmatic ticks do not ask.
     confirm_tick: Callable[[dict[str, Any]], bool] | None = None
+    # 查询 that asks a server first (完税证明 开具, 缴费证明): the 查询 button and Enter in the
+    # conditions call `on_query(page)`, which fetches and then calls `page.query()`.
+    on_query: PageHandler | None = None
 
     @property
     def name(self) -> str:

@@ -1,0 +1,164 @@
+"""税收完税证明（非印刷） 开具 and 补开 (manual §2.14, §2.15, §3.13, §3.14) and 查验 (§2.26, §3.24).
+
+开具 and 补开 go through the stored `Submitter`, one kind per ticket: the request is kept
+until the PDF is on disk. When the connection drops after the server counted the print, or
+the file cannot be written, the next click sends the same key again, the server answers its
+first answer, and the same print is saved — a ticket is never issued twice by a retry, and
+the print count never moves for nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection
+
+from client.certificates import wire
+from client.certificates.rules import (
+    ISSUE,
+    REISSUE,
+    CertificateError,
+    check_period,
+    check_save_path,
+    ticket_file_name,
+    verify_body,
+)
+from client.fees.journal import FeeJournal
+from client.jobs import JobContext
+from client.storage.unit_db import UnitDatabase
+from client.sync.api import ApiClient
+from client.sync.errors import ApiError
+from client.sync.submissions import Submitter
+
+ISSUE_TITLE = "税收完税证明（非印刷）开具"
+REISSUE_TITLE = "税收完税证明（非印刷）补开"
+ACTIONS = {ISSUE: ("开具完税证明", ISSUE_TITLE), REISSUE: ("补开完税证明", REISSUE_TITLE)}
+WriteTicket = Callable[[Path, dict[str, Any]], None]
+
+
+def write_ticket_pdf(path: Path, ticket: dict[str, Any], watermark: str | None = None) -> None:
+    from client.documents.tax_certificate_pdf import TaxCertificate, write_tax_certificate
+
+    cert = TaxCertificate.from_wire(ticket)
+    if watermark:
+        write_tax_certificate(path, cert, watermark=watermark)
+    else:
+        write_tax_certificate(path, cert)
+
+
+def write_tickets_pdf(path: Path, tickets: list[dict[str, Any]]) -> None:
+    from client.documents.tax_certificate_pdf import TaxCertificate, write_tax_certificates
+
+    write_tax_certificates(path, [TaxCertificate.from_wire(t) for t in tickets])
+
+
+@dataclass
+class VerifyResult:
+    match: bool
+    message: str = ""
+    ticket: dict[str, Any] = field(default_factory=dict)
+
+
+class TaxCertificates:
+    def __init__(
+        self,
+        api: ApiClient,
+        db: UnitDatabase,
+        unit_id: str,
+        journal: FeeJournal,
+        write: WriteTicket = write_ticket_pdf,
+    ) -> None:
+        self.api = api
+        self.unit_id = unit_id
+        self.journal = journal
+        self.submitter = Submitter(api, db)
+        self.write = write
+
+    @property
+    def base(self) -> str:
+        return f"/api/v1/collect/units/{self.unit_id}/tax-certificates"
+
+    # -- 查询 ------------------------------------------------------------------------------
+    def query(
+        self, mode: str, start: str | None, end: str | None, ctx: JobContext | None = None
+    ) -> list[dict[str, Any]]:
+        """The tickets of 费款所属期 start..end the page lists: 未开具 ones for 开具, issued
+        and voided ones for 补开."""
+        start, end = check_period(start, end)
+        if ctx:
+            ctx.progress("正在从征收子系统查询完税证明信息", 0, 1)
+        found = wire.tickets(
+            self.api.get_json(self.base, mode=mode, period_from=start, period_to=end)
+        )
+        if ctx:
+            ctx.progress("正在从征收子系统查询完税证明信息", 1, 1)
+        return found
+
+    # -- 开具 / 补开 ----------------------------------------------------------------------
+    def issue(self, ticket: dict[str, Any], path: Path) -> dict[str, Any]:
+        return self._print(ISSUE, ticket, path)
+
+    def reissue(self, ticket: dict[str, Any], path: Path) -> dict[str, Any]:
+        return self._print(REISSUE, ticket, path)
+
+    def suggested_name(self, ticket: dict[str, Any], mode: str) -> str:
+        return ticket_file_name(ticket, reissue=mode == REISSUE)
+
+    def _print(self, mode: str, ticket: dict[str, Any], path: Path) -> dict[str, Any]:
+        target = check_save_path(path)
+        action, page = ACTIONS[mode]
+        kind = f"certificate_{mode}:{ticket['ticket_id']}"
+        printed: list[dict[str, Any]] = []
+
+        def apply(_conn: Connection, answer: Any, _ids: list[int]) -> None:
+            # Inside the transaction that forgets the stored request: a file that cannot
+            # be written keeps it, so the next click saves this same print.
+            fresh = wire.ticket(answer)
+            self.write(target, fresh)
+            printed.append(fresh)
+
+        try:
+            if self.submitter.pending(kind):
+                self.submitter.resend_pending(kind, apply)
+            else:
+                self.submitter.submit(kind, f"{self.base}/{ticket['ticket_id']}/{mode}", {}, [],
+                                      apply)  # fmt: skip
+        except ApiError as error:
+            if error.code:  # the server refused: 已开具, 已作废, …
+                self._record(action, page, ticket, "失败", error.message)
+            raise
+        except OSError as error:
+            raise CertificateError(
+                f"完税证明已{'开具' if mode == ISSUE else '补开'}，但文件没有保存成功"
+                f"（{error.strerror or error}）。请检查保存位置后再次点击，将保存同一份证明，"
+                "不会重复开具。"
+            ) from None
+        fresh = printed[-1]
+        self._record(action, page, fresh, "成功", f"第{fresh['print_count']}次打印，保存到{target}")
+        return fresh
+
+    def _record(
+        self, action: str, page: str, ticket: dict[str, Any], result: str, detail: str
+    ) -> None:
+        self.journal.record(
+            action, page, result, declaration_ids=[ticket["e_ticket_number"]],
+            item_count=len(ticket.get("rows") or ()), amount=Decimal(ticket["amount"]),
+            detail=detail,
+        )  # fmt: skip
+
+    # -- 查验 ------------------------------------------------------------------------------
+    def verify(self, form: dict[str, str | None]) -> VerifyResult:
+        body = verify_body(form)
+        answer = self.api.post_json("/api/v1/collect/tax-certificates/verify", body)
+        if not isinstance(answer, dict) or not isinstance(answer.get("match"), bool):
+            raise wire.MalformedResponseError(technical="certificate verify answer")
+        if not answer["match"]:
+            return VerifyResult(False, str(answer.get("message") or ""))
+        return VerifyResult(True, "", wire.ticket(answer.get("result")) | {
+            "ticket_kind_name": answer["result"].get("ticket_kind_name", ""),
+            "ticket_word_name": answer["result"].get("ticket_word_name", ""),
+        })  # fmt: skip
