@@ -230,6 +230,23 @@ class BackendServer:
         """Forget the unit's wrong payment passwords and its 3-minute payment lock."""
         self.admin_post(f"units/{unit_id}/payment-lock/clear")
 
+    # -- 退费 -----------------------------------------------------------------------------
+    def refund_settings(self, **settings: Any) -> dict[str, Any]:
+        """Change the refund settings (`refund_delay_seconds`: each step's delay); returns them."""
+        return dict(self.admin_post("refunds", settings))
+
+    def decide_refund(
+        self, unit_id: str, refund_id: str, approve: bool, reason: str | None = None
+    ) -> dict[str, Any]:
+        """The outcome of 审核 of an application (不予退费 with `reason` when not approved),
+        applied when its 审核中 ends; returns the application."""
+        body = {"approve": approve, "reason": reason}
+        return dict(self.admin_post(f"units/{unit_id}/refunds/{refund_id}/decide", body))
+
+    def process_refunds(self, unit_id: str) -> int:
+        """Every pending step of the unit's refund applications happens now; how many moved."""
+        return int(self.admin_post(f"units/{unit_id}/refunds/process")["count"])
+
     def set_clock(self, now: str | None = None, offset_seconds: float | None = None) -> None:
         """Shift the server clock (`now` 'YYYY-MM-DD HH:MM:SS' or an offset from real time)."""
         body = {"now": now} if now is not None else {"offset_seconds": offset_seconds or 0}
