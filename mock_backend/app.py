@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from mock_backend import __version__
 from mock_backend.auth import AuthService
+from mock_backend.certificates import use_clock
 from mock_backend.clock import ServerClock
 from mock_backend.config import (
     DATABASE_NAME,
@@ -25,6 +26,7 @@ from mock_backend.faults import FaultMiddleware, FaultRegistry
 from mock_backend.idempotency import IdempotencyMiddleware, IdempotencyStore
 from mock_backend.routes import (
     admin,
+    admin_certificates,
     admin_collect,
     admin_fees,
     admin_ops,
@@ -32,10 +34,12 @@ from mock_backend.routes import (
     admin_wages,
     arrivals,
     auth,
+    certificates,
     collect,
     collect_agreements,
     feeds,
     fees,
+    payment_lists,
     public,
     reference,
     rules_notices,
@@ -82,6 +86,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     if db is None:
         db, _ = prepare_database(settings)
     clock = ServerClock()
+    use_clock(clock)  # ensure_tickets without `now` reads this clock
     ctx = BackendContext(
         settings=settings,
         db=db,
@@ -104,15 +109,17 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     )
     app.state.ctx = ctx
     install_error_handlers(app)
-    for module in (collect, collect_agreements):  # 征收子系统
+    for module in (collect, collect_agreements, certificates):  # 征收子系统
         app.include_router(module.router)
     for module in (public, auth, feeds, reference, rules_notices, wages, fees, arrivals):
         app.include_router(module.router)
+    app.include_router(payment_lists.router)  # 管理子系统 缴费清单, next to 到账
     if settings.admin:
         app.include_router(admin_reference.router)  # before admin's /units/{unit_id}/{feed}
         app.include_router(admin_wages.router)
         app.include_router(admin_fees.router)  # before admin's /units/{unit_id}/{feed}
         app.include_router(admin_collect.router)  # likewise
+        app.include_router(admin_certificates.router)  # likewise
         app.include_router(admin.router)
         app.include_router(admin_ops.router)
     # Added innermost first: ServerTime wraps Faults wraps Idempotency wraps the routes.

@@ -13,7 +13,6 @@ import hashlib
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import orjson
@@ -22,7 +21,7 @@ from sqlalchemy import Connection
 from mock_backend.amount_words import amount_in_words
 from mock_backend.arrears import PAID, levy_names
 from mock_backend.bank_vouchers import tax_authority_code
-from mock_backend.clock import CST, ServerClock
+from mock_backend.clock import ServerClock
 from mock_backend.db import driver
 from mock_backend.fee_items import take_counter
 from mock_backend.fee_money import text_of
@@ -157,7 +156,8 @@ def _district(region: str, fallback: str, authority: str) -> tuple[str, str]:
     return district.code, f"国家金库{place.name}{district.name}支库"
 
 
-def _month_days(start: str, end: str) -> tuple[str, str]:
+def month_days(start: str, end: str) -> tuple[str, str]:
+    """税款所属时期 in whole days: the first day of `start`'s month to the last of `end`'s."""
     year, month = int(end[:4]), int(end[5:7])
     return f"{start}-01", f"{end}-{calendar.monthrange(year, month)[1]:02d}"
 
@@ -205,7 +205,7 @@ def _make(
              item_names.get(line.levy_item, line.levy_item),
              f"{category_names.get(line.levy_category or '', line.levy_category or '')}"
              f"({line.part})",
-             *_month_days(line.period_start, line.period_end), line.stored_on, line.amount)
+             *month_days(line.period_start, line.period_end), line.stored_on, line.amount)
             for position, line in enumerate(lines, 1)
         ],
     )  # fmt: skip
@@ -323,5 +323,8 @@ def find_ticket(
     return found[0] if found else None
 
 
-def local_day(stamp: float) -> str:
-    return datetime.fromtimestamp(stamp, CST).date().isoformat()
+def ticket_by_number(
+    conn: Connection | sqlite3.Connection, e_ticket_number: str
+) -> list[dict[str, Any]]:
+    """Tickets of any unit with this 电子税票号码 (one, unless the number is unknown)."""
+    return _tickets(_raw(conn), "e_ticket_number = ?", [e_ticket_number])

@@ -1,0 +1,124 @@
+"""征收子系统 证明打印: 税收完税证明（非印刷） 开具 and 补开 of the unit's tickets, and 查验 of any
+ticket. Every per-unit call first brings the unit's payments and tickets up to date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+
+from mock_backend import certificate_actions as actions
+from mock_backend.certificate_schemas import Ticket, TicketList, VerifyIn, VerifyOut
+from mock_backend.certificates import ISSUED, NOT_ISSUED, VOIDED, list_tickets
+from mock_backend.context import BackendContext, Session, current_session, get_ctx, unit_session
+from mock_backend.db import driver
+from mock_backend.errors import ApiError
+from mock_backend.routes.collect import (
+    KEY_HEADER,
+    errors,
+    json_object,
+    month_range,
+    raw_body,
+    require_key,
+)
+from mock_backend.wage_schemas import request_body_doc
+
+router = APIRouter(prefix="/api/v1/collect", tags=["征收子系统: 证明打印"])
+MODES = {"issue": (NOT_ISSUED,), "reissue": (ISSUED, VOIDED)}
+
+
+def period_pair(period_from: str | None, period_to: str | None) -> tuple[str, str]:
+    """费款所属期起止, both required and YYYY-MM (422 VALIDATION_ERROR)."""
+    if not period_from or not period_to:
+        field = "period_from" if not period_from else "period_to"
+        raise ApiError(422, "VALIDATION_ERROR", "请输入费款所属期起止。", {"field": field})
+    month_range(period_from, period_to)
+    if period_from > period_to:
+        raise ApiError(
+            422,
+            "VALIDATION_ERROR",
+            "费款所属期起不能晚于费款所属期止，请重新选择。",
+            {"field": "period_from"},
+        )
+    return period_from, period_to
+
+
+@router.get("/units/{unit_id}/tax-certificates", response_model=TicketList, responses=errors(422))
+def tickets(
+    unit_id: str,
+    mode: str | None = Query(
+        None, description="issue (开具: 未开具) | reissue (补开: 已开具, 已作废)"
+    ),
+    period_from: str | None = Query(None, description="费款所属期起 YYYY-MM"),
+    period_to: str | None = Query(None, description="费款所属期止 YYYY-MM"),
+    _s: Session = Depends(unit_session),
+    ctx: BackendContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    """税收完税证明（非印刷） tickets to 开具 or 补开, by 入库日期 and 电子税票号码."""
+    if mode not in MODES:
+        raise ApiError(
+            422,
+            "VALIDATION_ERROR",
+            "查询方式应为开具（issue）或补开（reissue），请更新客户端后重试。",
+            {"field": "mode"},
+        )
+    first, last = period_pair(period_from, period_to)
+    actions.refresh(ctx.db, ctx.clock, unit_id)
+    with ctx.db.read() as conn:
+        found = list_tickets(driver(conn), unit_id, MODES[mode], first, last)
+    return {"tickets": [actions.public(ticket) for ticket in found]}
+
+
+@router.post(
+    "/units/{unit_id}/tax-certificates/{ticket_id}/issue",
+    response_model=Ticket,
+    responses=errors(400, 404, 409),
+)
+def issue(
+    unit_id: str,
+    ticket_id: str,
+    idempotency_key: str | None = KEY_HEADER,
+    _s: Session = Depends(unit_session),
+    ctx: BackendContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    """开具: the first print of a 未开具 ticket (print_count 1)."""
+    require_key(idempotency_key)
+    actions.refresh(ctx.db, ctx.clock, unit_id)
+    with ctx.db.write() as conn:
+        return actions.public(actions.issue(driver(conn), unit_id, ticket_id, ctx.clock.today()))
+
+
+@router.post(
+    "/units/{unit_id}/tax-certificates/{ticket_id}/reissue",
+    response_model=Ticket,
+    responses=errors(400, 404, 409),
+)
+def reissue(
+    unit_id: str,
+    ticket_id: str,
+    idempotency_key: str | None = KEY_HEADER,
+    _s: Session = Depends(unit_session),
+    ctx: BackendContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    """补开: another print of an 已开具 ticket (print_count + 1)."""
+    require_key(idempotency_key)
+    actions.refresh(ctx.db, ctx.clock, unit_id)
+    with ctx.db.write() as conn:
+        return actions.public(actions.reissue(driver(conn), unit_id, ticket_id))
+
+
+@router.post(
+    "/tax-certificates/verify",
+    response_model=None,
+    responses={200: {"model": VerifyOut}, **errors(422)},
+    openapi_extra=request_body_doc(VerifyIn),
+)
+def verify(
+    body: bytes = Depends(raw_body),
+    _s: Session = Depends(current_session),
+    ctx: BackendContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    """查验: whether a ticket of any unit has every given field of the form."""
+    form = actions.parse_verify(json_object(body))
+    with ctx.db.read() as conn:
+        return actions.verify(driver(conn), form)
