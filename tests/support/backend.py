@@ -230,6 +230,18 @@ class BackendServer:
         """Forget the unit's wrong payment passwords and its 3-minute payment lock."""
         self.admin_post(f"units/{unit_id}/payment-lock/clear")
 
+    # -- 证明打印 -------------------------------------------------------------------------
+    def void_tax_certificate(
+        self,
+        unit_id: str,
+        ticket_id: str,
+        voided_by: str = "系统管理员",
+        reason: str = "票证信息有误",
+    ) -> dict[str, Any]:
+        """The tax office voids a 税收完税证明 ticket; returns it (已作废)."""
+        body = {"voided_by": voided_by, "reason": reason}
+        return dict(self.admin_post(f"units/{unit_id}/tax-certificates/{ticket_id}/void", body))
+
     # -- 退费 -----------------------------------------------------------------------------
     def refund_settings(self, **settings: Any) -> dict[str, Any]:
         """Change the refund settings (`refund_delay_seconds`: each step's delay); returns them."""
