@@ -31,6 +31,7 @@ from mock_backend.routes import (
     admin_fees,
     admin_ops,
     admin_reference,
+    admin_refunds,
     admin_wages,
     arrivals,
     auth,
@@ -42,6 +43,7 @@ from mock_backend.routes import (
     payment_lists,
     public,
     reference,
+    refunds,
     rules_notices,
     wages,
 )
@@ -109,7 +111,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     )
     app.state.ctx = ctx
     install_error_handlers(app)
-    for module in (collect, collect_agreements, certificates):  # 征收子系统
+    for module in (collect, collect_agreements, certificates, refunds):  # 征收子系统
         app.include_router(module.router)
     for module in (public, auth, feeds, reference, rules_notices, wages, fees, arrivals):
         app.include_router(module.router)
@@ -120,6 +122,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         app.include_router(admin_fees.router)  # before admin's /units/{unit_id}/{feed}
         app.include_router(admin_collect.router)  # likewise
         app.include_router(admin_certificates.router)  # likewise
+        app.include_router(admin_refunds.router)  # likewise
         app.include_router(admin.router)
         app.include_router(admin_ops.router)
     # Added innermost first: ServerTime wraps Faults wraps Idempotency wraps the routes.
