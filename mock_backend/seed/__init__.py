@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 
 from mock_backend.db import FEED_INDEXES, Database, driver, get_meta, set_meta, take_sequence
 from mock_backend.seed.banks import BENCH_BRANCHES, bank_branches
+from mock_backend.seed.certificates import seed_tickets
 from mock_backend.seed.demo import bench_specs, demo_specs
 from mock_backend.seed.fees import seed_fee_history
 from mock_backend.seed.geography import REGIONS
@@ -89,6 +90,7 @@ def seed_database(
             seed_agreements(raw, specs[:demo_count])  # before 批量扣款 of the fee history
             seed_fee_history(raw, specs[:demo_count])
             seed_vouchers(raw, specs[:demo_count])
+            seed_tickets(raw, specs[:demo_count])  # of the 入库 批量扣款 lines
         set_meta(conn, SEEDED_KEY, profile)
         set_meta(conn, "random_seed", str(random_seed))
     db.create_feed_indexes()
