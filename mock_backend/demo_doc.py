@@ -180,6 +180,19 @@ def render(random_seed: int) -> str:
         "per region (20,000 with `--seed bench`).",
         "",
     ]
+    paying = [s for s in demo if s.kind == "employer" and s.records > 0]
+    lines += [
+        "## 证明打印 (issue 11)",
+        "",
+        "The 2026-09 lines of every demo employer are 入库 (2026-09-26), so each has 税收完税证明",
+        "（非印刷） tickets to 开具 (one per 批量扣款 × 税务机关, at most 10 rows) and 缴费清单 rows for",
+        "职工/单位缴费证明. Every second one, when it has two tickets or more, printed its first",
+        "(已开具): " + "、".join(s.unit_id for s in paying[1::2]) + "; every fourth also had one",
+        "voided by 系统管理员 (已作废), its lines now on a new 未开具 ticket: "
+        + "、".join(s.unit_id for s in paying[3::4])
+        + ".",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -15,9 +15,9 @@ from mock_backend.db import driver
 from mock_backend.errors import ApiError
 from mock_backend.routes.collect import (
     KEY_HEADER,
+    MONTH,
     errors,
     json_object,
-    month_range,
     raw_body,
     require_key,
 )
@@ -28,19 +28,28 @@ MODES = {"issue": (NOT_ISSUED,), "reissue": (ISSUED, VOIDED)}
 
 
 def period_pair(period_from: str | None, period_to: str | None) -> tuple[str, str]:
-    """费款所属期起止, both required and YYYY-MM (422 VALIDATION_ERROR)."""
-    if not period_from or not period_to:
-        field = "period_from" if not period_from else "period_to"
+    """费款所属期起止, both required and YYYY-MM, 起 not after 止 (422 VALIDATION_ERROR)."""
+    first, last = (period_from or "").strip(), (period_to or "").strip()
+    if not first or not last:
+        field = "period_from" if not first else "period_to"
         raise ApiError(422, "VALIDATION_ERROR", "请输入费款所属期起止。", {"field": field})
-    month_range(period_from, period_to)
-    if period_from > period_to:
+    for value, field, name in ((first, "period_from", "费款所属期起"),
+                               (last, "period_to", "费款所属期止")):  # fmt: skip
+        if not MONTH.fullmatch(value):
+            raise ApiError(
+                422,
+                "VALIDATION_ERROR",
+                f"{name}“{value}”格式不正确，应为YYYY-MM。",
+                {"field": field},
+            )
+    if first > last:
         raise ApiError(
             422,
             "VALIDATION_ERROR",
             "费款所属期起不能晚于费款所属期止，请重新选择。",
             {"field": "period_from"},
         )
-    return period_from, period_to
+    return first, last
 
 
 @router.get("/units/{unit_id}/tax-certificates", response_model=TicketList, responses=errors(422))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from mock_backend.certificates import NOT_ISSUED, ensure_tickets
+from mock_backend import certificates as ticket_book  # a module: seed is imported mid-cycle
 from mock_backend.clock import parse_datetime
 from mock_backend.seed.taxpayers import UnitSpec
 
@@ -25,7 +25,7 @@ def _unissued(raw: sqlite3.Connection, unit_id: str) -> list[str]:
         for row in raw.execute(
             "SELECT ticket_id FROM tax_tickets WHERE unit_id = ? AND status = ?"
             " ORDER BY stored_on, e_ticket_number",
-            (unit_id, NOT_ISSUED),
+            (unit_id, ticket_book.NOT_ISSUED),
         )
     ]
 
@@ -35,7 +35,7 @@ def seed_tickets(raw: sqlite3.Connection, specs: Iterable[UnitSpec]) -> None:
     stored = parse_datetime(STORED_AT).timestamp()
     employers = [spec for spec in specs if spec.kind == "employer" and spec.records > 0]
     for position, spec in enumerate(employers):
-        ensure_tickets(raw, spec.unit_id, stored)
+        ticket_book.ensure_tickets(raw, spec.unit_id, stored)
         made = _unissued(raw, spec.unit_id)
         if position % 2 == 0 or len(made) < 2:  # keep a 未开具 one
             continue
@@ -51,4 +51,4 @@ def seed_tickets(raw: sqlite3.Connection, specs: Iterable[UnitSpec]) -> None:
                 " WHERE ticket_id = ?",
                 (ISSUED_ON, ISSUER, VOIDED_BY, VOIDED_ON, VOID_REASON, made[-1]),
             )
-            ensure_tickets(raw, spec.unit_id, stored)  # the voided lines' new ticket
+            ticket_book.ensure_tickets(raw, spec.unit_id, stored)  # the voided lines' new ticket
