@@ -20,6 +20,7 @@ MODULES = [
     "benchmarks.bench_wage_import",
     "benchmarks.bench_fee_form",
     "benchmarks.bench_bank_voucher",
+    "benchmarks.bench_certificates",
     "benchmarks.bench_branch_search",
     "benchmarks.bench_fee_declare",  # declares the big unit's items (before its wages change)
     "benchmarks.bench_wage_declare",  # last: it changes the unit's wages on the server

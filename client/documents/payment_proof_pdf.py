@@ -378,10 +378,15 @@ def _unit_row(v: Mapping[str, Any], n: int) -> ProofRow:
 
 @dataclass(frozen=True)
 class ProofResult:
+    """What was written; usable as the file's path (os.PathLike)."""
+
     path: Path
     pages: int
     rows: int
     total: Decimal
+
+    def __fspath__(self) -> str:
+        return str(self.path)
 
 
 def write_payment_proof(

@@ -509,33 +509,29 @@ class _TicketPages(TablePages):
             y -= step
 
     def _qr(self, payload: str, x: float, y: float, size: float) -> None:
-        """The QR code's dark modules as one filled path, a quiet zone of two modules."""
+        """The QR code's dark modules, a run of them a rectangle, as one filled path written
+        as literal operators (reportlab's path object formats each number in Python); a
+        quiet zone of two modules."""
         widget = QrCodeWidget(payload, barLevel="M")
         qr = widget.qr
         qr.make()
         count = qr.getModuleCount()
         border = 2
         box = size / (count + 2 * border)
-        path = self.canvas.beginPath()
+        ops: list[str] = []
         for r, row in enumerate(qr.modules):
+            top = y + size - (r + border + 1) * box
             c = 0
             while c < count:
                 if row[c]:
                     start = c
                     while c < count and row[c]:
                         c += 1
-                    path.rect(
-                        x + (start + border) * box,
-                        y + size - (r + border + 1) * box,
-                        (c - start) * box,
-                        box,
-                    )
+                    left = x + (start + border) * box
+                    ops.append(f"{left:.3f} {top:.3f} {(c - start) * box:.3f} {box:.3f} re")
                 else:
                     c += 1
-        self.canvas.saveState()
-        self.canvas.setFillColorRGB(0, 0, 0)
-        self.canvas.drawPath(path, stroke=0, fill=1)
-        self.canvas.restoreState()
+        self.canvas.addLiteral("q 0 g\n" + "\n".join(ops) + "\nf Q")
 
     def _watermark(self) -> None:
         c = self.canvas

@@ -217,6 +217,7 @@ def test_ten_years_of_one_employee(tmp_path: Path) -> None:
 def test_unit_proof_is_landscape_with_the_manual_columns(tmp_path: Path) -> None:
     doc = document(UNIT, UNIT_FIELDS, unit_records(12), period_from="2026-01", period_to="2026-12")
     result = write_payment_proof(tmp_path / "unit.pdf", doc)
+    assert Path(result) == result.path == tmp_path / "unit.pdf"  # the result is path-like
     assert "841.89 x 595.276" in pdfinfo(result.path)
     pages = page_texts(result.path)
     assert len(pages) == result.pages
