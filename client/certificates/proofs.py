@@ -15,6 +15,7 @@ from typing import Any
 
 from client.certificates import wire
 from client.certificates.rules import NOTHING_TICKED, CertificateError, check_period
+from client.documents import payment_proof_pdf as proof_pdf
 from client.domain.ids import ID_CARD, identity_number_error
 from client.fees.journal import FeeJournal
 from client.sync.api import ApiClient
@@ -22,24 +23,38 @@ from client.sync.api import ApiClient
 
 @dataclass(frozen=True)
 class ProofKind:
-    key: str  # employee | unit | resident
-    title: str  # the 证明's title and the page's
-    person: bool  # asked by 姓名 + 证件
-    period_label: str  # 费款所属期 / 缴费年度
-    reasons: tuple[str, ...]  # the manual's "原因可能有" for an empty answer
+    """One kind of 缴费证明 as the pages query it: its document (layout, 证明 title, period
+    label, how the person is called: `client.documents.payment_proof_pdf`), the page's name
+    and the manual's "原因可能有" for an empty answer."""
+
+    document: proof_pdf.ProofKind
+    title: str  # the page's and the journal's name
+    reasons: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return self.document.key
+
+    @property
+    def person(self) -> bool:
+        return self.document.is_person
+
+    @property
+    def period_label(self) -> str:
+        return self.document.period_label
 
 
 EMPLOYEE = ProofKind(
-    "employee", "职工缴费证明", True, "费款所属期",
+    proof_pdf.EMPLOYEE, "职工缴费证明",
     ("未查询到该职工的登记信息，即职工参保登记信息菜单不存在该人员。",
      "职工在输入的费款所属期内未完成社保费缴纳。", "缴纳的费款未入库。"),
 )  # fmt: skip
 UNIT = ProofKind(
-    "unit", "单位缴费证明", False, "费款所属期",
+    proof_pdf.UNIT, "单位缴费证明",
     ("单位在输入的费款所属期内未完成社保费缴纳。", "缴纳的费款未入库。"),
 )  # fmt: skip
 RESIDENT = ProofKind(
-    "resident", "社保费缴费证明", True, "缴费年度",
+    proof_pdf.RESIDENT, "社保费缴费证明",
     ("未查询到该城乡居民的登记信息，即“城乡居民参保信息更新”菜单和“外部参保城乡居民导入”菜单不存在该人员。",
      "城乡居民在输入的缴费年度内未完成社保费缴纳。", "缴纳的费款未入库。"),
 )  # fmt: skip
@@ -86,7 +101,7 @@ class PaymentProofs:
 
     @property
     def base(self) -> str:
-        return f"/api/v1/mgmt/units/{self.unit_id}/payment-list"
+        return f"/mgmt/units/{self.unit_id}/payment-list"
 
     def query(
         self,
@@ -123,21 +138,19 @@ class PaymentProofs:
         """The 证明 of the ticked rows (in the query's order); journaled."""
         if not rows:
             raise CertificateError(NOTHING_TICKED)
-        from client.documents.payment_proof_pdf import ProofDocument, write_payment_proof
-
         fields = wire.PERSON_LIST_FIELDS if found.kind.person else wire.UNIT_LIST_FIELDS
-        doc = ProofDocument.from_wire(
-            found.kind.key,
-            fields,
-            [[r[f] for f in fields] for r in rows],
-            taxpayer_id=self.taxpayer_id,
-            taxpayer_name=self.taxpayer_name,
-            period=found.period,
-            person=found.person,
-            printed_on=today,
-            id_types=self.id_types,
-        )
-        written = write_payment_proof(path, doc)
+        records = []
+        for row in rows:
+            shown = dict(row)
+            if found.kind.person:  # the 证明 names the 证件类型, not its code
+                shown["id_type"] = self.id_types.get(row["id_type"], row["id_type"])
+            records.append([shown[f] for f in fields])
+        doc = proof_pdf.ProofDocument.from_wire(
+            fields, records, kind=found.kind.document, taxpayer_id=self.taxpayer_id,
+            taxpayer_name=self.taxpayer_name, period_from=found.period[0],
+            period_to=found.period[1], printed_on=today, issuer=self.taxpayer_name,
+        )  # fmt: skip
+        written = proof_pdf.write_payment_proof(path, doc)
         amount = sum((Decimal(r["amount"]) for r in rows), Decimal("0.00"))
         self.journal.record(
             f"打印{found.kind.title}", found.kind.title, "成功",
@@ -145,7 +158,7 @@ class PaymentProofs:
             item_count=len(rows), amount=amount,
             detail=f"费款所属期{found.period[0]}至{found.period[1]}",
         )  # fmt: skip
-        return Path(written or path)
+        return Path(written)
 
 
 def check_person(name: str, id_type: str, id_number: str) -> dict[str, str]:

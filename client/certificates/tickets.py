@@ -80,7 +80,7 @@ class TaxCertificates:
 
     @property
     def base(self) -> str:
-        return f"/api/v1/collect/units/{self.unit_id}/tax-certificates"
+        return f"/collect/units/{self.unit_id}/tax-certificates"
 
     # -- 查询 ------------------------------------------------------------------------------
     def query(
@@ -153,7 +153,7 @@ class TaxCertificates:
     # -- 查验 ------------------------------------------------------------------------------
     def verify(self, form: dict[str, str | None]) -> VerifyResult:
         body = verify_body(form)
-        answer = self.api.post_json("/api/v1/collect/tax-certificates/verify", body)
+        answer = self.api.post_json("/collect/tax-certificates/verify", body)
         if not isinstance(answer, dict) or not isinstance(answer.get("match"), bool):
             raise wire.MalformedResponseError(technical="certificate verify answer")
         if not answer["match"]:

@@ -67,12 +67,12 @@ def print_year(
     keep = service.write
     try:
         for done, (mode, ticket) in enumerate(todo):
+            ctx.progress(PHASE, done, len(todo))
             try:
                 ctx.check_cancelled()
             except JobCancelled:
                 result.cancelled = True
                 break
-            ctx.progress(PHASE, done, len(todo))
             if combined:
                 service.write = lambda _path, fresh: held.append(fresh)
                 fresh = _one(service, mode, ticket, folder / "combined.pdf")

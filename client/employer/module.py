@@ -9,6 +9,7 @@ from client.payments.reminders import payment_alerts, payment_todos
 
 FEE_PAGES = "client.ui.fees"  # the 社保费申报 pages both modules share
 PAY_PAGES = "client.ui.payments"  # the 费款缴纳 pages both modules share
+CERT_PAGES = "client.ui.certificates"  # the 证明打印 pages both modules share
 SELF_COLLECTED = frozenset({"税务自主"})  # 缴费工资申报 exists only in these regions (§2.3.1)
 
 DESCRIPTOR = ModuleDescriptor(
@@ -69,6 +70,34 @@ DESCRIPTOR = ModuleDescriptor(
                     "fee_payment_records",
                     "缴费记录",
                     f"{PAY_PAGES}.records_pages:PaymentRecordsPage",
+                ),
+            ),
+        ),
+        MenuGroup(
+            "证明打印",
+            (
+                MenuEntry(
+                    "cert_issue",
+                    "税收完税证明（非印刷）开具",
+                    f"{CERT_PAGES}.tickets_page:IssueCertificatePage",
+                ),
+                MenuEntry(
+                    "cert_reissue",
+                    "税收完税证明（非印刷）补开",
+                    f"{CERT_PAGES}.tickets_page:ReissueCertificatePage",
+                ),
+                MenuEntry(
+                    "proof_employee",
+                    "职工缴费证明打印",
+                    f"{CERT_PAGES}.proofs_page:EmployeeProofPage",
+                ),
+                MenuEntry(
+                    "proof_unit", "单位缴费证明打印", f"{CERT_PAGES}.proofs_page:UnitProofPage"
+                ),
+                MenuEntry(
+                    "cert_verify",
+                    "税收完税证明查验",
+                    f"{CERT_PAGES}.verify_page:VerifyCertificatePage",
                 ),
             ),
         ),
