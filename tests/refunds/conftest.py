@@ -24,7 +24,7 @@ ACCOUNT_NUMBER = "6222021234567890123"
 @dataclass
 class RefundUnit:
     unit: FeeUnit
-    declaration: dict[str, Any]
+    declarations: list[dict[str, Any]]  # paid and 入库
 
     @property
     def unit_id(self) -> str:
@@ -65,23 +65,32 @@ class RefundUnit:
         )
 
 
-def first_levy_item(unit: FeeUnit) -> str:
-    """A 征收项目 the unit has 预处理信息 to declare of (养老 when it has one)."""
+def levy_items(unit: FeeUnit) -> list[str]:
+    """征收项目 the unit has 预处理信息 to declare of (养老 first when it has one)."""
     FeeDeclarations(unit.session.api, unit.session.db, unit.unit_id).items.refresh((DAILY,))
     with unit.session.db.engine.connect() as conn:
         found = [r[0] for r in conn.exec_driver_sql(
             "SELECT DISTINCT levy_item FROM fee_items WHERE category = ? AND data_source = '01'"
             " AND state = ? ORDER BY levy_item", (DAILY, INITIAL))]  # fmt: skip
     assert found, "the unit has nothing to declare"
-    return "10201" if "10201" in found else found[0]
+    return sorted(found, key=lambda item: item != "10201")
 
 
 def make_refund_unit(backend: Any, data_dir: Path, employees: int = 3) -> RefundUnit:
-    unit = open_unit(backend, data_dir, employees=employees)
-    declaration = paid_declaration(unit, first_levy_item(unit))  # declared and paid
-    assert backend.process_arrivals(unit.unit_id) > 0  # 入库 now: it has tickets
-    backend.refund_settings(refund_delay_seconds=3600)  # states move only when told to
-    return RefundUnit(unit, declaration)
+    """Declarations paid and 入库 until the unit has at least three lines to refund from (a
+    generated unit insured for one item only is put aside for another)."""
+    for attempt in range(4):
+        unit = open_unit(backend, data_dir / str(attempt), employees=employees)
+        paid: list[dict[str, Any]] = []
+        stored = 0
+        for levy_item in levy_items(unit):
+            paid.append(paid_declaration(unit, levy_item))
+            stored += backend.process_arrivals(unit.unit_id)  # 入库 now: it has tickets
+            if stored >= 3:
+                backend.refund_settings(refund_delay_seconds=3600)  # moves only when told to
+                return RefundUnit(unit, paid)
+        unit.app.close()
+    raise AssertionError("no generated unit had three lines to refund from")
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ def test_ticket_rows_are_the_paid_lines_with_what_is_refundable(refund_unit: Any
     assert {r["line_id"]: r["amount"] for r in rows} == stored  # every 入库 line, once
     assert all(r["refundable"] == r["amount"] == r["declared"] for r in rows)
     assert all(r["check"] == CHECK_OK and r["e_ticket_number"] for r in rows)
-    assert total(r["amount"] for r in rows) == Decimal(ru.declaration["amount"])
+    assert total(r["amount"] for r in rows) == total(d["amount"] for d in ru.declarations)
     # by 电子税票号码: that ticket's rows only
     number = rows[0]["e_ticket_number"]
     one = ru.service().ticket_rows(*PERIOD, e_ticket_number=f" {number} ")
