@@ -119,6 +119,9 @@ DESCRIPTOR = ModuleDescriptor(
             "单位三方协议管理",
             "client.ui.payments.agreements_page:AgreementsPage",
         ),
+        MenuEntry(
+            "unit_refunds", "单位退费申请管理", "client.ui.refunds.page:RefundApplicationsPage"
+        ),
         MenuGroup(
             "查询统计",
             (
