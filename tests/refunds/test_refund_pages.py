@@ -28,8 +28,9 @@ def click(p: Pages, widget: Any) -> None:
 
 
 def open_page(p: Pages) -> RefundApplicationsPage:
-    page = RefundApplicationsPage(p.ctx)
-    p.qtbot.addWidget(page)
+    """单位退费申请管理 from the 用人单位 menu."""
+    page = p.open_page("unit_refunds")
+    assert isinstance(page, RefundApplicationsPage)
     return page
 
 
