@@ -15,6 +15,14 @@ NO_QT_PACKAGES = [
     "client/sync",
     "client/documents",
     "client/fees",
+    "client/payments",
+    "client/certificates",
+    "client/refunds",
+    "client/domain",
+    "client/account",
+    "client/groups",
+    "client/updates",
+    "client/wages",
     "mock_backend",
 ]
 NO_CLIENT_PACKAGES = ["mock_backend"]
