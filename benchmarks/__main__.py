@@ -21,6 +21,7 @@ MODULES = [
     "benchmarks.bench_fee_form",
     "benchmarks.bench_bank_voucher",
     "benchmarks.bench_certificates",
+    "benchmarks.bench_payment_proof",  # its own small backend: ten years of one employee
     "benchmarks.bench_branch_search",
     "benchmarks.bench_fee_declare",  # declares the big unit's items (before its wages change)
     "benchmarks.bench_wage_declare",  # last: it changes the unit's wages on the server
