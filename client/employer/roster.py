@@ -186,8 +186,10 @@ class RosterService:
         by_name = EMPLOYEES.c.name.contains(text, autoescape=True)
         if is_initials_query(text):
             # instr: the initials are lower-case letters and "|", nothing to escape, and it
-            # is quicker than a case-insensitive LIKE over 100,000 rows.
-            initials = func.instr(EMPLOYEES.c.name_initials, text.lower()) > 0
+            # is quicker than a case-insensitive LIKE over 100,000 rows. Anchored at a
+            # variant's start ("|lt"): the clerk types the name's initials from its first
+            # character, so "lt" finds 林婷 but not 王林婷.
+            initials = func.instr(EMPLOYEES.c.name_initials, f"|{text.lower()}") > 0
             return or_(by_name, initials)
         return by_name
 

@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt
 
 from client.certificates.rules import VOIDED_NOTICE
 from tests.certificates.conftest import ALL_YEARS, CertUnit
-from tests.certificates.test_certificate_service import compact, pdf_text
 from tests.fees.test_fee_pages import Pages, shown
+from tests.support.pdf import compact, pdf_text
 
 
 def query(p: Pages, page: Any, period: tuple[str, str] = ALL_YEARS) -> None:

@@ -5,7 +5,6 @@ of the unit add up and say why they are empty, and a whole year in one go."""
 
 from __future__ import annotations
 
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,16 +18,7 @@ from client.jobs import CancelToken, JobContext
 from client.sync.errors import ApiError
 from client.sync.submissions import SubmissionUncertainError
 from tests.certificates.conftest import ALL_YEARS, CertUnit
-
-
-def pdf_text(path: Path) -> str:
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                         text=True, check=True)  # fmt: skip
-    return out.stdout
-
-
-def compact(text: str) -> str:
-    return "".join(text.split())
+from tests.support.pdf import compact, page_count, pdf_text
 
 
 def test_issue_then_reissue_with_print_counts(cert_unit: Any, tmp_path: Path) -> None:
@@ -187,9 +177,7 @@ def test_a_year_in_one_go(cert_unit: Any, tmp_path: Path) -> None:
     result = print_year(service, year, combined, combined=True, include_issued=False,
                         ctx=JobContext())  # fmt: skip
     assert len(result.tickets) == len(expected) and result.files == [combined]
-    info = subprocess.run(["pdfinfo", str(combined)], capture_output=True, text=True).stdout
-    pages = next(int(ln.split()[-1]) for ln in info.splitlines() if ln.startswith("Pages:"))
-    assert pages == len(expected)  # one ticket per page
+    assert page_count(combined) == len(expected)  # one ticket per page
     assert service.query(ISSUE, f"{year}-01", f"{year}-12") == []
     # again with the issued ones: each 补开'd into its own file
     folder = tmp_path / "files"

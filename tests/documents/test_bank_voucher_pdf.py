@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -31,10 +29,14 @@ from client.documents.bank_voucher_pdf import (
 )
 from client.documents.fee_form_pdf import DocumentError
 from client.errors import user_message
-
-needs_poppler = pytest.mark.skipif(
-    any(shutil.which(tool) is None for tool in ("pdftotext", "pdffonts", "pdfinfo")),
-    reason="poppler-utils (pdftotext, pdffonts, pdfinfo) is not installed",
+from tests.support.pdf import (
+    leftovers,
+    money,
+    needs_poppler,
+    page_count,
+    page_texts,
+    pdffonts,
+    pdftotext,
 )
 
 # The manual's 图 银行端缴费凭证样图.
@@ -83,34 +85,6 @@ def voucher(rows: list[VoucherRow], **changes: Any) -> BankVoucherDocument:
         **PAYER,
     }
     return BankVoucherDocument(**{**fields, **changes})
-
-
-def pdftotext(path: Path, *args: str) -> str:
-    return subprocess.run(
-        ["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
-def page_texts(path: Path) -> list[str]:
-    return pdftotext(path, "-layout").split("\f")[:-1]
-
-
-def page_count(path: Path) -> int:
-    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
-    return int(re.search(r"^Pages:\s+(\d+)", out.stdout, re.M).group(1))  # type: ignore[union-attr]
-
-
-def pdffonts(path: Path) -> list[list[str]]:
-    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
-    return [line.split() for line in out.stdout.splitlines()[2:]]
-
-
-def money(text: str) -> Decimal:
-    return Decimal(text.replace(",", ""))
-
-
-def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
 
 
 def test_total_is_the_exact_sum_of_rows() -> None:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -31,11 +29,7 @@ from client.documents.fee_form_pdf import (
 )
 from client.errors import user_message
 from client.jobs import JobCancelled
-
-needs_poppler = pytest.mark.skipif(
-    shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
-    reason="poppler-utils (pdftotext, pdffonts) is not installed",
-)
+from tests.support.pdf import leftovers, needs_poppler, page_texts, pdffonts, pdftotext
 
 HEADER = FeeFormHeader(
     taxpayer_id="91440300MA5G7XKQ3R",
@@ -91,25 +85,6 @@ def person_line(i: int) -> FeeFormLine:
         id_type="居民身份证",
         id_number=f"4403001990{i:08d}",
     )
-
-
-def pdftotext(path: Path, *args: str) -> str:
-    return subprocess.run(
-        ["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
-def page_texts(path: Path) -> list[str]:
-    return pdftotext(path, "-layout").split("\f")[:-1]
-
-
-def pdffonts(path: Path) -> list[list[str]]:
-    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
-    return [line.split() for line in out.stdout.splitlines()[2:]]
-
-
-def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
 
 
 @needs_poppler

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import shutil
 import subprocess
 from datetime import date
 from decimal import Decimal
@@ -32,11 +31,7 @@ from client.documents.payment_proof_pdf import (
 from client.documents.pdf_output import DocumentWriteError
 from client.errors import user_message
 from client.jobs import JobCancelled
-
-needs_poppler = pytest.mark.skipif(
-    any(shutil.which(tool) is None for tool in ("pdftotext", "pdffonts", "pdfinfo")),
-    reason="poppler-utils (pdftotext, pdffonts, pdfinfo) is not installed",
-)
+from tests.support.pdf import leftovers, money, needs_poppler, page_texts
 
 UNIT_ID, UNIT_NAME = "91440300MA5G7XKQ3R", "深圳市前海示例科技有限公司"
 AUTHORITY, AGENCY = "国家税务总局深圳市宝安区税务局", "深圳市社会保险基金管理局"
@@ -104,26 +99,8 @@ def document(kind: Any, fields: Any, records: list[list[Any]], **changes: Any) -
     return ProofDocument.from_wire(list(fields), records, **args)
 
 
-def pdftotext(path: Path, *args: str) -> str:
-    return subprocess.run(
-        ["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
-def page_texts(path: Path) -> list[str]:
-    return pdftotext(path, "-layout").split("\f")[:-1]
-
-
 def pdfinfo(path: Path) -> str:
     return subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-
-
-def money(text: str) -> Decimal:
-    return Decimal(text.replace(",", ""))
-
-
-def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
 
 
 def test_from_wire_reads_person_records() -> None:

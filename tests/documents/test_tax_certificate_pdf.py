@@ -29,11 +29,8 @@ from client.documents.tax_certificate_pdf import (
     write_tax_certificates,
 )
 from client.errors import user_message
+from tests.support.pdf import leftovers, money, needs_poppler, page_count, page_texts, pdftotext
 
-needs_poppler = pytest.mark.skipif(
-    any(shutil.which(tool) is None for tool in ("pdftotext", "pdffonts", "pdfinfo")),
-    reason="poppler-utils (pdftotext, pdffonts, pdfinfo) is not installed",
-)
 needs_zbar = pytest.mark.skipif(
     shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None,
     reason="zbarimg (zbar-tools) and pdftoppm are needed to read the QR code back",
@@ -98,29 +95,6 @@ def ticket_with_rows(amounts: list[str], **changes: Any) -> dict[str, Any]:
     ]
     total = sum((Decimal(a) for a in amounts), Decimal(0))
     return ticket(rows=rows, amount=f"{total}", **changes)
-
-
-def pdftotext(path: Path, *args: str) -> str:
-    return subprocess.run(
-        ["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
-def page_texts(path: Path) -> list[str]:
-    return pdftotext(path, "-layout").split("\f")[:-1]
-
-
-def page_count(path: Path) -> int:
-    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
-    return int(re.search(r"^Pages:\s+(\d+)", out.stdout, re.M).group(1))  # type: ignore[union-attr]
-
-
-def money(text: str) -> Decimal:
-    return Decimal(text.replace(",", ""))
-
-
-def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
 
 
 def test_from_wire_reads_the_contract_ticket() -> None:

@@ -4,7 +4,6 @@ once (also across a dropped connection), 锁定 → 解锁 to both outcomes, vou
 
 from __future__ import annotations
 
-import subprocess
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +24,7 @@ from client.payments.rules import (
 from client.sync.errors import ApiError
 from client.sync.submissions import SubmissionUncertainError
 from tests.employer.conftest import PASSWORD
+from tests.support.pdf import pdf_text
 
 
 def normal_selection(pay: Any) -> list[str]:
@@ -183,11 +183,6 @@ def test_insufficient_balance_fails_with_the_reason(pay_unit: Any) -> None:
     assert {d["status"] for d in final} == {PAY_FAILED}
     assert all("余额不足" in d["reason"] for d in final)
     assert all(ln["state"] == FAILED for ln in pay.arrears.rows(plan.line_ids))
-
-
-def pdf_text(path: Any) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout  # fmt: skip
 
 
 def test_voucher_is_printed_once_reprinted_as_saved_and_voided(pay_unit: Any) -> None:
