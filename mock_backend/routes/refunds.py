@@ -14,7 +14,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from mock_backend import refunds
+from mock_backend import refund_rows, refunds
 from mock_backend.collect_due import bring_up_to_date
 from mock_backend.context import BackendContext, Session, get_ctx, unit_session
 from mock_backend.db import driver
@@ -136,7 +136,7 @@ def refund_tickets(
     with up_to_date(ctx, unit_id) as raw:
         now = ctx.clock.timestamp()
         number = e_ticket_number.strip() if e_ticket_number else None
-        return {"tickets": refunds.refundable_tickets(raw, unit_id, first, last, number, now)}
+        return {"tickets": refund_rows.refundable_tickets(raw, unit_id, first, last, number, now)}
 
 
 @router.get("/refunds/person-rows", response_model=PersonRows, responses=errors(422))
@@ -161,9 +161,9 @@ def person_rows(
                 else f"退费税金类型“{refund_kind}”不在退费税金类型代码表中，请重新选择。"
             )
             raise ApiError(422, "VALIDATION_ERROR", message, {"field": "refund_kind"})
-        wanted = refunds.PersonFilter(first, last, (name or "").strip(), id_type, id_number)
-        records = refunds.person_rows(raw, unit_id, wanted, ctx.clock.timestamp())
-    return {"fields": refunds.PERSON_FIELDS, "records": records}
+        wanted = refund_rows.PersonFilter(first, last, (name or "").strip(), id_type, id_number)
+        records = refund_rows.person_rows(raw, unit_id, wanted, ctx.clock.timestamp())
+    return {"fields": refund_rows.PERSON_FIELDS, "records": records}
 
 
 @router.post(
