@@ -35,7 +35,7 @@ AUTHORITY, AGENCY = "国家税务总局深圳市宝安区税务局", "深圳市�
 
 def ticket(serial: int, month: int, items: list[tuple[str, str, str, int]], rows: int) -> Any:
     """A ticket of `rows` rows cycling through `items` and both parts, as the contract sends it."""
-    from client.documents.tax_certificate_pdf import TaxCertificate
+    from client.documents.tax_certificate import TaxCertificate
 
     lines = []
     for i, ((_code, item, name, cents), part) in enumerate(
@@ -75,7 +75,7 @@ def ticket(serial: int, month: int, items: list[tuple[str, str, str, int]], rows
 
 
 def employee_proof(years: int) -> Any:
-    from client.documents.payment_proof_pdf import PERSON_FIELDS, ProofDocument
+    from client.documents.payment_proof import PERSON_FIELDS, ProofDocument
 
     records = []
     for year in range(2026 - years, 2026):
@@ -100,7 +100,7 @@ def employee_proof(years: int) -> Any:
 
 
 def unit_proof() -> Any:
-    from client.documents.payment_proof_pdf import UNIT_FIELDS, ProofDocument
+    from client.documents.payment_proof import UNIT_FIELDS, ProofDocument
 
     records = []
     for month in range(1, 13):

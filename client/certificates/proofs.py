@@ -15,7 +15,8 @@ from typing import Any
 
 from client.certificates import wire
 from client.certificates.rules import NOTHING_TICKED, CertificateError, check_period
-from client.documents import payment_proof_pdf as proof_pdf
+from client.documents import payment_proof
+from client.documents.payment_proof_pdf import write_payment_proof
 from client.domain.ids import ID_CARD, identity_number_error
 from client.fees.journal import FeeJournal
 from client.sync.api import ApiClient
@@ -24,10 +25,10 @@ from client.sync.api import ApiClient
 @dataclass(frozen=True)
 class ProofKind:
     """One kind of 缴费证明 as the pages query it: its document (layout, 证明 title, period
-    label, how the person is called: `client.documents.payment_proof_pdf`), the page's name
+    label, how the person is called: `client.documents.payment_proof`), the page's name
     and the manual's "原因可能有" for an empty answer."""
 
-    document: proof_pdf.ProofKind
+    document: payment_proof.ProofKind
     title: str  # the page's and the journal's name
     reasons: tuple[str, ...]
 
@@ -45,16 +46,16 @@ class ProofKind:
 
 
 EMPLOYEE = ProofKind(
-    proof_pdf.EMPLOYEE, "职工缴费证明",
+    payment_proof.EMPLOYEE, "职工缴费证明",
     ("未查询到该职工的登记信息，即职工参保登记信息菜单不存在该人员。",
      "职工在输入的费款所属期内未完成社保费缴纳。", "缴纳的费款未入库。"),
 )  # fmt: skip
 UNIT = ProofKind(
-    proof_pdf.UNIT, "单位缴费证明",
+    payment_proof.UNIT, "单位缴费证明",
     ("单位在输入的费款所属期内未完成社保费缴纳。", "缴纳的费款未入库。"),
 )  # fmt: skip
 RESIDENT = ProofKind(
-    proof_pdf.RESIDENT, "社保费缴费证明",
+    payment_proof.RESIDENT, "社保费缴费证明",
     ("未查询到该城乡居民的登记信息，即“城乡居民参保信息更新”菜单和“外部参保城乡居民导入”菜单不存在该人员。",
      "城乡居民在输入的缴费年度内未完成社保费缴纳。", "缴纳的费款未入库。"),
 )  # fmt: skip
@@ -145,12 +146,12 @@ class PaymentProofs:
             if found.kind.person:  # the 证明 names the 证件类型, not its code
                 shown["id_type"] = self.id_types.get(row["id_type"], row["id_type"])
             records.append([shown[f] for f in fields])
-        doc = proof_pdf.ProofDocument.from_wire(
+        doc = payment_proof.ProofDocument.from_wire(
             fields, records, kind=found.kind.document, taxpayer_id=self.taxpayer_id,
             taxpayer_name=self.taxpayer_name, period_from=found.period[0],
             period_to=found.period[1], printed_on=today, issuer=self.taxpayer_name,
         )  # fmt: skip
-        written = proof_pdf.write_payment_proof(path, doc)
+        written = write_payment_proof(path, doc)
         amount = sum((Decimal(r["amount"]) for r in rows), Decimal("0.00"))
         self.journal.record(
             f"打印{found.kind.title}", found.kind.title, "成功",

@@ -41,7 +41,8 @@ WriteTicket = Callable[[Path, dict[str, Any]], None]
 
 
 def write_ticket_pdf(path: Path, ticket: dict[str, Any], watermark: str | None = None) -> None:
-    from client.documents.tax_certificate_pdf import TaxCertificate, write_tax_certificate
+    from client.documents.tax_certificate import TaxCertificate
+    from client.documents.tax_certificate_pdf import write_tax_certificate
 
     cert = TaxCertificate.from_wire(ticket)
     if watermark:
@@ -51,7 +52,8 @@ def write_ticket_pdf(path: Path, ticket: dict[str, Any], watermark: str | None =
 
 
 def write_tickets_pdf(path: Path, tickets: list[dict[str, Any]]) -> None:
-    from client.documents.tax_certificate_pdf import TaxCertificate, write_tax_certificates
+    from client.documents.tax_certificate import TaxCertificate
+    from client.documents.tax_certificate_pdf import write_tax_certificates
 
     write_tax_certificates(path, [TaxCertificate.from_wire(t) for t in tickets])
 

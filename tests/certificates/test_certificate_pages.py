@@ -80,7 +80,7 @@ def test_issue_reissue_verify_from_the_pages(qtbot: Any, cert_unit: Any, tmp_pat
     # 重置 then 扫码录入 with the ticket's QR payload fills every field
     verify.reset()
     assert verify.form()["taxpayer_id"] == ""
-    from client.documents.tax_certificate_pdf import TaxCertificate, qr_payload
+    from client.documents.tax_certificate import TaxCertificate, qr_payload
 
     verify.edit_scan.setText(qr_payload(TaxCertificate.from_wire(verify_ticket(cu, row))))
     assert verify.fill_from_scan()

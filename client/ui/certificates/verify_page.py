@@ -168,7 +168,7 @@ class VerifyCertificatePage(BasePage):
         return values
 
     def fill_from_scan(self) -> bool:
-        from client.documents.tax_certificate_pdf import parse_qr_payload
+        from client.documents.tax_certificate import parse_qr_payload
 
         try:
             fields = parse_qr_payload(self.edit_scan.text().strip())
