@@ -1,6 +1,8 @@
 """职工缴费证明 of one employee over 10 years, end to end on the client side: the 缴费清单
 query over HTTP (`PaymentProofs.query`) and the PDF of every row it found
-(`PaymentProofs.write_pdf`), each the median of `ROUNDS`, and their sum.
+(`PaymentProofs.write_pdf`), each the median of `ROUNDS`, and their sum. Then 按年度开具 of the
+unit's last paid year, end to end (`print_year`: 查询, one 开具 per ticket through the
+Submitter, the PDFs), once into separate files and once (补开) into one combined PDF.
 
 Set-up (not timed) on a backend of its own (demo seed, small units: the shared bench
 backend seeds 100,000 employees, which this figure does not need): a fresh unit of
@@ -160,8 +162,11 @@ def run(report: Report, env: BenchEnv) -> None:
     from client.account.login import LoginService
     from client.app_context import AppContext
     from client.certificates.proofs import EMPLOYEE, PaymentProofs
+    from client.certificates.tickets import TaxCertificates
+    from client.certificates.year import print_year
     from client.documents.pdf_fonts import cjk_font
     from client.fees.journal import FeeJournal
+    from client.jobs import JobContext
 
     root = env.root / "payment-proof"
     prepared = set_up(root, report)
@@ -188,6 +193,19 @@ def run(report: Report, env: BenchEnv) -> None:
             pdf_s, _ = median_of(
                 ROUNDS, lambda: proofs.write_pdf(found, found.rows, target, prepared.today)
             )
+            tickets = TaxCertificates(session.api, session.db, session.unit.unit_id,
+                                      FeeJournal(session.db))  # fmt: skip
+            year = int(end[:4])
+            folder = root / "完税证明"
+            folder.mkdir(exist_ok=True)
+            started = time.perf_counter()
+            separate = print_year(tickets, year, folder, combined=False, include_issued=False,
+                                  ctx=JobContext())  # fmt: skip
+            separate_s = time.perf_counter() - started
+            started = time.perf_counter()
+            combined = print_year(tickets, year, root / "完税证明.pdf", combined=True,
+                                  include_issued=True, ctx=JobContext())  # fmt: skip
+            combined_s = time.perf_counter() - started
         finally:
             session.close()
             ctx.close()
@@ -203,3 +221,15 @@ def run(report: Report, env: BenchEnv) -> None:
     )
     report.add("职工缴费证明: query + PDF, client side", (query_s + pdf_s) * 1000, "ms")
     report.add("its file size", target.stat().st_size / 1024, "KB")
+    count = len(separate.tickets)
+    report.add(
+        f"完税证明 按年度开具 {year}, end to end: {count} tickets 开具 into {count} files",
+        separate_s,
+        "s",
+    )
+    report.add("  per ticket (查询, 开具 over HTTP, PDF)", separate_s / max(count, 1) * 1000, "ms")
+    report.add(
+        f"完税证明 按年度开具 {year} again, 补开 into one PDF ({len(combined.tickets)} tickets)",
+        combined_s,
+        "s",
+    )
