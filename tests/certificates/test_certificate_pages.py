@@ -33,6 +33,12 @@ def test_issue_reissue_verify_from_the_pages(qtbot: Any, cert_unit: Any, tmp_pat
     assert issue.list.total > 0
     row = dict(issue.list.rows[0])
     assert shown(issue, 0, "status") == "未开具"
+    # a folder that cannot take the file: said before anything is issued
+    issue.save_path_provider = lambda name: str(tmp_path / "gone" / name)
+    issue.print_row(row)
+    qtbot.waitUntil(lambda: issue.handle.done, timeout=20_000)
+    assert "无法保存到所选位置" in p.prompts.last.text
+    assert shown(issue, 0, "status") == "未开具" and issue.last_saved is None
     issue.save_path_provider = lambda name: str(tmp_path / name)
     issue.print_row(row)
     p.wait(issue)
