@@ -7,7 +7,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select, update
 
-from client.storage import fee_models, payment_models, refund_models  # noqa: F401  (their tables)
+from client.storage import (  # noqa: F401  (their tables)
+    external_models,
+    fee_models,
+    payment_models,
+    refund_models,
+)
 from client.storage.database import LocalDatabase
 from client.storage.migrate import UNIT_SCRIPTS
 from client.storage.unit_models import Message, Registration, SyncRun, SyncState, UnitBase
