@@ -73,7 +73,7 @@ class ResidentStatus(UnitBase):
 
     __tablename__ = "resident_statuses"
     __table_args__ = (
-        PrimaryKeyConstraint("year", "resident_id", "levy_category"),
+        Index("uq_resident_statuses_row", "year", "resident_id", "levy_category", unique=True),
         Index("ix_resident_statuses_place", "year", "township", "village"),
         Index("ix_resident_statuses_levy", "year", "levy_item", "levy_category"),
         Index("ix_resident_statuses_state", "year", "declare_status", "pay_status"),
@@ -81,6 +81,8 @@ class ResidentStatus(UnitBase):
         Index("ix_resident_statuses_id_number", "year", "id_number"),
     )
 
+    # In download order (resident, 征收品目) within a year: the list's order and row key.
+    row_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     year: Mapped[int] = mapped_column(Integer)
     resident_id: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(100))

@@ -18,8 +18,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _status_columns() -> list[sa.Column]:
+def _status_columns(*, row_id: bool) -> list[sa.Column]:
+    first = [sa.Column("row_id", sa.Integer(), nullable=False)] if row_id else []
+    key = ("row_id",) if row_id else ("year", "resident_id", "levy_category")
     return [
+        *first,
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("resident_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
@@ -36,7 +39,7 @@ def _status_columns() -> list[sa.Column]:
         sa.Column("declaration_id", sa.String(length=40), nullable=True),
         sa.Column("declared_at", sa.String(length=19), nullable=True),
         sa.Column("paid_at", sa.String(length=19), nullable=True),
-        sa.PrimaryKeyConstraint("year", "resident_id", "levy_category"),
+        sa.PrimaryKeyConstraint(*key),
     ]
 
 
@@ -95,10 +98,14 @@ def upgrade() -> None:
         sa.Column("pending_body", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_table("resident_statuses", *_status_columns())
+    op.create_table("resident_statuses", *_status_columns(row_id=True))
+    op.create_index(
+        "uq_resident_statuses_row", "resident_statuses", ["year", "resident_id", "levy_category"],
+        unique=True,
+    )  # fmt: skip
     for name, columns in STATUS_INDEXES.items():
         op.create_index(name, "resident_statuses", columns, unique=False)
-    op.create_table("resident_statuses_staging", *_status_columns())
+    op.create_table("resident_statuses_staging", *_status_columns(row_id=False))
 
 
 def downgrade() -> None:
@@ -106,6 +113,7 @@ def downgrade() -> None:
     op.drop_table("resident_statuses_staging")
     for name in STATUS_INDEXES:
         op.drop_index(name, table_name="resident_statuses")
+    op.drop_index("uq_resident_statuses_row", table_name="resident_statuses")
     op.drop_table("resident_statuses")
     op.drop_table("external_resident_sync")
     for name in EXTERNAL_INDEXES:
