@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError, InterfaceError, ProgrammingError
 
 from client.collector import agent_wire
@@ -197,8 +197,8 @@ class ResidentStatuses:
         query = select(
             func.count(),
             func.count(func.distinct(inner.c.resident_id)),
-            func.coalesce(func.sum(inner.c.declare_status == "已申报"), 0),
-            func.coalesce(func.sum(inner.c.pay_status == "已缴费"), 0),
+            func.count(case((inner.c.declare_status == "已申报", 1))),
+            func.count(case((inner.c.pay_status == "已缴费", 1))),
         )
         with self.db.engine.connect() as conn:
             rows, persons, declared, paid = conn.execute(query).one()
