@@ -32,6 +32,7 @@ from mock_backend.routes import (
     admin_ops,
     admin_reference,
     admin_refunds,
+    admin_residents,
     admin_wages,
     arrivals,
     auth,
@@ -44,6 +45,7 @@ from mock_backend.routes import (
     public,
     reference,
     refunds,
+    residents,
     rules_notices,
     wages,
 )
@@ -116,6 +118,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     for module in (public, auth, feeds, reference, rules_notices, wages, fees, arrivals):
         app.include_router(module.router)
     app.include_router(payment_lists.router)  # 管理子系统 缴费清单, next to 到账
+    app.include_router(residents.router)  # 代收单位: 缴费档次, 申报缴费状态, 外部参保, 代收代报
     if settings.admin:
         app.include_router(admin_reference.router)  # before admin's /units/{unit_id}/{feed}
         app.include_router(admin_wages.router)
@@ -123,6 +126,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         app.include_router(admin_collect.router)  # likewise
         app.include_router(admin_certificates.router)  # likewise
         app.include_router(admin_refunds.router)  # likewise
+        app.include_router(admin_residents.router)
         app.include_router(admin.router)
         app.include_router(admin_ops.router)
     # Added innermost first: ServerTime wraps Faults wraps Idempotency wraps the routes.

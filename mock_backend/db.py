@@ -352,6 +352,7 @@ class Database:
     def create_schema(self) -> None:
         import mock_backend.collect_tables  # noqa: F401  (registers its tables on `metadata`)
         import mock_backend.refund_tables  # noqa: F401  (likewise)
+        import mock_backend.resident_tables  # noqa: F401  (likewise)
         import mock_backend.wage_tables  # noqa: F401  (likewise)
         from mock_backend import certificate_tables, fee_tables  # (likewise)
 

@@ -105,7 +105,8 @@ def boxes_of(
     chosen = _load(
         raw,
         unit_id,
-        "item_id IN (SELECT value FROM json_each(?))",
+        # `self` items are made by 代收代报（自主） requests, never declared by item id
+        "item_id IN (SELECT value FROM json_each(?)) AND category != 'self'",
         (orjson.dumps(item_ids).decode(),),
     )
     known = {item.item_id for item in chosen}
@@ -143,7 +144,7 @@ def boxes_of(
     return list(boxes.values())
 
 
-def _next_declaration_ids(raw: sqlite3.Connection, now: datetime, count: int) -> list[str]:
+def next_declaration_ids(raw: sqlite3.Connection, now: datetime, count: int) -> list[str]:
     """SB + yyyymmdd + a serial of at least 4 digits counting the server's day."""
     prefix = f"SB{now:%Y%m%d}"
     taken = raw.execute(
@@ -168,7 +169,7 @@ def create_declarations(
     """Store one 申报中 declaration per box and put its items 申报中; returns their summaries."""
     submitted_at = format_datetime(now)
     answers = []
-    for declaration_id, box in zip(_next_declaration_ids(raw, now, len(boxes)), boxes, strict=True):
+    for declaration_id, box in zip(next_declaration_ids(raw, now, len(boxes)), boxes, strict=True):
         item_ids = [item.item_id for item in box]
         id_list = orjson.dumps(item_ids).decode()
         headcount = raw.execute(

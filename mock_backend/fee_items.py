@@ -29,10 +29,13 @@ LIVE_STATES = (DECLARING, DECLARED, IN_BATCH)
 DAILY = "daily"
 SPECIAL = "special"
 PROJECT = "project"
-CATEGORIES = (DAILY, SPECIAL, PROJECT)
+CATEGORIES = (DAILY, SPECIAL, PROJECT)  # of 应缴信息 (fee-items)
+SELF = "self"  # 代收代报（自主）: made by a 代收单位's request, declared at once, never listed
+DECLARATION_CATEGORIES = (*CATEGORIES, SELF)
 FROM_TAX = "01"  # 税务机关 (税务自主 预处理信息)
 FROM_SOCIAL = "02"  # 社保部门 (特殊缴费)
 ASSESSED = "03"  # 社保部门核定征收 (征集信息, 工程项目)
+SELF_DECLARED = "04"  # 自主申报
 
 ITEM_COLUMNS = (
     "unit_id", "item_id", "category", "data_source", "unit_number", "agency", "tax_authority",

@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from mock_backend import due
+from mock_backend import due, resident_processing
 from mock_backend.clock import ServerClock, format_datetime
 from mock_backend.db import Database, driver
 from mock_backend.errors import ApiError
@@ -21,6 +21,7 @@ from mock_backend.fee_items import (
     FROM_TAX,
     IN_BATCH,
     INITIAL,
+    SELF,
     WRITTEN_OFF,
     UnitFacts,
     copy_items,
@@ -119,11 +120,23 @@ def _failure(
 
 
 def _finish_submission(
-    raw: sqlite3.Connection, unit: UnitFacts, declaration_id: str, amount: int, now: datetime
+    raw: sqlite3.Connection,
+    unit: UnitFacts,
+    declaration_id: str,
+    amount: int,
+    now: datetime,
+    category: str,
 ) -> None:
     items = _items(raw, unit.unit_id, declaration_id)
     rules = load_fee_rules(raw, unit.region)
-    failure = _failure(raw, unit, rules, items, now.date().isoformat())
+    failure: tuple[str, str | None] | None = None
+    if category == SELF:  # 代收代报（自主）: each person checked first, failed ones left out
+        kept = resident_processing.settle(raw, unit.unit_id, unit.region, declaration_id)
+        if kept is None:
+            failure = (resident_processing.ALL_FAILED, None)
+        else:
+            amount = kept
+    failure = failure or _failure(raw, unit, rules, items, now.date().isoformat())
     now_text = format_datetime(now)
     ids = [(unit.unit_id, item.item_id) for item in items]
     if failure is not None:
@@ -158,6 +171,8 @@ def _finish_submission(
         "UPDATE fee_items SET state = ?, reason = NULL WHERE unit_id = ? AND item_id = ?",
         [(DECLARED, *key) for key in ids],
     )
+    if unit.kind == "collector":
+        resident_processing.record_declared(raw, unit.unit_id, unit.region, declaration_id)
 
 
 def _finish_void(
@@ -177,13 +192,17 @@ def _finish_void(
     mark_stale(
         raw, unit.unit_id, {(i.unit_number, i.levy_item, i.period_start) for i in recomputed}
     )
-    copy_items(raw, unit.unit_id, [i.item_id for i in items if i not in recomputed], now)
+    # a 代收代报（自主） item came from a request, not from the 管理子系统: nothing to declare again
+    copied = [i.item_id for i in items if i not in recomputed and i.category != SELF]
+    copy_items(raw, unit.unit_id, copied, now)
+    if unit.kind == "collector":
+        resident_processing.forget_declared(raw, declaration_id)
 
 
 def process(raw: sqlite3.Connection, declaration_id: str, now: datetime) -> bool:
     """Finish a pending submission or void in the caller's write transaction (False if none)."""
     head = raw.execute(
-        "SELECT unit_id, status, amount FROM fee_declarations WHERE declaration_id = ?",
+        "SELECT unit_id, status, amount, category FROM fee_declarations WHERE declaration_id = ?",
         (declaration_id,),
     ).fetchone()
     if head is None or head[1] not in PENDING:
@@ -191,7 +210,7 @@ def process(raw: sqlite3.Connection, declaration_id: str, now: datetime) -> bool
     unit = unit_facts(raw, head[0])
     assert unit is not None
     if head[1] == SUBMITTED:
-        _finish_submission(raw, unit, declaration_id, head[2], now)
+        _finish_submission(raw, unit, declaration_id, head[2], now, head[3])
     else:
         _finish_void(raw, unit, declaration_id, now)
     return True

@@ -19,11 +19,11 @@ Channel = Literal["客户端", "电子税务局", "办税服务厅"]
 SpecialType = Literal["补缴", "退休补收", "政策性补缴"]
 
 _ITEM_RECORD = (
-    "[item_id, category (daily/special/project), data_source (01/02/03), unit_number, agency,"
-    " tax_authority, project_number, collection_serial, valid_until, period_start, period_end,"
-    " levy_item, levy_category, special_type, headcount, wage_total, base_total, unit_rate,"
-    " personal_rate, unit_amount, personal_amount, amount, state, declaration_id, reason,"
-    " created_at]"
+    "[item_id, category (daily/special/project/self), data_source (01/02/03/04), unit_number,"
+    " agency, tax_authority, project_number, collection_serial, valid_until, period_start,"
+    " period_end, levy_item, levy_category, special_type, headcount, wage_total, base_total,"
+    " unit_rate, personal_rate, unit_amount, personal_amount, amount, state, declaration_id,"
+    " reason, created_at]"
 )
 
 
@@ -62,10 +62,16 @@ class FeeSubmitted(BaseModel):
     declarations: list[FeeDeclarationCreated]
 
 
+class FailedRow(BaseModel):
+    index: int = Field(description="0-based index of the row in the 代收代报（自主） request")
+    id_number: str
+    reason: str = Field(description="不在本代收单位管辖范围内, 未参保该险种 or 该年度已申报")
+
+
 class FeeDeclaration(BaseModel):
     declaration_id: str
-    category: Literal["daily", "special", "project"]
-    data_source: Literal["01", "02", "03"]
+    category: Literal["daily", "special", "project", "self"]
+    data_source: Literal["01", "02", "03", "04"]
     channel: Channel
     submitted_at: str
     status: DeclarationStatus
@@ -83,6 +89,9 @@ class FeeDeclaration(BaseModel):
     processed_at: str | None
     voided_at: str | None
     items: list[list[Any]] = Field(description=_ITEM_RECORD)
+    failed_rows: list[FailedRow] = Field(
+        description="persons of a `self` declaration that did not pass (empty for other kinds)"
+    )
 
 
 class FeeDeclarationList(BaseModel):

@@ -78,8 +78,9 @@ def item_not_found(item_ids: Sequence[str]) -> ApiError:
 def list_items(
     raw: sqlite3.Connection, unit_id: str, categories: Sequence[str], states: Sequence[str]
 ) -> list[list[Any]]:
-    """The unit's items in the wire layout, optionally of some categories and states."""
-    sql = f"SELECT {ITEM_SELECT} FROM fee_items WHERE unit_id = ?"
+    """The unit's items in the wire layout, optionally of some categories and states (a
+    代收代报（自主） request's `self` items are not 应缴信息: only its declaration shows them)."""
+    sql = f"SELECT {ITEM_SELECT} FROM fee_items WHERE unit_id = ? AND category != 'self'"
     params: list[Any] = [unit_id]
     for column, values in (("category", categories), ("state", states)):
         if values:
@@ -151,10 +152,29 @@ def _declarations(
         (heads[0][0], ids),
     ):
         items.setdefault(row[0], []).append(list(row[1:]))
+    failed = _failed_rows(raw, [h[1] for h in heads if h[2] == "self"])
     return [
-        {**dict(zip(DECLARATION_FIELDS, head[1:], strict=True)), "items": items.get(head[1], [])}
+        {
+            **dict(zip(DECLARATION_FIELDS, head[1:], strict=True)),
+            "items": items.get(head[1], []),
+            "failed_rows": failed.get(head[1], []),
+        }
         for head in heads
     ]
+
+
+def _failed_rows(raw: sqlite3.Connection, declaration_ids: list[str]) -> dict[str, Any]:
+    """`failed_rows` of processed 代收代报（自主） declarations (others have none)."""
+    if not declaration_ids:
+        return {}
+    return {
+        row[0]: orjson.loads(row[1])
+        for row in raw.execute(
+            "SELECT declaration_id, failed_rows FROM self_declarations WHERE failed_rows IS NOT"
+            " NULL AND declaration_id IN (SELECT value FROM json_each(?))",
+            (orjson.dumps(declaration_ids).decode(),),
+        )
+    }
 
 
 def list_declarations(

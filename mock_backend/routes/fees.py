@@ -22,7 +22,7 @@ from mock_backend.context import BackendContext, Session, get_ctx, unit_session
 from mock_backend.db import driver
 from mock_backend.errors import ApiError
 from mock_backend.fee_declare import boxes_of, create_declarations, parse_item_ids
-from mock_backend.fee_items import CATEGORIES, STATES
+from mock_backend.fee_items import CATEGORIES, DECLARATION_CATEGORIES, STATES
 from mock_backend.fee_processing import VOIDING, process_due, request_void
 from mock_backend.fee_rules import load_fee_rules
 from mock_backend.fee_schedule import ensure_generated
@@ -179,14 +179,14 @@ def fee_declarations(
     unit_id: str,
     first_day: str | None = Query(None, alias="from", description="申报日期 from, YYYY-MM-DD"),
     last_day: str | None = Query(None, alias="to", description="申报日期 to, YYYY-MM-DD"),
-    category: list[str] = Query([], description="daily, special, project (repeatable)"),
+    category: list[str] = Query([], description="daily, special, project, self (repeatable)"),
     _session: Session = Depends(unit_session),
     ctx: BackendContext = Depends(get_ctx),
 ) -> dict[str, Any]:
     """社保费申报记录 from every channel, newest first (due ones are processed first)."""
     first = _day(first_day, "申报开始日期")
     last = _day(last_day, "申报结束日期")
-    _one_of(category, CATEGORIES, "类别")
+    _one_of(category, DECLARATION_CATEGORIES, "类别")
     process_due(ctx.db, ctx.clock, unit_id)
     collect_due.answer_bank(ctx.db, ctx.clock, unit_id)  # pay_status follows the deductions
     with ctx.db.read() as conn:

@@ -11,6 +11,7 @@ import orjson
 from sqlalchemy import Connection
 
 from mock_backend.db import FEED_INDEXES, Database, driver, get_meta, set_meta, take_sequence
+from mock_backend.external_registry import seed_registry
 from mock_backend.seed.banks import BENCH_BRANCHES, bank_branches
 from mock_backend.seed.certificates import seed_tickets
 from mock_backend.seed.demo import bench_specs, demo_specs
@@ -20,6 +21,7 @@ from mock_backend.seed.loader import insert_units, load_unit_records
 from mock_backend.seed.notices import notices_for
 from mock_backend.seed.payments import seed_agreements, seed_vouchers
 from mock_backend.seed.reference import generate_reference, insert_reference
+from mock_backend.seed.residents_fees import seed_resident_declarations
 from mock_backend.seed.rules import INITIAL_VERSIONS, RULE_FILES, rule_contents
 
 log = logging.getLogger(__name__)
@@ -60,6 +62,8 @@ def seed_database(
             )
         with db.write() as conn:
             added = _insert_rule_files(conn)
+            if existing in ("demo", "bench"):  # a database seeded before issue 12
+                seed_registry(driver(conn), int(get_meta(conn, "random_seed") or random_seed))
         if added:
             log.info("added %d rule files missing from the existing database", added)
         db.create_feed_indexes()
@@ -91,6 +95,8 @@ def seed_database(
             seed_fee_history(raw, specs[:demo_count])
             seed_vouchers(raw, specs[:demo_count])
             seed_tickets(raw, specs[:demo_count])  # of the 入库 批量扣款 lines
+            seed_registry(raw, random_seed)  # 外部参保城乡居民 of every region
+            seed_resident_declarations(raw, specs[:demo_count])
         set_meta(conn, SEEDED_KEY, profile)
         set_meta(conn, "random_seed", str(random_seed))
     db.create_feed_indexes()

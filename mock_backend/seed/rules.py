@@ -24,6 +24,7 @@ RULE_FILES: tuple[tuple[str, str], ...] = (
     ("bank_branches", "开户网点代码表"),
     ("refund_reasons", "退费原因代码表"),
     ("refund_kinds", "退费税金类型代码表"),
+    ("resident_grades", "城乡居民缴费档次表"),
 )
 RULE_NAMES = dict(RULE_FILES)
 
@@ -248,6 +249,31 @@ def fee_rates(region: Region) -> dict[str, Any]:
     }
 
 
+# 城乡居民缴费档次 may be declared for the reference year (2026) and the four before it.
+GRADE_YEARS = tuple(range(2022, 2027))
+RESIDENT_PENSION_CATEGORY = "102100001"
+
+
+def resident_grades(region: Region) -> dict[str, Any]:
+    """缴费档次 per year and 征收品目: 养老 the 档次 of the 征收子目 names (第一档（200元） →
+    `01` 第一档 200.00), 医保 one 档 `01` at the region's yearly amount."""
+    medical = _RESIDENT_MEDICAL[region.code]
+    entries = []
+    for year in GRADE_YEARS:
+        for index, tier in enumerate(PENSION_TIERS):
+            entries.append(
+                {"year": year, "levy_item": "10210", "levy_category": RESIDENT_PENSION_CATEGORY,
+                 "grade": f"{index + 1:02d}", "name": f"第{_ORDINALS[index]}档",
+                 "amount": f"{tier}.00"}
+            )  # fmt: skip
+        for category, amount in zip(RESIDENT_MEDICAL_CATEGORIES, medical, strict=True):
+            entries.append(
+                {"year": year, "levy_item": "10211", "levy_category": category, "grade": "01",
+                 "name": "第一档", "amount": amount}
+            )  # fmt: skip
+    return {"entries": entries}
+
+
 def _table(rows: list[tuple[str, str]]) -> dict[str, Any]:
     return {"entries": [{"code": c, "name": n} for c, n in rows]}
 
@@ -274,6 +300,7 @@ def rule_contents(region: Region) -> dict[str, dict[str, Any]]:
         "bank_branches": bank_branches(region.code),
         "refund_reasons": _table(REFUND_REASONS),
         "refund_kinds": _table(REFUND_KINDS),
+        "resident_grades": resident_grades(region),
     }
 
 

@@ -116,11 +116,12 @@ def _code_sets(http: httpx.Client, headers: dict[str, str]) -> dict[str, Any]:
         "id_types", "insured_status", "levy_items", "levy_categories", "levy_subcategories",
         "special_categories", "agencies", "base_limits", "levy_modes", "wage_rules", "fee_rates",
         "admin_divisions", "banks", "bank_branches", "refund_reasons", "refund_kinds",
+        "resident_grades",
     }  # fmt: skip
     tables: dict[str, Any] = {}
     for code in files:
         content = http.get(f"/mgmt/rules/{code}", headers=headers).json()["content"]
-        if code in ("wage_rules", "fee_rates"):
+        if code in ("wage_rules", "fee_rates", "resident_grades"):
             tables[code] = content
         elif code == "base_limits":
             tables[code] = {
