@@ -127,11 +127,13 @@ def _checked(index: int, raw_row: Any, table: GradeTable) -> Row:
             f"征收品目“{_shown(category)}”不属于{table.levy_item_names[levy_item]}。",
         )  # fmt: skip
     year = raw_row.get("year")
-    if not isinstance(year, int) or isinstance(year, bool) or year not in table.years:
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise _bad_row(index, "year", f"缴费年度“{_shown(year)}”格式不正确，应为四位数字的年份。")
+    if year not in table.years:
         raise _bad_row(
             index,
             "year",
-            f"缴费年度“{_shown(year)}”不能申报，可申报的缴费年度为{table.years_text()}年。",
+            f"缴费年度“{year}”不能申报，可申报的缴费年度为{table.years_text()}年。",
         )
     code = raw_row.get("grade")
     grade = table.find(year, category, code) if isinstance(code, str) else None

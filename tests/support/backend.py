@@ -259,6 +259,23 @@ class BackendServer:
         """Every pending step of the unit's refund applications happens now; how many moved."""
         return int(self.admin_post(f"units/{unit_id}/refunds/process")["count"])
 
+    # -- 外部参保城乡居民 (issue 12) ----------------------------------------------------------
+    def add_external_registry(self, region: str, persons: list[dict[str, Any]]) -> list[int]:
+        """Register persons (name, id_type, id_number, levy_categories; optional township,
+        village, grade, start_month, end_month…) with the region's 管理子系统 outside every
+        agent's feed; their ids (from 900000001 up)."""
+        persons = [{"township": "城关街道", "village": "城关社区第1组", **p} for p in persons]
+        body = {"region": region, "persons": persons}
+        return list(self.admin_post("external-registry", body)["ids"])
+
+    def external_registry(
+        self, region: str, after_id: int = 0, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        """Registered persons of a region outside every feed (seeded ones first), with their
+        items as [person_number, levy_item, levy_category, levy_subcategory, start, end]."""
+        page = self.admin_get("external-registry", region=region, after_id=after_id, limit=limit)
+        return list(page["persons"])
+
     def set_clock(self, now: str | None = None, offset_seconds: float | None = None) -> None:
         """Shift the server clock (`now` 'YYYY-MM-DD HH:MM:SS' or an offset from real time)."""
         body = {"now": now} if now is not None else {"offset_seconds": offset_seconds or 0}
