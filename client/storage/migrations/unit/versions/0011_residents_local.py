@@ -8,6 +8,9 @@ Create Date: 2026-12-04 19:30:00
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+from alembic import op
+
 # revision identifiers, used by Alembic.
 revision: str = "0011"
 down_revision: str | Sequence[str] | None = "0010"
@@ -17,7 +20,17 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Upgrade schema."""
+    op.create_table(
+        "resident_local",
+        sa.Column("record_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("phone", sa.String(length=20), nullable=True),
+        sa.Column("phone_edited", sa.Boolean(), nullable=False),
+        sa.Column("remark", sa.Text(), nullable=True),
+        sa.Column("saved_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("record_id"),
+    )
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    op.drop_table("resident_local")
