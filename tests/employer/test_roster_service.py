@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 
 from client.domain.insured import current_month
-from client.employer.roster import RosterService
 from client.jobs import JobContext
+from client.roster.employees import EmployeeRosterService as RosterService
 from client.storage.feed_tables import EMPLOYEES
 from client.sync.engine import FeedSyncer
 from client.updates.changes import ChangeList, describe
