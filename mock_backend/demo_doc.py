@@ -20,10 +20,14 @@ from mock_backend.config import (
 )
 from mock_backend.seed.demo import bench_specs, demo_specs
 from mock_backend.seed.fees import special_applications
-from mock_backend.seed.geography import REGIONS
+from mock_backend.seed.geography import REGION_BY_CODE, REGIONS
 from mock_backend.seed.reference import UnitReference, generate_reference
-from mock_backend.seed.rules import SELF_COLLECTED
+from mock_backend.seed.registry import registry_people
+from mock_backend.seed.rules import LEVY_CATEGORIES, LEVY_SUBCATEGORIES, SELF_COLLECTED
 from mock_backend.seed.taxpayers import UnitSpec
+
+CATEGORY_NAMES = {code: name for code, name, _ in LEVY_CATEGORIES}
+SUBCATEGORY_NAMES = {code: name for code, name, _ in LEVY_SUBCATEGORIES}
 
 
 def _row(spec: UnitSpec) -> str:
@@ -193,7 +197,60 @@ def render(random_seed: int) -> str:
         + ".",
         "",
     ]
+    lines += _resident_lines(random_seed, demo)
     return "\n".join(lines)
+
+
+def _registered_examples(region_code: str, random_seed: int) -> list[str]:
+    """Table rows of the first registered persons of a region insured in 2026: two with
+    城乡居民养老 and one with 医保 only."""
+    wanted = {True: 2, False: 1}
+    found = []
+    for core, items in registry_people(REGION_BY_CODE[region_code], random_seed):
+        name, _gender, id_type, id_number, _born, _phone, town, village = core[:8]
+        current = [i for i in items if i[4] <= "2026-12" and (i[5] is None or i[5] >= "2026-01")]
+        pension = any(i[1] == "10210" for i in current)
+        if id_type != "01" or not current or not wanted[pension]:
+            continue
+        wanted[pension] -= 1
+        insured = "、".join(
+            CATEGORY_NAMES[i[2]] + (f" {SUBCATEGORY_NAMES[i[3]]}" if i[1] == "10210" else "")
+            for i in sorted(current, key=lambda i: i[2])
+        )
+        found.append(f"| {region_code} | {name} | {id_number} | {town}{village} | {insured} |")
+        if not any(wanted.values()):
+            break
+    return found
+
+
+def _resident_lines(random_seed: int, demo: list[UnitSpec]) -> list[str]:
+    collectors = [s for s in demo if s.kind == "collector"]
+    regions = sorted({s.region.code for s in collectors})
+    lines = [
+        "## 代收单位: 缴费档次, 申报缴费状态, 外部参保城乡居民, 代收代报 (issue 12)",
+        "",
+        "Rule file `resident_grades`: 2022–2026, 城乡居民养老 11 档 (第一档 200.00 … 第十一档",
+        "2,000.00, the 档次 of the 征收子目 names), 城乡居民医保 one 档 per 征收品目 at the region's",
+        "`resident_amounts`. Every demo 代收单位 has every third of its residents insured in 2026",
+        "declared for 2026 through 电子税务局 自主申报 at their registered 档次 ("
+        + "、".join(s.unit_id for s in collectors)
+        + "):",
+        "half of them on 2026-03-16, paid by 批量扣款 on 2026-03-20 (入库 and 到账), the other half",
+        "on 2026-06-15, unpaid (in 欠费). Every region has 2,000 registered 城乡居民 in no agent's",
+        "feed (ids from 900000001); look them up in 外部参保城乡居民导入 (`未参保` for anyone",
+        "else, or for a wrong name). A few to try:",
+        "",
+        "| 地区 | 姓名 | 证件号码（居民身份证） | 乡镇街道、社区村组 | 2026年参保 |",
+        "|---|---|---|---|---|",
+    ]
+    for code in regions:
+        lines += _registered_examples(code, random_seed)
+    lines += [
+        "",
+        "More with `GET /api/v1/admin/external-registry?region=` (`--admin`); `POST` adds some.",
+        "",
+    ]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,13 +1,8 @@
-"""The region's registry of insured 城乡居民 who are in no agent's feed (the people behind
-外部参保城乡居民导入's 正常参保): seeded from the resident generator, extended by the admin API.
-
-Ids start at 900000001, above every feed resident's, so a 代收单位's feed and external
-residents share one ordering (申报缴费状态 pages by it).
-"""
+"""The region's registry of insured 城乡居民 in no agent's feed, as the admin API extends it
+(the seeded part is `seed.registry`): register persons, list them."""
 
 from __future__ import annotations
 
-import random
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,19 +10,10 @@ from typing import Any
 
 from mock_backend.errors import ApiError
 from mock_backend.ids import birth_date_of_id_number, gender_of_id_number, is_valid_id_number
-from mock_backend.seed.geography import REGION_BY_CODE, Region
-from mock_backend.seed.people import (
-    CollectorArea,
-    ResidentCore,
-    ResidentFactory,
-    ResidentItem,
-    local_birthplaces,
-)
+from mock_backend.seed.geography import REGION_BY_CODE
+from mock_backend.seed.registry import insert_people, next_id
 from mock_backend.seed.rules import ID_TYPES, RESIDENT_PENSION_CATEGORY
-from mock_backend.seed.taxpayers import FALLBACK_TOWNS
 
-REGISTRY_SIZE = 2_000  # seeded per region
-FIRST_ID = 900_000_001
 ID_TYPE_CODES = frozenset(code for code, _ in ID_TYPES)
 # 城乡居民医保 征收品目 → the 征收子目 a registered person gets (成年居民 一般人员, 未成年人, 大学生).
 MEDICAL_SUBCATEGORIES = {
@@ -37,59 +23,6 @@ MEDICAL_SUBCATEGORIES = {
 }
 RESIDENT_CATEGORIES = (RESIDENT_PENSION_CATEGORY, *MEDICAL_SUBCATEGORIES)
 DEFAULT_START = "2016-01"
-
-_PERSON_INSERT = (
-    "INSERT INTO external_registry (id, region, name, gender, id_type, id_number, birth_date,"
-    " phone, township, village, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_ITEM_INSERT = (
-    "INSERT INTO external_registry_items (person_id, position, person_number, levy_item,"
-    " levy_category, levy_subcategory, start_month, end_month) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-
-def registry_people(
-    region: Region, random_seed: int, count: int = REGISTRY_SIZE
-) -> list[tuple[ResidentCore, list[ResidentItem]]]:
-    """The seeded registry of a region: residents of any of its towns (deterministic)."""
-    rng = random.Random(f"registry:{region.code}:{random_seed}")
-    towns = tuple(town for district in region.districts for town in district.towns)
-    area = CollectorArea(towns or FALLBACK_TOWNS, groups=10)
-    factory = ResidentFactory(rng, region, area, local_birthplaces(region))
-    return [factory.make() for _ in range(count)]
-
-
-def _next_id(raw: sqlite3.Connection) -> int:
-    top = raw.execute("SELECT MAX(id) FROM external_registry").fetchone()[0]
-    return FIRST_ID if top is None else int(top) + 1
-
-
-def _insert(
-    raw: sqlite3.Connection, region: str, people: Sequence[tuple[ResidentCore, Sequence[Any]]]
-) -> list[int]:
-    first = _next_id(raw)
-    persons, items = [], []
-    for offset, (core, person_items) in enumerate(people):
-        person_id = first + offset
-        name, gender, id_type, id_number, birth_date, phone, town, village, status = core[:9]
-        persons.append(
-            (person_id, region, name, gender, id_type, id_number.upper(), birth_date, phone,
-             town, village, status)
-        )  # fmt: skip
-        items += [(person_id, position, *item) for position, item in enumerate(person_items)]
-    raw.executemany(_PERSON_INSERT, persons)
-    raw.executemany(_ITEM_INSERT, items)
-    return [row[0] for row in persons]
-
-
-def seed_registry(raw: sqlite3.Connection, random_seed: int) -> int:
-    """Every region's seeded registry, unless the database has one; returns persons added."""
-    if raw.execute("SELECT 1 FROM external_registry LIMIT 1").fetchone() is not None:
-        return 0
-    added = 0
-    for code in sorted(REGION_BY_CODE):
-        added += len(_insert(raw, code, registry_people(REGION_BY_CODE[code], random_seed)))
-    return added
 
 
 # -- admin ---------------------------------------------------------------------------------
@@ -161,7 +94,7 @@ def add_persons(raw: sqlite3.Connection, region: str, persons: Sequence[NewPerso
             "1" if person.end_month is None else "3",
         )
         people.append((core, person))
-    first = _next_id(raw)
+    first = next_id(raw)
     made = []
     for offset, (core, person) in enumerate(people):
         person_number = f"{region[:2]}9{(first + offset) % 10**7:07d}"
@@ -172,7 +105,7 @@ def add_persons(raw: sqlite3.Connection, region: str, persons: Sequence[NewPerso
             for category in dict.fromkeys(person.levy_categories)
         ]  # fmt: skip
         made.append((core, items))
-    return _insert(raw, region, made)
+    return insert_people(raw, region, made)
 
 
 def list_registry(

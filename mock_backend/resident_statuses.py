@@ -116,6 +116,24 @@ def _with_status(
     return records
 
 
+# (database, unit, year) → (the feed's latest seq, rows): counting 100,000 residents' items
+# for every page would cost more than the page itself; any change to the feed takes a new seq.
+_totals: dict[tuple[str, str, int], tuple[int, int]] = {}
+
+
+def _feed_total(raw: sqlite3.Connection, unit_id: str, year: int) -> int:
+    database = raw.execute("PRAGMA database_list").fetchone()[2]
+    version = raw.execute("SELECT MAX(seq) FROM residents WHERE unit_id = ?", (unit_id,)).fetchone()
+    key = (database, unit_id, year)
+    cached = _totals.get(key)
+    if cached is not None and cached[0] == version[0]:
+        return cached[1]
+    last, first = year_bounds(year)
+    total = int(raw.execute(_FEED_COUNT, (unit_id, last, first)).fetchone()[0])
+    _totals[key] = (version[0], total)
+    return total
+
+
 def status_page(
     raw: sqlite3.Connection, unit_id: str, region: str, year: int, after_id: int, limit: int
 ) -> dict[str, Any]:
@@ -133,7 +151,7 @@ def status_page(
                 wanted.add(row[0])
                 rows.append(row)
         residents += len(wanted)
-    total = raw.execute(_FEED_COUNT, (unit_id, last, first)).fetchone()[0] + len(externals)
+    total = _feed_total(raw, unit_id, year) + len(externals)
     more = False
     if rows:
         last_id = rows[-1][0]

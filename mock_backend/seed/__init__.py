@@ -11,7 +11,6 @@ import orjson
 from sqlalchemy import Connection
 
 from mock_backend.db import FEED_INDEXES, Database, driver, get_meta, set_meta, take_sequence
-from mock_backend.external_registry import seed_registry
 from mock_backend.seed.banks import BENCH_BRANCHES, bank_branches
 from mock_backend.seed.certificates import seed_tickets
 from mock_backend.seed.demo import bench_specs, demo_specs
@@ -21,6 +20,7 @@ from mock_backend.seed.loader import insert_units, load_unit_records
 from mock_backend.seed.notices import notices_for
 from mock_backend.seed.payments import seed_agreements, seed_vouchers
 from mock_backend.seed.reference import generate_reference, insert_reference
+from mock_backend.seed.registry import seed_registry
 from mock_backend.seed.residents_fees import seed_resident_declarations
 from mock_backend.seed.rules import INITIAL_VERSIONS, RULE_FILES, rule_contents
 

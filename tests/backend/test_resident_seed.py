@@ -9,7 +9,7 @@ from decimal import Decimal
 import httpx
 
 from tests.backend.conftest import login
-from tests.support.backend import BackendServer
+from tests.support.backend import ROOT, BackendServer
 
 
 def _rows(page: dict) -> list[dict]:
@@ -65,9 +65,11 @@ def test_demo_collectors_have_self_declarations(backend: BackendServer, http: ht
 
 def test_registry_is_seeded_outside_every_feed(backend: BackendServer) -> None:
     for region in ("440300", "510100", "440100", "330100"):
-        persons = backend.external_registry(region, limit=5000)
-        assert len(persons) == 2000
-        assert all(p["id"] > 900_000_000 and p["items"] for p in persons)
+        # the seeded ones come first, with consecutive ids (tests may register more after them)
+        persons = backend.external_registry(region, limit=2000)
+        ids = [p["id"] for p in persons]
+        assert len(ids) == 2000 and ids == list(range(ids[0], ids[0] + 2000))
+        assert ids[0] > 900_000_000 and all(p["items"] for p in persons)
         assert len({(p["id_type"], p["id_number"]) for p in persons}) == 2000
         feeds = {
             (r[4], r[5])
@@ -75,3 +77,22 @@ def test_registry_is_seeded_outside_every_feed(backend: BackendServer) -> None:
             for r in backend.dump(u["unit_id"], "residents")["records"]
         }
         assert not feeds & {(p["id_type"], p["id_number"]) for p in persons}
+
+
+def test_documented_registered_persons_are_registered(
+    backend: BackendServer, http: httpx.Client
+) -> None:
+    """docs/demo-data.md names a few registered persons per region: the lookup finds them."""
+    text = (ROOT / "docs" / "demo-data.md").read_text(encoding="utf-8")
+    section = text[text.index("## 代收单位: 缴费档次") :]
+    rows = [line.split(" | ") for line in section.splitlines() if line.startswith("| 4")
+            or line.startswith("| 5")]  # fmt: skip
+    assert len(rows) == 9
+    for region in {r[0][2:] for r in rows}:
+        unit = backend.admin_get("units", kind="collector", region=region)[0]
+        headers = login(http, unit["unit_id"], unit["initial_password"])
+        sent = [{"name": r[1], "id_type": "01", "id_number": r[2]} for r in rows
+                if r[0][2:] == region]  # fmt: skip
+        answer = http.post(f"/mgmt/units/{unit['unit_id']}/external-residents/lookup",
+                           json={"persons": sent}, headers=headers).json()  # fmt: skip
+        assert [r["status"] for r in answer["results"]] == ["正常参保"] * 3
