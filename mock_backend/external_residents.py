@@ -36,8 +36,8 @@ def _invalid(index: int, field: str, message: str, **extra: Any) -> ApiError:
     )
 
 
-def parse_persons(body: bytes, most: int) -> list[Checked]:
-    """`persons` (1..most) with a name, a known 证件类型 and a 证件号码 (GB 11643 for 01)."""
+def parse_persons(body: bytes, most: int, least: int = 1) -> list[Checked]:
+    """`persons` (least..most) with a name, a known 证件类型 and a 证件号码 (GB 11643 for 01)."""
     try:
         data = orjson.loads(body or b"{}")
     except orjson.JSONDecodeError:
@@ -49,11 +49,11 @@ def parse_persons(body: bytes, most: int) -> list[Checked]:
             "VALIDATION_ERROR",
             "请求的格式不正确，persons应为人员的列表，请更新客户端后重试。",
         )
-    if not persons or len(persons) > most:
+    if not least <= len(persons) <= most:
         raise ApiError(
             422,
             "VALIDATION_ERROR",
-            f"每次应提交1至{most}个人员，本次提交了{len(persons)}个。",
+            f"每次应提交{least}至{most}个人员，本次提交了{len(persons)}个。",
             {"count": len(persons), "max": most},
         )
     checked = []

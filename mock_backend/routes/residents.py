@@ -187,7 +187,7 @@ def external_list(
 ) -> dict[str, Any]:
     """The unit's complete list of 外部参保城乡居民 (正常参保 ones count as its residents)."""
     _require_key(idempotency_key)
-    persons = parse_persons(body, MAX_LIST)
+    persons = parse_persons(body, MAX_LIST, least=0)  # an empty list removes them all
     with ctx.db.write() as conn:
         return replace_list(driver(conn), unit_id, session.region, persons)
 

@@ -111,6 +111,9 @@ def test_put_makes_an_external_resident_declarable(unit: ResidentUnit) -> None:
     # the list is replaced as a whole: once dropped, the person is no resident any more
     assert unit.put_external([stranger]).json() == {"count": 1, "registered": 0}
     assert unit.grades(**person(outsider), year=2026).status_code == 404
+    assert unit.put_external([person(outsider)]).json() == {"count": 1, "registered": 1}
+    assert unit.put_external([]).json() == {"count": 0, "registered": 0}
+    assert unit.grades(**person(outsider), year=2026).status_code == 404
 
 
 def test_put_refusals(unit: ResidentUnit) -> None:
