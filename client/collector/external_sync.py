@@ -26,9 +26,10 @@ from client.sync.errors import ApiError, MalformedResponseError, NetworkError
 log = logging.getLogger(__name__)
 
 NOT_SENT = (
-    "名单已保存在本机，但未能同步到管理子系统（{reason}），"
+    "名单已保存在本机，但因网络原因未能同步到管理子系统，"
     "系统会在下次打开本页面或再次操作时自动重新同步。"
 )
+REFUSED = "名单已保存在本机，但管理子系统未接收：{reason}请检查名单后再次操作以重新同步。"
 
 
 @dataclass(frozen=True)
@@ -108,9 +109,12 @@ class ExternalListSync:
         change is kept and sent later)."""
         try:
             self.push()
-        except ApiError as exc:
+        except NetworkError as exc:
             log.warning("external residents not sent: %s", type(exc).__name__)
-            return SyncWarning(NOT_SENT.format(reason=exc.message.rstrip("。")))
+            return SyncWarning(NOT_SENT)
+        except ApiError as exc:
+            log.warning("external residents refused: %s %s", exc.status, exc.code)
+            return SyncWarning(REFUSED.format(reason=exc.message))
         return None
 
     def _send(self, key: str, body: dict[str, Any], sent_digest: str) -> int:
