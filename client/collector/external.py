@@ -32,6 +32,7 @@ from client.documents.templates import TemplateColumn, TemplateSpec, write_templ
 from client.domain.ids import DEFAULT_ID_TYPES
 from client.groups.service import GroupService
 from client.jobs import JobContext
+from client.roster.resident_fields import ResidentEditError, check_phone, check_remark
 from client.storage.chunks import chunked, marks
 from client.storage.external_models import ExternalResident
 from client.storage.listing import (
@@ -55,7 +56,6 @@ MAX_ROWS = 100_000
 LOOKUP_PHASE = "正在从管理子系统获取参保登记信息"
 SAVE_PHASE = "正在保存"
 LOAD_PHASE = "正在读取已有人员"
-MAX_REMARK = 200
 
 ALREADY_LISTED = "该人员已在外部参保城乡居民列表中，无需重复添加。"
 IN_FEED = "该人员已在本单位的城乡居民参保信息中，无需作为外部参保城乡居民添加。"
@@ -63,8 +63,6 @@ NOTHING_TICKED = "请先勾选需要操作的城乡居民。"
 NO_UNREGISTERED_TICKED = "请勾选登记状态为“未参保”的城乡居民后再更新参保状态。"
 ONLY_REGISTERED = "只有登记状态为“正常参保”的城乡居民可以查看和编辑。"
 GONE = "该人员已不在外部参保城乡居民列表中，请重新查询。"
-PHONE_FORMAT = "手机号码应为以1开头的11位数字，请核对后重新输入。"
-REMARK_TOO_LONG = f"备注不能超过{MAX_REMARK}个字。"
 NO_GROUP = "所选分组已不存在，请重新选择。"
 
 TABLE = ExternalResident.__table__
@@ -376,10 +374,10 @@ class ExternalResidents:
         row = self.row(record_id)
         if row["status"] != REGISTERED:
             raise ExternalError(ONLY_REGISTERED)
-        phone = check_phone(phone)
-        remark = (remark or "").strip() or None
-        if remark is not None and len(remark) > MAX_REMARK:
-            raise ExternalError(REMARK_TOO_LONG, "remark")
+        try:  # the same rules as for the feed's residents (城乡居民参保信息更新)
+            phone, remark = check_phone(phone), check_remark(remark)
+        except ResidentEditError as exc:
+            raise ExternalError(exc.message, exc.field) from None
         if group_id is not None and self.groups.get(group_id) is None:
             raise ExternalError(NO_GROUP, "group")
         with self.db.write() as conn:
@@ -425,15 +423,6 @@ class ExternalResidents:
     def count(self) -> int:
         with self.db.engine.connect() as conn:
             return int(conn.exec_driver_sql("SELECT COUNT(*) FROM external_residents").scalar())
-
-
-def check_phone(phone: str | None) -> str | None:
-    value = (phone or "").strip()
-    if not value:
-        return None
-    if len(value) != 11 or not value.isdigit() or value[0] != "1":
-        raise ExternalError(PHONE_FORMAT, "phone")
-    return value
 
 
 def _insert_values(result: dict[str, Any], now: datetime) -> tuple[Any, ...]:

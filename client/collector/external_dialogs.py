@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from client.collector.external import MAX_REMARK, AddResult, ExternalDetail, ExternalError
+from client.collector.external import AddResult, ExternalDetail, ExternalError
 from client.collector.persons import PersonError
 from client.errors import user_message
 from client.jobs import Job, JobCancelled, JobContext
+from client.roster.resident_fields import MAX_REMARK
 from client.ui.dialogs.detail import DetailSection, DetailTable
 from client.ui.jobs import JobHandle
 from client.ui.listpage import Column

@@ -19,7 +19,6 @@ from client.collector.external import (
     NOT_REGISTERED,
     NOTHING_TICKED,
     ONLY_REGISTERED,
-    PHONE_FORMAT,
     REGISTERED,
     ExternalError,
     ExternalResidents,
@@ -31,6 +30,7 @@ from client.collector.external_sync import NOT_SENT
 from client.collector.grades import ResidentGrades
 from client.collector.persons import Person, PersonError
 from client.jobs import CancelToken, JobCancelled, JobContext
+from client.roster.resident_fields import PHONE_FORMAT
 from client.sync.errors import NotFoundError
 from tests.collector.conftest import CollectorUnit
 from tests.collector.external_people import MEDICAL, PENSION, registered, unregistered
