@@ -37,12 +37,12 @@ from client.ui.roster.page import RosterPageShape
 from client.ui.roster.resident_edit import ResidentEditDialog
 
 ITEM_COLUMNS = (
-    Column("person_number", "人员编号", 120),
-    Column("levy_item", "征收项目", 170),
-    Column("levy_category", "征收品目", 210),
-    Column("levy_subcategory", "征收子目", 170),
-    Column("start_month", "开始缴费月份", 100, kind="month"),
-    Column("end_month", "终止缴费月份", 100),
+    Column("person_number", "人员编号", 100),
+    Column("levy_item", "征收项目", 150),
+    Column("levy_category", "征收品目", 220),
+    Column("levy_subcategory", "征收子目", 150),
+    Column("start_month", "开始缴费月份", 95, kind="month"),
+    Column("end_month", "终止缴费月份", 95),
 )
 
 
@@ -71,16 +71,16 @@ class ResidentRosterPage(RosterPageShape):
         return [
             Column("name", "姓名", 80),
             Column("gender", "性别", 45, align="center"),
-            Column("id_type", "证件类型", 95, formatter=s.id_type_name),
-            Column("id_number", "证件号码", 160),
+            Column("id_type", "证件类型", 90, formatter=s.id_type_name),
+            Column("id_number", "证件号码", 150),
             Column("township", "乡镇街道", 85),
-            Column("village", "社区村组", 115),
+            Column("village", "社区村组", 105),
             Column("insurance", "险种", 80, sortable=False),
             Column("status", "参保状态", 75, formatter=s.status_name),
             Column("phone", "手机号码", 105),
-            Column("group_name", "分组", 90),
-            Column("remark", "备注", 100),
-            Column("updated_at", "更新时间", 140, kind="datetime"),
+            Column("group_name", "分组", 85),
+            Column("remark", "备注", 90),
+            Column("updated_at", "更新时间", 135, kind="datetime"),
         ]
 
     def conditions(self) -> list[Condition]:
