@@ -14,6 +14,21 @@ DESCRIPTOR = ModuleDescriptor(
             "城乡居民参保信息更新",
             "client.collector.resident_roster_page:ResidentRosterPage",
         ),
+        MenuEntry(
+            "external_residents",
+            "外部参保城乡居民导入",
+            "client.collector.external_page:ExternalResidentsPage",
+        ),
+        MenuEntry(
+            "resident_grades",
+            "城乡居民缴费档次查询",
+            "client.collector.grades_page:ResidentGradesPage",
+        ),
+        MenuEntry(
+            "resident_statuses",
+            "城乡居民申报缴费状态查询（自主）",
+            "client.collector.statuses_page:ResidentStatusesPage",
+        ),
     ),
     quick_buttons=("residents", "unit_info", "network", "password", "rule_files"),
 )

@@ -138,3 +138,20 @@ def test_import_add_view_edit_update_export_delete(
     assert prompts.last.text == "删除成功，共删除1人。"
     qtbot.waitUntil(lambda: page.list.total == 2)
     assert third["name"] not in {r["name"] for r in page.list.rows}
+
+
+def test_the_three_pages_follow_the_roster_in_the_menu() -> None:
+    from client.collector.grades_page import ResidentGradesPage
+    from client.collector.module import DESCRIPTOR
+    from client.collector.statuses_page import ResidentStatusesPage
+    from client.modules import import_object
+
+    keys = [getattr(e, "key", None) for e in DESCRIPTOR.menu]
+    mine = ["external_residents", "resident_grades", "resident_statuses"]
+    start = keys.index("external_residents")
+    assert keys[start - 1 : start + 3] == ["residents", *mine]
+    pages = [import_object(DESCRIPTOR.entry(k).page) for k in mine]  # type: ignore[union-attr]
+    assert pages == [ExternalResidentsPage, ResidentGradesPage, ResidentStatusesPage]
+    assert [DESCRIPTOR.entry(k).title for k in mine] == [  # type: ignore[union-attr]
+        "外部参保城乡居民导入", "城乡居民缴费档次查询", "城乡居民申报缴费状态查询（自主）",
+    ]  # fmt: skip
