@@ -42,6 +42,24 @@ def grade_years(rule_content: Mapping[str, Any] | None, today: date) -> list[int
     return sorted((int(y) for y in years), reverse=True)
 
 
+def grade_names(rule_content: Mapping[str, Any] | None) -> dict[tuple[int, str, str], str]:
+    """(年度, 征收品目, 档次编码) → the 档次's name (第三档), from the `resident_grades` rule file."""
+    return {
+        (int(e["year"]), str(e["levy_category"]), str(e["grade"])): str(e["name"])
+        for e in (rule_content or {}).get("entries") or []
+        if isinstance(e, dict) and {"year", "levy_category", "grade", "name"} <= e.keys()
+    }
+
+
+def with_grade_name(
+    row: dict[str, Any], names: Mapping[tuple[int, str, str], str]
+) -> dict[str, Any]:
+    """A 申报缴费状态 row with its 缴费档次 by name (the code when the table does not know it)."""
+    grade = row.get("grade")
+    row["grade_name"] = names.get((row["year"], row["levy_category"], grade), grade or "")
+    return row
+
+
 def check_year(year: Any) -> int:
     try:
         value = int(str(year).strip())

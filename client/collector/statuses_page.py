@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox
 
+from client.collector.grades import grade_names, with_grade_name
 from client.collector.statuses import (
     DECLARE_STATES,
     PAY_STATES,
@@ -19,6 +20,7 @@ from client.collector.statuses import (
 )
 from client.errors import user_message
 from client.jobs import Job, JobCancelled, JobContext
+from client.storage.listing import MappedSource
 from client.ui.jobs import JobHandle
 from client.ui.listpage import (
     Action,
@@ -53,7 +55,9 @@ class ResidentStatusesPage(BasePage):
         self.handle: JobHandle[StatusDownload] | None = None
         self.last_download: StatusDownload | None = None
         services = PageServices(app.settings, ctx.ui.prompts, self.runner)
-        self.list = ListPage(self._spec(), self.service.source(), services, self, auto_query=False)
+        grades = grade_names(app.app_db.rule_file("resident_grades"))
+        source = MappedSource(self.service.source(), lambda row: with_grade_name(row, grades))
+        self.list = ListPage(self._spec(), source, services, self, auto_query=False)
         self.content.addWidget(self.list)
         township = self.list.panel.editor("township")
         assert isinstance(township, QComboBox)
@@ -86,7 +90,7 @@ class ResidentStatusesPage(BasePage):
                 Column("levy_category", "征收品目", 220, formatter=self.names.levy_category),
                 Column("declare_status", "申报状态", 80, align="center"),
                 Column("pay_status", "缴费状态", 80, align="center"),
-                Column("grade", "缴费档次", 80, align="center"),
+                Column("grade_name", "缴费档次", 90, align="center", sortable=False),
                 Column("amount", "申报金额（元）", 110, kind="amount"),
                 Column("declaration_id", "申报序号", 150),
                 Column("declared_at", "申报时间", 150, kind="datetime"),

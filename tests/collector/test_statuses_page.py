@@ -52,9 +52,8 @@ def test_update_filter_export(qtbot: Any, collector_unit: CollectorUnit, tmp_pat
     header, data = sheet_rows(out)
     assert header[:3] == ["姓名", "证件类型", "证件号码"]
     assert sorted(r[2] for r in data) == sorted(p["id_number"] for p in pension[3:5])
-    assert {(r[header.index("申报状态")], r[header.index("缴费状态")]) for r in data} == {
-        ("已申报", "未缴费")
-    }
+    assert {(r[header.index("申报状态")], r[header.index("缴费状态")],
+             r[header.index("缴费档次")]) for r in data} == {("已申报", "未缴费", "第二档")}  # fmt: skip
 
     # 乡镇街道 → its 社区村组 only
     page.list.reset()
