@@ -12,6 +12,7 @@ from client.storage import (  # noqa: F401  (their tables)
     fee_models,
     payment_models,
     refund_models,
+    resident_draft_models,
     resident_local_models,
 )
 from client.storage.database import LocalDatabase
