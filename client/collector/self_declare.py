@@ -22,7 +22,12 @@ from sqlalchemy import Float, cast, func, select
 from sqlalchemy.exc import IntegrityError
 
 from client.collector.persons import PersonError, check_person
-from client.collector.self_people import LocalResident, find, group_members
+from client.collector.self_people import (
+    LocalResident,
+    find,
+    group_members,
+    unregistered_numbers,
+)
 from client.collector.self_rules import (
     ALREADY_LISTED,
     LEVY_CATEGORY,
@@ -32,6 +37,7 @@ from client.collector.self_rules import (
     PERSON_NUMBER,
     SUBCATEGORY,
     TYPE_DIFFERS,
+    UNREGISTERED_EXTERNAL,
     VIA_GROUP,
     VIA_IMPORT,
     VIA_SINGLE,
@@ -182,7 +188,8 @@ class SelfDrafts:
         chosen = self.grades.check_year(year, self.today.year)
         resident = find(self.db, person.id_type, person.id_number)
         if resident is None:
-            raise SelfDeclareError(NOT_RESIDENT)
+            unregistered = person.id_number in unregistered_numbers(self.db)
+            raise SelfDeclareError(UNREGISTERED_EXTERNAL if unregistered else NOT_RESIDENT)
         if resident.name != person.name:
             raise SelfDeclareError(NAME_DIFFERS.format(given=person.name, actual=resident.name))
         if resident.id_type != person.id_type:

@@ -91,6 +91,14 @@ def load_directory(db: UnitDatabase) -> dict[str, Person]:
     return people
 
 
+def unregistered_numbers(db: UnitDatabase) -> set[str]:
+    """证件号码 of 外部参保城乡居民 still 未参保 (not residents yet: the clerk is told why)."""
+    with db.engine.connect() as conn:
+        return {r[0] for r in conn.exec_driver_sql(
+            "SELECT upper(trim(id_number)) FROM external_residents WHERE status != ?",
+            (REGISTERED,))}  # fmt: skip
+
+
 def find(db: UnitDatabase, id_type: str, id_number: str) -> LocalResident | None:
     """The resident with this 证件号码 (feed first); the caller compares name and type."""
     number = id_number.strip().upper()

@@ -29,6 +29,7 @@ from client.collector.self_people import (
     VILLAGE,
     Person,
     load_directory,
+    unregistered_numbers,
 )
 from client.collector.self_rules import (
     ALREADY_LISTED,
@@ -48,6 +49,7 @@ from client.collector.self_rules import (
     SUBCATEGORY,
     TYPE_DIFFERS,
     UNKNOWN_NUMBER,
+    UNREGISTERED_EXTERNAL,
     YEAR_FORMAT,
     YEAR_UNKNOWN,
     GradeTable,
@@ -260,7 +262,7 @@ def read_self_import(
 
     def load_check() -> SelfRowsCheck:  # on the import's worker thread
         return SelfRowsCheck(load_directory(db), listed_keys(db), grades, names,
-                             spec.first_data_row)  # fmt: skip
+                             spec.first_data_row, unregistered_numbers(db))  # fmt: skip
 
     base = read_import(spec, path, ctx, load_check=load_check)
     return SelfImportResult(**{f.name: getattr(base, f.name) for f in fields(ImportResult)})
@@ -290,8 +292,10 @@ class SelfRowsCheck:
         grades: GradeTable,
         names: TemplateNames,
         first_row: int,
+        unregistered: Set[str] = frozenset(),
     ) -> None:
         self.people = people
+        self.unregistered = unregistered
         self.listed = listed
         self.grades = grades
         self.names = names
@@ -387,7 +391,7 @@ class SelfRowsCheck:
             reason = identity_number_error(number)
             if reason is not None:
                 return reason
-        return UNKNOWN_NUMBER
+        return UNREGISTERED_EXTERNAL if number in self.unregistered else UNKNOWN_NUMBER
 
     def _grade(self, year: int, category: str, typed: Any, find: Any) -> Any:
         """The 档次, or the sentence why not."""
