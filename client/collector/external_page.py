@@ -25,6 +25,8 @@ from client.collector.external_dialogs import (
     detail_sections,
 )
 from client.collector.external_sync import SyncWarning
+from client.collector.self_rules import GradeTable
+from client.collector.self_template import TemplateNames, export_as_template, roster_rows
 from client.documents.imports import ImportRow
 from client.documents.xlsx import ExportError
 from client.domain.ids import DEFAULT_ID_TYPES
@@ -44,11 +46,15 @@ from client.ui.listpage import (
     TextCondition,
 )
 from client.ui.listpage.context import PageServices
+from client.ui.listpage.export import suggested_file_name, with_xlsx_suffix
 from client.ui.pages import BasePage, PageContext
 from client.unit_reference.service import LevyNames
 
 TITLE = "外部参保城乡居民导入"
 EMPTY = "暂无外部参保城乡居民，可点击【导入】或【添加】添加需要在本代收单位申报缴费的城乡居民。"
+NO_REGISTERED_TO_EXPORT = (
+    "当前查询结果中没有正常参保的城乡居民，未参保的居民不能申报，无需按申报模板导出。"
+)
 IMPORT_CANCELLED = "已取消导入，未添加任何人员。需要导入时，请重新点击【文件导入】。"
 
 
@@ -135,6 +141,7 @@ class ExternalResidentsPage(BasePage):
                     "导出",
                     children=(
                         Action("export_query", "按查询结果", lambda page: page.export_all()),
+                        Action("export_template", "按申报模板", lambda _p: self.export_template()),
                     ),
                 ),
                 Action(
@@ -224,6 +231,41 @@ class ExternalResidentsPage(BasePage):
                                        lambda r: r.message(), lambda _r: self.list.query())  # fmt: skip
         self.flow.start()
         return self.flow
+
+    # -- 导出 按申报模板 ------------------------------------------------------------------------
+    def export_template(self) -> JobHandle[int] | None:
+        """The 正常参保 people of the query in the 社保费代收代报（自主） import template, one row
+        per 征收品目 insured in the 缴费年度 (the 档次 filled in where it is clear), so the
+        clerk starts that import from this list (未参保 people cannot be declared)."""
+        filters, sort = dict(self.list.filters), list(self.list.sort)
+        source = self.list.source
+        wanted = {**filters, "status": REGISTERED}
+        registered = source.count(wanted) if filters.get("status") in (None, REGISTERED) else 0
+        if not registered:
+            self.prompts.info(self, NO_REGISTERED_TO_EXPORT, title="按申报模板导出")
+            return None
+        app_db, db = self.ctx.ui.app.app_db, self.ctx.session.db
+        grades = GradeTable(app_db.rule_file("resident_grades"))
+        year = grades.default_year(self.ctx.ui.app.local_today().year)
+        chosen = self.list.save_path_provider(suggested_file_name(f"{TITLE}_按申报模板"))
+        if not chosen:
+            return None
+        path = with_xlsx_suffix(chosen)
+        left = self.list.total - registered
+
+        def run(ctx: JobContext) -> int:
+            rows = roster_rows(db, source.rows(wanted, sort), grades, year)
+            return export_as_template(rows, path, TemplateNames.of(app_db), ctx)
+
+        def done(count: int) -> None:
+            text = (f"导出成功，共{registered}位正常参保的城乡居民，{count}行（每人每个险种一行，"
+                    f"缴费年度{year}），可核对缴费档次后在【社保费代收代报（自主）】中导入。")  # fmt: skip
+            if left:
+                text += f"另有{left}位未参保的城乡居民不能申报，未导出。"
+            self.prompts.info(self, text, title="按申报模板导出")
+
+        self.handle = self.runner.run(Job("按申报模板导出", run), done)
+        return self.handle
 
     # -- 添加 ------------------------------------------------------------------------------------
     def add(self) -> AddResidentDialog:

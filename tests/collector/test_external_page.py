@@ -1,7 +1,8 @@
 """外部参保城乡居民导入 page (pytest-qt) against the real backend: empty on a new unit, 模板下载,
 文件导入 with its preview and error file then the lookup, 添加 (确定 only when complete),
 查看/编辑 for 正常参保 rows only, 更新参保状态 of a ticked 未参保 row after the registry gains
-the person, 导出 按查询结果 read back, 删除 after confirmation."""
+the person, 导出 按申报模板 (the 代收代报 template) and 按查询结果 read back, 删除 after
+confirmation."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ from typing import Any
 from openpyxl import load_workbook
 
 from client.collector.external import NOTHING_TICKED, template_spec
-from client.collector.external_page import EMPTY, ExternalResidentsPage
+from client.collector.external_page import (
+    EMPTY,
+    NO_REGISTERED_TO_EXPORT,
+    ExternalResidentsPage,
+)
+from client.collector.self_template import SHEET_TITLE as SELF_SHEET
 from tests.collector.collector_pages import open_page, sheet_rows, shown, wait, wait_ok
 from tests.collector.conftest import CollectorUnit
 from tests.collector.external_people import MEDICAL, PENSION, registered, unregistered
@@ -111,6 +117,26 @@ def test_import_add_view_edit_update_export_delete(
     wait_ok(qtbot, page.handle)
     assert prompts.last.text.startswith("已更新1人的参保状态：1人为正常参保（马晓东）")
     qtbot.waitUntil(lambda: shown(page, row_of(page, later["name"]), "status") == "正常参保")
+
+    # 导出 → 按申报模板: the 正常参保 ones of the query, a row per 征收品目 of the year
+    page.list.set_condition("status", "未参保")
+    page.list.query_clicked()
+    qtbot.waitUntil(lambda: page.list.total == 0)
+    assert page.export_template() is None and prompts.last.text == NO_REGISTERED_TO_EXPORT
+    page.list.reset()
+    qtbot.waitUntil(lambda: page.list.total == 3)
+    page.list.save_path_provider = lambda _name: str(tmp_path / "按申报模板")
+    wait_ok(qtbot, page.export_template())
+    assert prompts.last.text.startswith("导出成功，共3位正常参保的城乡居民，4行")
+    names = cu.app.app_db.code_table("levy_categories")
+    items = cu.app.app_db.code_table("levy_items")
+    sheet = load_workbook(tmp_path / "按申报模板.xlsx")[SELF_SHEET]
+    assert sorted(tuple(c.value for c in r) for r in sheet.iter_rows(min_row=3)) == sorted(
+        (p["name"], "居民身份证", p["id_number"], items[category[:5]], names[category],
+         "2026", "第一档")
+        for p, category in ((known, PENSION), (known, MEDICAL), (later, PENSION),
+                            (third, PENSION))
+    )  # fmt: skip
 
     # 导出 → 按查询结果, with a condition
     page.list.set_condition("name", "黄")
