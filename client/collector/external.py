@@ -291,11 +291,18 @@ class ExternalResidents:
     ) -> AddResult:
         """添加: the three facts checked here first, then as an import of one row."""
         person = check_person(name, id_type, id_number, self.id_types)
-        listed, in_feed = known_people(self.db)
         key = (person.id_type, person.id_number)
-        if key in listed:
+        with self.db.engine.connect() as conn:  # through the id_number indexes
+            listed = conn.exec_driver_sql(
+                "SELECT 1 FROM external_residents WHERE id_type = ? AND id_number = ?", key
+            ).first()
+            in_feed = conn.exec_driver_sql(
+                "SELECT 1 FROM residents WHERE id_number IN (?, ?) AND id_type = ?",
+                (person.id_number, person.id_number.lower(), person.id_type),
+            ).first()
+        if listed is not None:
             raise ExternalError(ALREADY_LISTED, "id_number")
-        if key in in_feed:
+        if in_feed is not None:
             raise ExternalError(IN_FEED, "id_number")
         return self.add([person], ctx)
 

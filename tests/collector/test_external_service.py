@@ -123,6 +123,10 @@ def test_add_one_update_status_edit_and_delete(collector_unit: CollectorUnit) ->
     assert bad.value.field == "id_number"
     with pytest.raises(PersonError, match="请填写姓名"):
         svc.add_one(" ", "01", later["id_number"])
+    with cu.session.db.engine.connect() as conn:
+        feed = conn.exec_driver_sql("SELECT name, id_type, id_number FROM residents").first()
+    with pytest.raises(ExternalError, match=IN_FEED):
+        svc.add_one(feed[0], feed[1], feed[2].lower())
     first = svc.add_one(later["name"], "01", later["id_number"].lower())
     assert (first.added, first.unregistered) == (1, 1)
     with pytest.raises(ExternalError, match=ALREADY_LISTED):
