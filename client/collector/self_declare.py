@@ -231,8 +231,10 @@ class SelfDrafts:
             grade = self.grades.find(choices.year, item.levy_category, picked[item.levy_category])
             if grade is None:
                 raise SelfDeclareError(NO_GRADE_CHOSEN.format(category=category))
-            rows.append(_row(choices.resident, item.levy_item, item.levy_category,
-                             item.levy_subcategory, item.person_number, choices.year, grade))  # fmt: skip
+            sub = self.grades.subcategory_for(choices.year, item.levy_category,
+                                              item.levy_subcategory, grade.code)  # fmt: skip
+            rows.append(_row(choices.resident, item.levy_item, item.levy_category, sub,
+                             item.person_number, choices.year, grade))  # fmt: skip
         if not rows:
             raise SelfDeclareError(NOTHING_TICKED)
         return self._insert(rows, VIA_SINGLE)
@@ -278,7 +280,9 @@ class SelfDrafts:
                 if found is None:
                     no_grade += 1
                     continue
-                rows.append(_row(resident, it[LEVY_ITEM], it[LEVY_CATEGORY], it[SUBCATEGORY],
+                sub = self.grades.subcategory_for(chosen, it[LEVY_CATEGORY], it[SUBCATEGORY],
+                                                  found.code)  # fmt: skip
+                rows.append(_row(resident, it[LEVY_ITEM], it[LEVY_CATEGORY], sub,
                                  it[PERSON_NUMBER], chosen, found))  # fmt: skip
         added = self._insert(rows, VIA_GROUP) if rows else 0
         return GroupAddResult(added, len(members), not_insured, already, no_grade)
@@ -341,7 +345,7 @@ def _row(
     year: int,
     grade: Grade,
 ) -> tuple[Any, ...]:
-    """A row in DRAFT_KEYS order."""
+    """A row in DRAFT_KEYS order (`subcategory` as declared, see `subcategory_for`)."""
     return (resident.source, resident.record_id, resident.name, resident.id_type,
             resident.id_number, resident.township, resident.village, levy_item, levy_category,
             subcategory, year, grade.code, grade.name, grade.amount, person_number)  # fmt: skip

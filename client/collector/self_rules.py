@@ -143,6 +143,22 @@ class GradeTable:
             return self._codes.get((year, levy_category), {}).get(subcategory[len(levy_category) :])
         return None
 
+    def subcategory_for(
+        self, year: int, levy_category: str, registered: str | None, grade: str
+    ) -> str | None:
+        """The 征收子目 a row declares: where the resident's 征收子目 names a 档次 (养老
+        `10210000103`), the one naming the chosen 档次 (`…05`); else the registered one (医保's
+        成年居民（低保对象） stays what it is)."""
+        codes = self._codes.get((year, levy_category), {})
+        if (
+            registered
+            and len(codes) > 1
+            and registered.startswith(levy_category)
+            and registered[len(levy_category) :] in codes
+        ):
+            return levy_category + grade
+        return registered
+
     def check_year(self, value: Any, this_year: int) -> int:
         """A 缴费年度 of the table, or `SelfDeclareError`."""
         if not self.grades:

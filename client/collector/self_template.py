@@ -320,6 +320,7 @@ class SelfRowsCheck:
         insured_memo: dict[tuple[int, int, str], dict[str, Any]] = {}
         grade_memo: dict[tuple[int, str, Any], Any] = {}
         people, listed, find_grade = self.people.get, self.listed, self.grades.find
+        subcategory_for = self.grades.subcategory_for
         for i in range(n):
             if i in skip:
                 continue
@@ -381,7 +382,8 @@ class SelfRowsCheck:
             item = insured[category]
             o_source[i], o_record[i] = person[SOURCE], person[RECORD_ID]
             o_town[i], o_village[i] = person[TOWNSHIP], person[VILLAGE]
-            o_cat[i], o_sub[i], o_pn[i] = category, item[SUBCATEGORY], item[PERSON_NUMBER]
+            o_cat[i], o_pn[i] = category, item[PERSON_NUMBER]
+            o_sub[i] = subcategory_for(year, category, item[SUBCATEGORY], grade.code)
             o_grade[i], o_gname[i], o_amount[i] = grade.code, grade.name, grade.amount
         self._mark_repeats(repeats, years, o_cat, categories, errors)
         return ColumnCheckResult(out, errors)  # type: ignore[arg-type]

@@ -81,6 +81,7 @@ def test_single_add_takes_the_resident_and_the_rule_files_grade(collector_unit: 
     assert (row["levy_item"], row["levy_category"], row["year"], row["grade"], row["amount"]) == (
         PENSION_ITEM, PENSION, YEAR, chosen["grade"], chosen["amount"])  # fmt: skip
     assert row["person_number"] == pension.person_number and row["added_via"] == "单个添加"
+    assert row["levy_subcategory"] == PENSION + chosen["grade"]  # 养老's 征收子目 names the 档次
     assert drafts.totals().amount == Decimal(chosen["amount"])
 
     again = drafts.choices(person["name"], "01", person["id_number"], YEAR)
