@@ -29,6 +29,11 @@ DESCRIPTOR = ModuleDescriptor(
             "城乡居民申报缴费状态查询（自主）",
             "client.collector.statuses_page:ResidentStatusesPage",
         ),
+        MenuEntry(
+            "self_declare",
+            "社保费代收代报（自主）",
+            "client.collector.self_declare_page:SelfDeclarePage",
+        ),
     ),
     quick_buttons=("residents", "unit_info", "network", "password", "rule_files"),
 )
