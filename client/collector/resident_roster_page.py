@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from client.collector.self_rules import GradeTable
+from client.collector.self_template import TemplateNames, export_as_template, roster_rows
 from client.errors import user_message
 from client.jobs import Job, JobContext
 from client.roster.resident_fields import ResidentFieldStore
@@ -32,6 +34,7 @@ from client.ui.listpage import (
     Condition,
     TextCondition,
 )
+from client.ui.listpage.export import suggested_file_name, with_xlsx_suffix
 from client.ui.pages import PageContext
 from client.ui.roster.page import RosterPageShape
 from client.ui.roster.resident_edit import ResidentEditDialog
@@ -123,14 +126,47 @@ class ResidentRosterPage(RosterPageShape):
         ]
 
     def export_choices(self) -> list[Action]:
-        """导出's drop-down (§3.2 三). 按申报模板 (the residents of the query in the 代收代报
-        import template) is added here by the page that owns that template."""
-        return [Action("export_query", "按查询结果", lambda _p: self.export_query())]
+        """导出's drop-down (§3.2 三): 按查询结果, and 按申报模板 (the residents of the query in
+        the 社保费代收代报（自主） import template, `client.collector.self_template`)."""
+        return [
+            Action("export_query", "按查询结果", lambda _p: self.export_query()),
+            Action("export_template", "按申报模板", lambda _p: self.export_template()),
+        ]
 
     # -- 导出 ----------------------------------------------------------------------------------
     def export_query(self) -> JobHandle[int] | None:
         """按查询结果: every resident of the query, with the list's columns."""
         return self.list.export_all(f"{self.kind.export_name}_按查询结果")
+
+    def export_template(self, path: str | None = None) -> JobHandle[int] | None:
+        """按申报模板: every resident of the query in the 社保费代收代报（自主） import template,
+        one row per 征收品目 insured in the 缴费年度 (the 档次 filled in where it is clear), so the
+        clerk records the collection in it and imports it there."""
+        app_db, db = self.ctx.ui.app.app_db, self.ctx.session.db
+        grades = GradeTable(app_db.rule_file("resident_grades"))
+        year = grades.default_year(self.ctx.ui.app.local_today().year)
+        chosen = path or self.list.save_path_provider(
+            suggested_file_name(f"{self.kind.export_name}_按申报模板")
+        )
+        if not chosen:
+            return None
+        target = with_xlsx_suffix(chosen)
+        source, filters, sort = self.list.source, dict(self.list.filters), list(self.list.sort)
+
+        def run(ctx: JobContext) -> int:
+            rows = roster_rows(db, source.rows(filters, sort), grades, year)
+            return export_as_template(rows, target, TemplateNames.of(app_db), ctx)
+
+        def done(count: int) -> None:
+            self.prompts.info(
+                self,
+                f"导出成功，共{count:,}行（每位居民每个参保险种一行，缴费年度{year}），"
+                "可核对缴费档次后在【社保费代收代报（自主）】中导入。",
+                title="按申报模板导出",
+            )
+
+        self.template_handle = self.runner.run(Job("按申报模板导出", run), done)
+        return self.template_handle
 
     # -- 查看 / 编辑 ------------------------------------------------------------------------
     def detail_sections(self, record_id: int) -> list[DetailSection] | None:

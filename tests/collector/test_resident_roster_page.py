@@ -305,7 +305,10 @@ def test_info_maintenance_import_with_preview(
 
 
 def test_export_by_query_result(qtbot: Any, page: ResidentRosterPage, tmp_path: Path) -> None:
-    assert [a.key for a in page.list.spec.find_action("export").children] == ["export_query"]
+    assert [a.key for a in page.list.spec.find_action("export").children] == [
+        "export_query",
+        "export_template",  # 按申报模板: tests/collector/test_self_declare_page.py
+    ]
     page.list.set_condition("insurance", PENSION)
     page.list.query()
     assert 0 < page.list.total < 40

@@ -136,3 +136,36 @@ def test_import_add_delete_submit(qtbot: Any, collector_unit: CollectorUnit, tmp
     assert prompts.last.text == "请先勾选需要提交申报的数据。"
     again = open_page(qtbot, cu, SelfDeclarePage)
     assert again.list.total == 2
+
+
+def test_roster_export_as_template_imports_here(qtbot: Any, collector_unit: CollectorUnit,
+                                                tmp_path: Path) -> None:  # fmt: skip
+    """城乡居民参保信息更新 导出 按申报模板: the query's residents, a row per 征收品目 insured this
+    year, imported on this page as they are."""
+    from client.collector.resident_roster_page import ResidentRosterPage
+
+    cu = collector_unit
+    roster = open_page(qtbot, cu, ResidentRosterPage)
+    qtbot.waitUntil(lambda: roster.list.total > 0)
+    out = tmp_path / "按申报模板.xlsx"
+    wait_ok(qtbot, roster.export_template(str(out)))
+    assert roster.prompts.last.text.startswith("导出成功")
+    with cu.session.db.engine.connect() as conn:
+        expected = conn.exec_driver_sql(
+            "SELECT count(DISTINCT resident_id || '/' || levy_category) FROM resident_items"
+            " WHERE levy_item IN ('10210', '10211') AND (start_month IS NULL OR start_month <= ?)"
+            " AND (end_month IS NULL OR end_month >= ?)", (f"{YEAR}-12", f"{YEAR}-01"),
+        ).scalar_one()  # fmt: skip
+    _notes, (header, *rows) = sheet_rows(out)
+    assert header[:3] == ["姓名*", "证件类型*", "证件号码*"] and len(rows) == expected > 0
+    page = open_page(qtbot, cu, SelfDeclarePage)
+    flow = page.import_file(str(out))
+    wait_ok(qtbot, flow.read_handle)
+    result = flow.result
+    blank = sum(1 for r in rows if not r[6])  # 档次 not clear from the registration
+    assert (result.valid_count, result.error_count) == (len(rows) - blank, blank)
+    assert {e.column for e in result.errors} <= {"缴费档次"}
+    if result.importable:
+        flow.preview.btn_confirm.click()
+        wait_ok(qtbot, flow.apply_handle)
+        qtbot.waitUntil(lambda: page.list.total == len(rows))
