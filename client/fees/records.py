@@ -14,8 +14,10 @@ from client.fees.rules import SUCCEEDED, UNPAID
 from client.storage.fee_models import FeeDeclaration, FeeDeclarationItem, FeeItem, FeeItemLine
 from client.storage.listing import QueryListSource, contains, date_range, equals, month_range
 from client.storage.unit_db import UnitDatabase
+from client.storage.unit_models import Resident
 
 DECLARATIONS = FeeDeclaration.__table__
+RESIDENTS = Resident.__table__
 
 
 class FeeRecords:
@@ -69,8 +71,9 @@ class FeeRecords:
         )
 
     # -- 社保费申报明细查询 (§2.20: only successful declarations) -----------------------------
-    def declarations_missing_lines(self, category: str) -> list[str]:
+    def declarations_missing_lines(self, categories: Sequence[str]) -> list[str]:
         """Successful declarations with persons whose lines are not (all) downloaded."""
+        marks = ",".join("?" * len(categories))
         with self.db.engine.connect() as conn:
             return [
                 r[0]
@@ -78,37 +81,54 @@ class FeeRecords:
                     "SELECT DISTINCT d.declaration_id FROM fee_declarations d"
                     " JOIN fee_declaration_items di ON di.declaration_id = d.declaration_id"
                     " JOIN fee_items i ON i.item_id = di.item_id"
-                    " WHERE d.category = ? AND d.status = ? AND i.headcount > 0"
+                    f" WHERE d.category IN ({marks}) AND d.status = ? AND i.headcount > 0"
                     " AND i.lines_fetched = 0 ORDER BY d.submitted_at DESC",
-                    (category, SUCCEEDED),
+                    (*categories, SUCCEEDED),
                 )
             ]
 
-    def declared_lines_source(self, category: str) -> QueryListSource:
+    def declared_lines_source(
+        self, categories: Sequence[str], places: bool = False
+    ) -> QueryListSource:
+        """The person lines of successful declarations of `categories`; with `places` (a
+        代收单位's residents) each line also carries its resident's 乡镇街道/社区村组 and can be
+        filtered by them and by 缴费年度 (§3.15)."""
         lines = FeeItemLine.__table__.c
         items = FeeItem.__table__.c
         links = FeeDeclarationItem.__table__.c
         d = DECLARATIONS.c
-        base = (
-            select(d.submitted_at, d.declaration_id, *line_columns())
-            .select_from(DECLARATIONS)
-            .join(FeeDeclarationItem.__table__, links.declaration_id == d.declaration_id)
+        columns: list[Any] = [d.submitted_at, d.declaration_id, *line_columns()]
+        joined = (
+            DECLARATIONS.join(
+                FeeDeclarationItem.__table__, links.declaration_id == d.declaration_id
+            )
             .join(FeeItem.__table__, items.item_id == links.item_id)
             .join(FeeItemLine.__table__, lines.item_id == items.item_id)
-            .where(d.category == category, d.status == SUCCEEDED)
+        )
+        filters = [
+            contains("name", lines.name),
+            contains("id_number", lines.id_number),
+            equals("unit_number", items.unit_number),
+            equals("levy_item", items.levy_item),
+            month_range("period", lines.period),
+            date_range("submitted", d.submitted_at),
+            equals("year", func.substr(lines.period, 1, 4)),
+        ]
+        if places:
+            r = RESIDENTS.c
+            columns += [r.township, r.village]
+            joined = joined.outerjoin(RESIDENTS, r.id == lines.person_id)
+            filters += [equals("township", r.township), contains("village", r.village)]
+        base = (
+            select(*columns)
+            .select_from(joined)
+            .where(d.category.in_(list(categories)), d.status == SUCCEEDED)
         )
         return QueryListSource(
             self.db.engine,
             base,
             key="line_key",
-            filters=[
-                contains("name", lines.name),
-                contains("id_number", lines.id_number),
-                equals("unit_number", items.unit_number),
-                equals("levy_item", items.levy_item),
-                month_range("period", lines.period),
-                date_range("submitted", d.submitted_at),
-            ],
+            filters=filters,
             sortable=[
                 "submitted_at",
                 "name",
@@ -122,6 +142,19 @@ class FeeRecords:
             ],  # fmt: skip
             default_sort=[("submitted_at", False), ("item_id", True), ("position", True)],
         )
+
+    def line_years(self, categories: Sequence[str]) -> list[str]:
+        """缴费年度 that successful declarations of `categories` cover, newest first."""
+        marks = ",".join("?" * len(categories))
+        with self.db.engine.connect() as conn:
+            return [
+                r[0]
+                for r in conn.exec_driver_sql(
+                    "SELECT DISTINCT substr(period_start, 1, 4) FROM fee_declarations"
+                    f" WHERE category IN ({marks}) AND status = ? ORDER BY 1 DESC",
+                    (*categories, SUCCEEDED),
+                )
+            ]
 
     def line_unit_numbers(self) -> list[str]:
         with self.db.engine.connect() as conn:

@@ -19,11 +19,13 @@ COLLECTED_FOR_OTHERS = "税务代征"
 
 # Item categories and data sources (contract: fee items)
 DAILY, SPECIAL, PROJECT = "daily", "special", "project"
-TAX_BUREAU, SOCIAL_DEPT, SOCIAL_DEPT_VERIFIED = "01", "02", "03"
+SELF = "self"  # 代收代报（自主）: a 代收单位's own declarations of chosen residents (issue 12)
+TAX_BUREAU, SOCIAL_DEPT, SOCIAL_DEPT_VERIFIED, SELF_DECLARED = "01", "02", "03", "04"
 SOURCE_TITLES = {
     TAX_BUREAU: "01 税务机关",
     SOCIAL_DEPT: "02 社保部门",
     SOCIAL_DEPT_VERIFIED: "03 社保部门核定征收",
+    SELF_DECLARED: "04 自主申报",
 }
 
 # 应缴信息 申报处理状态 (§2.21)
@@ -196,4 +198,17 @@ def categories_for(kind: str) -> tuple[str, ...]:
     return (DAILY, SPECIAL, PROJECT) if kind == "employer" else (DAILY, SPECIAL)
 
 
-CATEGORY_TITLES = {DAILY: "日常申报", SPECIAL: "特殊缴费申报", PROJECT: "工程项目申报"}
+CATEGORY_TITLES = {DAILY: "日常申报", SPECIAL: "特殊缴费申报", PROJECT: "工程项目申报",
+                   SELF: "自主申报"}  # fmt: skip
+# 申报类型 as the 代收单位's 社保费申报记录 names them (§3.8): 核定信息 declared are 核定申报.
+RESIDENT_CATEGORY_TITLES = {DAILY: "核定申报", SPECIAL: "特殊缴费申报", SELF: "自主申报"}
+RESIDENT_RECORD_CATEGORIES = (DAILY, SPECIAL, SELF)
+
+
+def failed_rows_text(rows: Sequence[Mapping[str, Any]], limit: int = 20) -> str:
+    """The persons a 自主申报 left out, as one sentence for 失败原因 (the first `limit`)."""
+    if not rows:
+        return ""
+    shown = "；".join(f"{r.get('id_number') or ''}：{r.get('reason') or ''}" for r in rows[:limit])
+    more = f"等{len(rows)}人" if len(rows) > limit else f"共{len(rows)}人"
+    return f"以下人员未通过校验（{more}）：{shown}"

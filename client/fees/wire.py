@@ -8,7 +8,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from client.fees.rules import DECLARATION_STATES, ITEM_STATES, merge_key
+from client.fees.rules import (
+    DECLARATION_STATES,
+    ITEM_STATES,
+    SUCCEEDED,
+    failed_rows_text,
+    merge_key,
+)
 from client.sync.errors import MalformedResponseError
 
 ITEM_FIELDS = [
@@ -98,6 +104,14 @@ def declaration(entry: Any) -> dict[str, Any]:
         raise _fail("declaration status")
     out = dict(entry)
     out["items"] = [item_row(r) for r in entry["items"]]
+    failed = entry.get("failed_rows") or []
+    if not isinstance(failed, list) or any(not isinstance(r, dict) for r in failed):
+        raise _fail("declaration failed_rows")
+    if failed and entry["status"] == SUCCEEDED:
+        # 自主申报 with some persons left out: 失败原因 names them; the rest was declared.
+        out["reason"] = failed_rows_text(failed)
+    elif failed:  # 申报失败: 全部人员校验未通过, and who failed why
+        out["reason"] = "。".join(p for p in (entry.get("reason"), failed_rows_text(failed)) if p)
     return out
 
 

@@ -9,6 +9,7 @@ together share one tick box; 缴费人数 downloads an item's 预处理明细 on
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from client.errors import user_message
@@ -47,12 +48,15 @@ class FeeDeclarePage(BasePage):
     """A 社保费申报 page; `PAGE` names which (daily, special, verified, project)."""
 
     PAGE: ClassVar[str]
+    TITLE: ClassVar[str] = ""  # the page's own title, when not the manual's name of PAGE
     RECORDS: ClassVar[str] = "fee_records"  # where the countdown leads
 
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
         self.scope = FeeScope(ctx, self)
         self.page = declaration_page(self.PAGE, self.scope.collection_mode)
+        if self.TITLE:  # the 代收单位 names the same items its own way
+            self.page = replace(self.page, title=self.TITLE)
         self.setObjectName(f"page_fee_{self.PAGE}")
         self.handle: JobHandle[Any] | None = None
         self.plan: SubmissionPlan | None = None
@@ -265,3 +269,11 @@ class ProjectFeePage(FeeDeclarePage):
 
     PAGE = "project"
     RECORDS = "project_fee_records"
+
+
+class ResidentVerifiedFeePage(FeeDeclarePage):
+    """社保费代收代报（核定） (§3.7): the 城乡居民 核定信息 the 社保部门 pushed (03, one item per
+    征收品目 and year) with 刷新, 提交申报 and 导出 选中/全部."""
+
+    PAGE = "verified"
+    TITLE = "社保费代收代报（核定）"

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QVBoxLayout
 
@@ -16,6 +16,7 @@ from client.fees.rules import (
     DAILY,
     DECLARATION_STATES,
     ITEM_STATES,
+    SELF,
     SOURCE_TITLES,
 )
 from client.jobs import Job, JobContext
@@ -121,6 +122,9 @@ class FeeLinesQueryPage(BasePage):
     local; opening it offers to download the lines not downloaded yet; 同步 first brings
     the declarations of a chosen date range."""
 
+    CATEGORIES: ClassVar[tuple[str, ...]] = (DAILY,)
+    PLACES: ClassVar[bool] = False  # 代收单位: 乡镇街道/社区村组 of each resident (§3.15)
+
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
         self.setObjectName("page_fee_lines_query")
@@ -133,21 +137,8 @@ class FeeLinesQueryPage(BasePage):
             ListPageSpec(
                 page_key="fee_lines_query",
                 title="社保费申报明细查询",
-                columns=[
-                    Column("submitted_at", "申报日期", 150, kind="datetime"),
-                    *lines_columns(self.scope),
-                    Column("declaration_id", "申报编号", 150),
-                ],
-                conditions=[
-                    TextCondition("name", "姓名"),
-                    TextCondition("id_number", "证件号码"),
-                    ComboCondition(
-                        "unit_number", "单位编号", self.service.records.line_unit_numbers
-                    ),
-                    ComboCondition("levy_item", "征收项目", self.scope.names.levy_item_options),
-                    MonthRangeCondition("period", "费款所属期"),
-                    DateRangeCondition("submitted", "申报日期"),
-                ],
+                columns=self._columns(),
+                conditions=self._conditions(),
                 actions=[
                     Action("sync", "同步", lambda _p: self.sync()),
                     Action("download", "下载申报明细", lambda _p: self.offer_download(True)),
@@ -157,19 +148,54 @@ class FeeLinesQueryPage(BasePage):
                 export_name="社保费申报明细",
                 async_queries=True,
             ),
-            self.service.records.declared_lines_source(DAILY),
+            self.service.records.declared_lines_source(self.CATEGORIES, self.PLACES),
             self.scope.services,
             self,
         )
         self.content.addWidget(self.list)
         self.offer_download()
 
+    def _columns(self) -> list[Column]:
+        columns = [
+            Column("submitted_at", "申报日期", 150, kind="datetime"),
+            *lines_columns(self.scope),
+            Column("declaration_id", "申报编号", 150),
+        ]
+        if self.PLACES:
+            columns[3:3] = [Column("township", "乡镇街道", 120), Column("village", "社区村组", 120)]
+        return columns
+
+    def _conditions(self) -> list[Any]:
+        records = self.service.records
+        if self.PLACES:  # §3.15: 申报时间段, 缴费年度, 乡镇街道, 社区村组
+            return [
+                DateRangeCondition("submitted", "申报时间段"),
+                ComboCondition("year", "缴费年度", lambda: records.line_years(self.CATEGORIES)),
+                ComboCondition("township", "乡镇街道", self._townships),
+                TextCondition("village", "社区村组"),
+                TextCondition("name", "姓名"),
+                TextCondition("id_number", "证件号码"),
+            ]
+        return [
+            TextCondition("name", "姓名"),
+            TextCondition("id_number", "证件号码"),
+            ComboCondition("unit_number", "单位编号", records.line_unit_numbers),
+            ComboCondition("levy_item", "征收项目", self.scope.names.levy_item_options),
+            MonthRangeCondition("period", "费款所属期"),
+            DateRangeCondition("submitted", "申报日期"),
+        ]
+
+    def _townships(self) -> list[str]:
+        with self.ctx.session.db.engine.connect() as conn:
+            return [r[0] for r in conn.exec_driver_sql(
+                "SELECT DISTINCT township FROM residents ORDER BY township")]  # fmt: skip
+
     def refresh(self) -> None:
         self.list.refresh()
 
     def offer_download(self, explicit: bool = False) -> MissingLinesDialog | None:
         """进入本页面时检测是否存在未下载的申报明细: list them with tick boxes, 下载."""
-        missing = self.service.records.declarations_missing_lines(DAILY)
+        missing = self.service.records.declarations_missing_lines(self.CATEGORIES)
         if not missing:
             if explicit:
                 self.prompts.info(self, "所有申报成功的申报记录的明细都已下载。", "下载申报明细")
@@ -209,7 +235,7 @@ class FeeLinesQueryPage(BasePage):
         service = self.service
 
         def run(ctx: JobContext) -> SyncResult:
-            return service.sync(start, end, (DAILY,), ctx)
+            return service.sync(start, end, self.CATEGORIES, ctx)
 
         def done(result: SyncResult) -> None:
             self.list.query()
@@ -318,3 +344,11 @@ class FeeJournalPage(BasePage):
 
     def refresh(self) -> None:
         self.list.refresh()
+
+
+class ResidentLinesQueryPage(FeeLinesQueryPage):
+    """代收单位 社保费申报明细查询 (§3.15): 核定申报 and 自主申报 persons with their 乡镇街道 and
+    社区村组, by 申报时间段 and 缴费年度."""
+
+    CATEGORIES: ClassVar[tuple[str, ...]] = (DAILY, SELF)
+    PLACES: ClassVar[bool] = True

@@ -6,6 +6,7 @@ Voided records can only be viewed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -16,6 +17,7 @@ from client.errors import user_message
 from client.fees.declare import FeeFeedback, SyncResult
 from client.fees.form import declaration_form
 from client.fees.rules import (
+    CATEGORY_TITLES,
     CHANNELS,
     DAILY,
     DECLARATION_STATES,
@@ -23,6 +25,8 @@ from client.fees.rules import (
     PARTLY_PAID,
     PAY_STATES,
     PROJECT,
+    RESIDENT_CATEGORY_TITLES,
+    RESIDENT_RECORD_CATEGORIES,
     SPECIAL,
     SUCCEEDED,
     amount,
@@ -34,7 +38,6 @@ from client.ui.fees.common import (
     PAYMENT_ENTRY,
     WHERE_TO_PAY,
     FeeScope,
-    category_title,
     item_columns,
     source_title,
     with_rate,
@@ -66,6 +69,7 @@ class FeeRecordsPage(BasePage):
     """社保费申报记录 of 日常 and 特殊缴费 declarations."""
 
     CATEGORIES: ClassVar[tuple[str, ...]] = (DAILY, SPECIAL)
+    CATEGORY_NAMES: ClassVar[Mapping[str, str]] = CATEGORY_TITLES
     KEY: ClassVar[str] = "fee_records"
     TITLE: ClassVar[str] = "社保费申报记录"
 
@@ -92,7 +96,8 @@ class FeeRecordsPage(BasePage):
         names = self.scope.names
         columns = [
             Column("submitted_at", "申报日期", 150, kind="datetime"),
-            Column("category", "申报类型", 100, formatter=category_title),
+            Column("category", "申报类型", 100,
+                   formatter=lambda c: self.CATEGORY_NAMES.get(c, c or "")),
             Column("status", "申报状态", 80, align="center"),
             Column("pay_status", "缴费状态", 80, align="center"),
             Column("amount", "应缴费额合计（元）", 130, kind="amount"),
@@ -278,6 +283,13 @@ class ProjectFeeRecordsPage(FeeRecordsPage):
     CATEGORIES = (PROJECT,)
     KEY = "project_fee_records"
     TITLE = "工程项目社保费申报记录"
+
+
+class ResidentFeeRecordsPage(FeeRecordsPage):
+    """代收单位 社保费申报记录 (§3.8): 核定申报, 特殊缴费 and 自主申报 declarations."""
+
+    CATEGORIES = RESIDENT_RECORD_CATEGORIES
+    CATEGORY_NAMES = RESIDENT_CATEGORY_TITLES
 
 
 class DeclarationDetailDialog(QDialog):
