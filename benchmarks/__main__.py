@@ -18,6 +18,7 @@ MODULES = [
     "benchmarks.bench_shell",
     "benchmarks.bench_roster",
     "benchmarks.bench_wage_import",
+    "benchmarks.bench_self_declare",  # its own big collector on the shared backend
     "benchmarks.bench_fee_form",
     "benchmarks.bench_bank_voucher",
     "benchmarks.bench_certificates",

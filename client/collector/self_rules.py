@@ -210,5 +210,26 @@ def insured_items(items: Iterable[Item], year: int) -> list[Item]:
     return list(seen.values())
 
 
-def person_key(id_type: str, id_number: str) -> tuple[str, str]:
-    return (id_type.strip(), id_number.strip().upper())
+def by_category(items: Iterable[Item]) -> dict[str, list[Item]]:
+    """A resident's 城乡居民 items by 征收品目, in registration order (looked up once per person
+    when many rows of the same person are checked)."""
+    held: dict[str, list[Item]] = {}
+    for item in items:
+        if item[LEVY_ITEM] in RESIDENT_ITEMS:
+            held.setdefault(item[LEVY_CATEGORY], []).append(item)
+    return held
+
+
+def year_span(year: int) -> tuple[str, str]:
+    """(the last month, the first month) of a 缴费年度, as `in_force_of` compares them."""
+    return (f"{year}-12", f"{year}-01")
+
+
+def in_force_of(items: Iterable[Item] | None, span: tuple[str, str]) -> Item | None:
+    """The first of `items` in force in some month of the year `span` bounds (the rule of
+    `in_force`), or None."""
+    for item in items or ():
+        start, end = item[START], item[END]
+        if (not start or start <= span[0]) and (not end or end >= span[1]):
+            return item
+    return None

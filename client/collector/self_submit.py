@@ -30,14 +30,15 @@ from client.collector.self_declare import KIND, SelfDrafts
 from client.collector.self_people import ID_TYPE, ITEMS, NAME, load_directory
 from client.collector.self_rules import (
     GRADE_UNKNOWN,
-    LEVY_CATEGORY,
     MAX_ROWS,
     NAME_DIFFERS,
     NOT_INSURED,
     NOT_RESIDENT,
     TYPE_DIFFERS,
     SelfDeclareError,
-    insured_items,
+    by_category,
+    in_force_of,
+    year_span,
 )
 from client.domain.ids import ID_CARD, identity_number_error
 from client.fees import wire
@@ -61,6 +62,7 @@ GONE = "勾选的数据已不在列表中（可能已提交或删除），请重
 DUPLICATE = "与列表中另一行是同一居民{year}年的{category}，请删除重复的行后再提交"
 EARLIER_DONE = "上次因网络中断未确认的提交已被税务系统受理（{count}条数据已申报），列表已更新，请重新勾选后提交。"
 MORE_PROBLEMS = "（勾选的数据中共{count}条未通过检查）"
+WHOLE_LIST_FROM = 5000  # ticked rows from which the list is read whole
 SELF_CATEGORY, SELF_DECLARED = "self", "04"  # 自主申报 declarations (the contract's category)
 
 _ROW_COLUMNS = "id, name, id_type, id_number, levy_item, levy_category, year, grade, amount"
@@ -142,52 +144,74 @@ class SelfDeclarations:
         return SelfPlan(
             [r[ID] for r in rows],
             rows,
-            Decimal(cents) / 100,
+            (Decimal(cents) / 100).quantize(Decimal("0.01")),
             len({(r[R_TYPE], r[R_NUMBER]) for r in rows}),
             len({(r[R_CATEGORY], r[R_YEAR]) for r in rows}),
         )
 
     def _rows(self, ids: list[int]) -> list[tuple[Any, ...]]:
-        out: list[tuple[Any, ...]] = []
+        """The rows of `ids` by id (plain tuples; a long list is read whole and filtered,
+        rather than asked for 900 ids at a time)."""
+        sql = f"SELECT {_ROW_COLUMNS} FROM resident_drafts"
         with self.db.engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            if len(ids) > WHOLE_LIST_FROM:
+                wanted = set(ids)
+                return [r for r in raw.execute(sql + " ORDER BY id") if r[ID] in wanted]
+            out: list[tuple[Any, ...]] = []
             for chunk in chunked(ids):
-                out += conn.exec_driver_sql(
-                    f"SELECT {_ROW_COLUMNS} FROM resident_drafts WHERE id IN ({marks(len(chunk))})",
-                    tuple(chunk),
-                ).all()
+                out += raw.execute(f"{sql} WHERE id IN ({marks(len(chunk))})", tuple(chunk))
         out.sort(key=lambda r: r[ID])
         return out
 
     def check(self, rows: Sequence[tuple[Any, ...]]) -> list[tuple[int, str]]:
         """(row id, sentence) of every row that must not be sent, in list order."""
         people = load_directory(self.db)
-        grades, names = self.drafts.grades, self.drafts.names
+        names = self.drafts.names
         seen: set[tuple[str, str, str, int]] = set()
-        insured_memo: dict[tuple[str, int], set[str]] = {}
+        held_memo: dict[str, dict[str, list[Any]]] = {}
+        spans: dict[int, tuple[str, str]] = {}
+        number_memo: dict[str, str | None] = {}  # GB 11643, once per person
+        grade_memo: dict[tuple[Any, ...], str | None] = {}  # once per 年度/品目/档次/金额
         problems: list[tuple[int, str]] = []
         for row in rows:
             number, category, year = row[R_NUMBER], row[R_CATEGORY], row[R_YEAR]
-            who = f"{row[R_NAME]}（{number}）{year}年{names.category(category)}"
             reason = None
             if row[R_TYPE] == ID_CARD:
-                reason = identity_number_error(number)
+                reason = number_memo.get(number, False)  # type: ignore[arg-type]
+                if reason is False:
+                    reason = number_memo[number] = identity_number_error(number)
             if reason is None:
-                grade = grades.find(year, category, row[R_GRADE])
-                if grade is None or Decimal(grade.amount) != Decimal(row[R_AMOUNT]):
-                    reason = GRADE_UNKNOWN.format(grade=row[R_GRADE], year=year,
-                                                  category=names.category(category))  # fmt: skip
+                grade_key = (year, category, row[R_GRADE], row[R_AMOUNT])
+                reason = grade_memo.get(grade_key, False)  # type: ignore[arg-type]
+                if reason is False:
+                    reason = grade_memo[grade_key] = self._grade_problem(*grade_key)
             if reason is None:
-                reason = self._resident_problem(row, people, insured_memo)
+                reason = self._resident_problem(row, people, held_memo, spans)
             key = (row[R_TYPE], number, category, year)
             if reason is None and key in seen:
                 reason = DUPLICATE.format(year=year, category=names.category(category))
             seen.add(key)
             if reason is not None:
+                who = f"{row[R_NAME]}（{number}）{year}年{names.category(category)}"
                 problems.append((row[ID], f"{who}：{reason}"))
         return problems
 
+    def _grade_problem(self, year: int, category: str, code: str, amount: str) -> str | None:
+        """The 档次 must still be in the rule file for that year and 征收品目, at that amount."""
+        grade = self.drafts.grades.find(year, category, code)
+        if grade is None or Decimal(grade.amount) != Decimal(amount):
+            return GRADE_UNKNOWN.format(grade=code, year=year,
+                                        category=self.drafts.names.category(category))  # fmt: skip
+        return None
+
     def _resident_problem(
-        self, row: tuple[Any, ...], people: dict[str, Any], memo: dict[tuple[str, int], set[str]]
+        self,
+        row: tuple[Any, ...],
+        people: dict[str, Any],
+        memo: dict[str, dict[str, list[Any]]],
+        spans: dict[int, tuple[str, str]],
     ) -> str | None:
         number, year = row[R_NUMBER], row[R_YEAR]
         person = people.get(number)
@@ -199,12 +223,11 @@ class SelfDeclarations:
         if person[ID_TYPE] != row[R_TYPE]:
             return TYPE_DIFFERS.format(given=names.id_types.get(row[R_TYPE], row[R_TYPE]),
                                        actual=names.id_types.get(person[ID_TYPE], person[ID_TYPE]))  # fmt: skip
-        held = memo.get((number, year))
+        held = memo.get(number)
         if held is None:
-            held = memo[(number, year)] = {
-                it[LEVY_CATEGORY] for it in insured_items(person[ITEMS], year)
-            }
-        if row[R_CATEGORY] not in held:
+            held = memo[number] = by_category(person[ITEMS])
+        span = spans.get(year) or spans.setdefault(year, year_span(year))
+        if in_force_of(held.get(row[R_CATEGORY]), span) is None:
             return NOT_INSURED.format(year=year, category=names.category(row[R_CATEGORY]))
         return None
 

@@ -17,6 +17,8 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass, fields
 from datetime import date
+from itertools import compress, repeat
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from client.collector.self_people import (
@@ -52,7 +54,10 @@ from client.collector.self_rules import (
     UNREGISTERED_EXTERNAL,
     YEAR_FORMAT,
     YEAR_UNKNOWN,
+    Grade,
     GradeTable,
+    by_category,
+    in_force_of,
     insured_items,
 )
 from client.documents.cells import CellError, choice, text
@@ -279,6 +284,14 @@ def listed_keys(db: UnitDatabase) -> set[tuple[str, str, str, int]]:
 
 
 Errors = list[tuple[str | None, str]]
+# What the check adds to a valid row (the columns `resident_drafts` takes from the resident).
+DERIVED_KEYS = (
+    "source", "record_id", "township", "village", "levy_category", "levy_subcategory",
+    "person_number", "grade", "grade_name", "amount",
+)  # fmt: skip
+_NOBODY: Person = [None] * 7  # the resident of a row that has none
+_NO_ITEM: list[Any] = [None] * 6
+_NO_GRADE = Grade("", "", "")  # the 档次 of a row that has none (its values are not kept)
 
 
 class SelfRowsCheck:
@@ -302,91 +315,134 @@ class SelfRowsCheck:
         self.first_row = first_row  # Excel row of position 0
 
     def check_columns(self, columns: Mapping[str, list[Any]], skip: Set[int]) -> ColumnCheckResult:
-        names, types, numbers = columns["name"], columns["id_type"], columns["id_number"]
-        items, categories, years, typed = (
-            columns["levy_item"], columns["levy_category"], columns["year"], columns["grade"]
-        )  # fmt: skip
+        numbers, types, years = columns["id_number"], columns["id_type"], columns["year"]
         n = len(numbers)
-        out: dict[str, list[Any]] = {k: [None] * n for k in (
-            "source", "record_id", "township", "village", "levy_category", "levy_subcategory",
-            "person_number", "grade", "grade_name", "amount")}  # fmt: skip
-        o_source, o_record, o_town, o_village = (out["source"], out["record_id"],
-                                                 out["township"], out["village"])  # fmt: skip
-        o_cat, o_sub, o_pn = out["levy_category"], out["levy_subcategory"], out["person_number"]
-        o_grade, o_gname, o_amount = out["grade"], out["grade_name"], out["amount"]
         errors: dict[int, Errors] = {}
-        seen: dict[tuple[str, str, str, int], int] = {}
-        repeats: dict[int, list[int]] = {}
-        insured_memo: dict[tuple[int, int, str], dict[str, Any]] = {}
-        grade_memo: dict[tuple[int, str, Any], Any] = {}
-        people, listed, find_grade = self.people.get, self.listed, self.grades.find
-        subcategory_for = self.grades.subcategory_for
-        for i in range(n):
-            if i in skip:
+        # 1. each row's resident and the insured item of its 征收品目 that year, row by row
+        persons: list[Any] = [_NOBODY] * n
+        held_items: list[Any] = [_NO_ITEM] * n
+        resolved: list[Any] = [None] * n  # 征收品目 (a blank cell: the one insured)
+        held_memo: dict[str, dict[str, list[Any]]] = {}  # 证件号码 → 征收品目 → items
+        months: dict[int, tuple[str, str]] = {}  # 年度 → (its last month, its first)
+        people = self.people.get
+        cells = zip(numbers, columns["name"], types, columns["levy_item"],
+                    columns["levy_category"], years, strict=True)  # fmt: skip
+        for i, (number, name, id_type, item_code, category, year) in enumerate(cells):
+            if skip and i in skip:
                 continue
-            number = numbers[i]
             person = people(number)
             if person is None:
-                errors[i] = [("id_number", self._unknown(number, types[i]))]
+                errors[i] = [("id_number", self._unknown(number, id_type))]
                 continue
-            problems: Errors = []
-            if person[NAME] != names[i]:
-                problems.append(("name", NAME_DIFFERS.format(given=names[i], actual=person[NAME])))
-            if person[ID_TYPE] != types[i]:
-                actual = self.names.id_types.get(person[ID_TYPE], person[ID_TYPE])
-                given = self.names.id_types.get(types[i], types[i])
-                problems.append(("id_type", TYPE_DIFFERS.format(given=given, actual=actual)))
-            year, item_code, category = years[i], items[i], categories[i]
-            memo_key = (person[RECORD_ID], year, person[SOURCE])
-            insured = insured_memo.get(memo_key)
-            if insured is None:
-                insured = insured_memo[memo_key] = {
-                    it[LEVY_CATEGORY]: it for it in insured_items(person[ITEMS], year)
-                }
-            if category is None:
-                held = [c for c, it in insured.items() if it[LEVY_ITEM] == item_code]
-                if len(held) != 1:
-                    reason = SEVERAL_CATEGORIES if held else NOT_INSURED_ITEM
-                    item_name = self.names.item(item_code)
-                    problems.append(("levy_category" if held else "levy_item",
-                                     reason.format(year=year, item=item_name)))  # fmt: skip
-                    errors[i] = problems
+            problems: Errors | None = None
+            if person[NAME] != name or person[ID_TYPE] != id_type:
+                problems = errors[i] = self._who(person, name, id_type)
+            held = held_memo.get(number)
+            if held is None:
+                held = held_memo[number] = by_category(person[ITEMS])
+            span = months.get(year)
+            if span is None:
+                span = months[year] = (f"{year}-12", f"{year}-01")
+            if category is None or category[:5] != item_code:
+                category, problem = self._category(held, item_code, category, year, span)
+                if problem is not None:
+                    errors[i] = [*(problems or ()), problem]
                     continue
-                category = held[0]
-            elif category[:5] != item_code:
-                problems.append(("levy_category", CATEGORY_NOT_OF_ITEM.format(
-                    category=self.names.category(category), item=self.names.item(item_code))))  # fmt: skip
-                errors[i] = problems
+            item = in_force_of(held.get(category), span)
+            if item is None:
+                errors[i] = [*(problems or ()), ("levy_category", NOT_INSURED.format(
+                    year=year, category=self.names.category(category)))]  # fmt: skip
                 continue
-            elif category not in insured:
-                problems.append(("levy_category", NOT_INSURED.format(
-                    year=year, category=self.names.category(category))))  # fmt: skip
-                errors[i] = problems
+            persons[i], held_items[i], resolved[i] = person, item, category
+        # 2. the 档次, once per distinct (年度, 征收品目, typed 档次)
+        triples = list(zip(years, resolved, columns["grade"], strict=True))
+        memo = {t: self._grade(*t) for t in set(triples) if t[1] is not None}
+        memo[(None, None, None)] = _NO_GRADE
+        grades = list(map(memo.get, triples, repeat(_NO_GRADE)))
+        bad = {t for t, g in memo.items() if g.__class__ is str}
+        if bad:
+            for i in compress(range(n), map(bad.__contains__, triples)):
+                errors.setdefault(i, []).append(("grade", memo[triples[i]]))
+                grades[i] = _NO_GRADE
+        # 3. the same person × 征收品目 × 年度 twice in the file, or already in the list
+        keys = list(zip(types, numbers, resolved, years, strict=True))
+        if len(set(keys)) < n:
+            self._repeats(keys, resolved, years, errors)
+        if self.listed:
+            for i in compress(range(n), map(self.listed.__contains__, keys)):
+                errors.setdefault(i, []).append((None, ALREADY_LISTED.format(
+                    year=years[i], category=self.names.category(resolved[i]))))  # fmt: skip
+        # 4. what a valid row takes from the resident, column by column
+        codes = list(map(attrgetter("code"), grades))
+        subs = list(zip(years, resolved, map(itemgetter(SUBCATEGORY), held_items), codes,
+                        strict=True))  # fmt: skip
+        sub_memo = {t: self.grades.subcategory_for(*t) for t in set(subs) if t[1] is not None}
+        derived = {
+            "source": list(map(itemgetter(SOURCE), persons)),
+            "record_id": list(map(itemgetter(RECORD_ID), persons)),
+            "township": list(map(itemgetter(TOWNSHIP), persons)),
+            "village": list(map(itemgetter(VILLAGE), persons)),
+            "levy_category": resolved,
+            "levy_subcategory": list(map(sub_memo.get, subs)),
+            "person_number": list(map(itemgetter(PERSON_NUMBER), held_items)),
+            "grade": codes,
+            "grade_name": list(map(attrgetter("name"), grades)),
+            "amount": list(map(attrgetter("amount"), grades)),
+        }
+        return ColumnCheckResult(derived, errors)  # type: ignore[arg-type]
+
+    def _repeats(
+        self, keys: list[Any], resolved: list[Any], years: list[Any], errors: dict[int, Errors]
+    ) -> None:
+        """Every row of a repeated person × 征收品目 × 年度 is an error: it is unclear which
+        one is meant."""
+        seen: dict[Any, int] = {}
+        repeats: dict[int, list[int]] = {}
+        for i, key in enumerate(keys):
+            if resolved[i] is None:
                 continue
-            grade_key = (year, category, typed[i])
-            grade = grade_memo.get(grade_key, False)
-            if grade is False:
-                grade = grade_memo[grade_key] = self._grade(year, category, typed[i], find_grade)
-            if isinstance(grade, str):
-                problems.append(("grade", grade))
-            key = (person[ID_TYPE], number, category, year)
             first = seen.setdefault(key, i)
             if first != i:
                 repeats.setdefault(first, []).append(i)
-            elif key in listed:
-                problems.append((None, ALREADY_LISTED.format(
-                    year=year, category=self.names.category(category))))  # fmt: skip
-            if problems:
-                errors[i] = problems
-                continue
-            item = insured[category]
-            o_source[i], o_record[i] = person[SOURCE], person[RECORD_ID]
-            o_town[i], o_village[i] = person[TOWNSHIP], person[VILLAGE]
-            o_cat[i], o_pn[i] = category, item[PERSON_NUMBER]
-            o_sub[i] = subcategory_for(year, category, item[SUBCATEGORY], grade.code)
-            o_grade[i], o_gname[i], o_amount[i] = grade.code, grade.name, grade.amount
-        self._mark_repeats(repeats, years, o_cat, categories, errors)
-        return ColumnCheckResult(out, errors)  # type: ignore[arg-type]
+        for first, others in repeats.items():
+            group = [first, *others]
+            category = self.names.category(resolved[first])
+            for pos in group:
+                rows = "、".join(str(p + self.first_row) for p in group if p != pos)
+                reason = DUPLICATE.format(rows=rows, year=years[pos], category=category)
+                errors.setdefault(pos, []).append(("id_number", reason))
+
+    def _who(self, person: Person, name: str, id_type: str) -> Errors:
+        """The row's 姓名 or 证件类型 is not the resident's."""
+        problems: Errors = []
+        if person[NAME] != name:
+            problems.append(("name", NAME_DIFFERS.format(given=name, actual=person[NAME])))
+        if person[ID_TYPE] != id_type:
+            actual = self.names.id_types.get(person[ID_TYPE], person[ID_TYPE])
+            given = self.names.id_types.get(id_type, id_type)
+            problems.append(("id_type", TYPE_DIFFERS.format(given=given, actual=actual)))
+        return problems
+
+    def _category(
+        self,
+        held: dict[str, list[Any]],
+        item_code: str,
+        category: str | None,
+        year: int,
+        span: tuple[str, str],
+    ) -> tuple[Any, tuple[str | None, str] | None]:
+        """(征收品目, None) of a row that left it blank (the one insured that year), or
+        (None, the problem)."""
+        if category is not None:  # not of the row's 征收项目
+            return None, ("levy_category", CATEGORY_NOT_OF_ITEM.format(
+                category=self.names.category(category), item=self.names.item(item_code)))  # fmt: skip
+        insured = [c for c, its in held.items()
+                   if c[:5] == item_code and in_force_of(its, span) is not None]  # fmt: skip
+        if len(insured) == 1:
+            return insured[0], None
+        reason = SEVERAL_CATEGORIES if insured else NOT_INSURED_ITEM
+        problem = reason.format(year=year, item=self.names.item(item_code))
+        return None, ("levy_category" if insured else "levy_item", problem)
 
     def _unknown(self, number: str, id_type: str | None) -> str:
         if id_type == ID_CARD or (id_type is None and len(number) == 18):
@@ -395,7 +451,7 @@ class SelfRowsCheck:
                 return reason
         return UNREGISTERED_EXTERNAL if number in self.unregistered else UNKNOWN_NUMBER
 
-    def _grade(self, year: int, category: str, typed: Any, find: Any) -> Any:
+    def _grade(self, year: int, category: str, typed: Any) -> Any:
         """The 档次, or the sentence why not."""
         name = self.names.category(category)
         if typed is None:
@@ -405,25 +461,6 @@ class SelfRowsCheck:
             return GRADE_REQUIRED.format(
                 year=year, category=name, choices=self.grades.choices_text(year, category)
             )
-        return find(year, category, typed) or GRADE_UNKNOWN.format(
+        return self.grades.find(year, category, typed) or GRADE_UNKNOWN.format(
             grade=typed, year=year, category=name
         )
-
-    def _mark_repeats(
-        self,
-        repeats: dict[int, list[int]],
-        years: list[Any],
-        resolved: list[Any],
-        typed: list[Any],
-        errors: dict[int, Errors],
-    ) -> None:
-        """Every row of a repeated person × 征收品目 × 年度 is an error: it is unclear which
-        one is meant."""
-        for first, others in repeats.items():
-            group = [first, *others]
-            category = resolved[first] or typed[first]
-            for pos in group:
-                rows = "、".join(str(p + self.first_row) for p in group if p != pos)
-                reason = DUPLICATE.format(rows=rows, year=years[pos],
-                                          category=self.names.category(category))  # fmt: skip
-                errors.setdefault(pos, []).append(("id_number", reason))

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from client.collector import self_rules as rules
+from client.collector import self_submit
 from client.collector.self_declare import IN_SUBMISSION, SelfDrafts
 from client.collector.self_rules import SelfDeclareError
 from client.collector.self_submit import (
@@ -241,7 +242,11 @@ def test_a_server_refusal_names_the_person_of_its_row() -> None:
 
 
 # -- 提交申报 ---------------------------------------------------------------------------
-def test_submit_makes_the_declarations_and_takes_the_rows_away(collector_unit: CollectorUnit) -> None:  # fmt: skip
+@pytest.mark.parametrize("whole_list_from", [5000, 2])  # ticked ids asked for, or the list read
+def test_submit_makes_the_declarations_and_takes_the_rows_away(
+    collector_unit: CollectorUnit, monkeypatch: pytest.MonkeyPatch, whole_list_from: int
+) -> None:
+    monkeypatch.setattr(self_submit, "WHOLE_LIST_FROM", whole_list_from)
     cu = collector_unit
     drafts = drafts_of(cu)
     pension = insured_residents(cu, PENSION)[:4]
