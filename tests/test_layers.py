@@ -23,6 +23,7 @@ NO_QT_PACKAGES = [
     "client/groups",
     "client/updates",
     "client/wages",
+    "client/roster",
     "mock_backend",
 ]
 NO_CLIENT_PACKAGES = ["mock_backend"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from client.modules import MenuEntry, ModuleDescriptor
+from client.fees.reminders import fee_todos
+from client.modules import MenuEntry, MenuGroup, ModuleDescriptor
+
+FEE_PAGES = "client.ui.fees"  # the 社保费申报 pages both modules share
 
 DESCRIPTOR = ModuleDescriptor(
     key="collector",
@@ -34,6 +37,25 @@ DESCRIPTOR = ModuleDescriptor(
             "社保费代收代报（自主）",
             "client.collector.self_declare_page:SelfDeclarePage",
         ),
+        MenuEntry(
+            "fee_verified",
+            "社保费代收代报（核定）",
+            f"{FEE_PAGES}.declare_page:ResidentVerifiedFeePage",
+        ),
+        MenuEntry(
+            "fee_records", "社保费申报记录", f"{FEE_PAGES}.records_page:ResidentFeeRecordsPage"
+        ),
+        MenuGroup(
+            "查询统计",
+            (
+                MenuEntry(
+                    "fee_lines_query",
+                    "社保费申报明细查询",
+                    f"{FEE_PAGES}.query_pages:ResidentLinesQueryPage",
+                ),
+            ),
+        ),
     ),
-    quick_buttons=("residents", "unit_info", "network", "password", "rule_files"),
+    quick_buttons=("residents", "self_declare", "fee_records", "unit_info", "network", "password"),
+    todo_providers=(fee_todos,),
 )

@@ -10,6 +10,7 @@ from client.fees.rules import (
     INITIAL,
     PENDING,
     PROJECT,
+    SELF,
     SPECIAL,
     SUCCEEDED,
     TAX_BUREAU,
@@ -43,14 +44,19 @@ def _declarable(session: UnitSession, page_key: str) -> int:
 def fee_todos(session: UnitSession) -> list[Reminder]:
     """Items waiting to be declared, declarations waiting for feedback or unpaid."""
     out = []
-    daily = _declarable(session, "daily")
-    if daily:
-        page = declaration_page("daily", session.region.collection_mode)
-        noun = "预处理信息" if page.sources == (TAX_BUREAU,) else "征集信息"
-        out.append(Reminder(f"有{daily}条社保费{noun}待申报。", "fee_daily"))
-    special = _declarable(session, "special")
-    if special:
-        out.append(Reminder(f"有{special}条特殊缴费信息待申报。", "fee_special"))
+    if session.kind != "employer":  # §3.7: 核定信息 and 特殊缴费 on 社保费代收代报（核定）
+        verified = _declarable(session, "verified")
+        if verified:
+            out.append(Reminder(f"有{verified}条城乡居民社保费核定信息待申报。", "fee_verified"))
+    else:
+        daily = _declarable(session, "daily")
+        if daily:
+            page = declaration_page("daily", session.region.collection_mode)
+            noun = "预处理信息" if page.sources == (TAX_BUREAU,) else "征集信息"
+            out.append(Reminder(f"有{daily}条社保费{noun}待申报。", "fee_daily"))
+        special = _declarable(session, "special")
+        if special:
+            out.append(Reminder(f"有{special}条特殊缴费信息待申报。", "fee_special"))
     if session.kind == "employer":
         projects = _declarable(session, "project")
         if projects:
@@ -63,8 +69,8 @@ def fee_todos(session: UnitSession) -> list[Reminder]:
     unpaid = _count(
         session,
         "SELECT COUNT(*) FROM fee_declarations WHERE status = ? AND pay_status = ?"
-        " AND category IN (?, ?)",
-        (SUCCEEDED, UNPAID, DAILY, SPECIAL),
+        " AND category IN (?, ?, ?)",
+        (SUCCEEDED, UNPAID, DAILY, SPECIAL, SELF),
     )
     if unpaid:
         out.append(Reminder(f"有{unpaid}笔社保费申报尚未缴费。", "fee_records"))
