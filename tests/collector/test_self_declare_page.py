@@ -118,6 +118,8 @@ def test_import_add_delete_submit(qtbot: Any, collector_unit: CollectorUnit, tmp
     for row in range(3):
         page.list.set_checked(row)
     ticked = page.checked_ids()
+    opened: list[str] = []
+    page.ctx.open_page = lambda key: opened.append(key)  # type: ignore[assignment,func-returns-value]
     prompts.answer(True, True)
     page.list.trigger_action("submit")
     qtbot.waitUntil(lambda: page.last_result is not None, timeout=30_000)
@@ -129,7 +131,7 @@ def test_import_add_delete_submit(qtbot: Any, collector_unit: CollectorUnit, tmp
     assert made <= {d["declaration_id"] for d in on_server} and len(made) == 1
     qtbot.waitUntil(lambda: page.list.total == 2)
     assert not set(ticked) & {r["id"] for r in page.list.rows}
-    page.countdown.reject()
+    qtbot.waitUntil(lambda: opened == ["fee_records"])  # the countdown (0 s here) leads there
 
     # nothing ticked, then the list is there when the page is opened again
     page.list.trigger_action("submit")
@@ -169,3 +171,15 @@ def test_roster_export_as_template_imports_here(qtbot: Any, collector_unit: Coll
         flow.preview.btn_confirm.click()
         wait_ok(qtbot, flow.apply_handle)
         qtbot.waitUntil(lambda: page.list.total == len(rows))
+
+
+def test_the_menu_lists_the_page_after_the_status_query() -> None:
+    from client.collector.module import DESCRIPTOR
+    from client.modules import import_object
+
+    keys = [getattr(e, "key", None) for e in DESCRIPTOR.menu]
+    assert keys[keys.index("resident_statuses") + 1] == "self_declare"
+    entry = DESCRIPTOR.entry("self_declare")
+    assert entry is not None and entry.title == "社保费代收代报（自主）"
+    assert import_object(entry.page) is SelfDeclarePage
+    assert DESCRIPTOR.entry("fee_records") is not None  # where 提交申报's countdown leads
