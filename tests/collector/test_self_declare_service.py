@@ -270,9 +270,13 @@ def test_submit_makes_the_declarations_and_takes_the_rows_away(
     assert sorted(d["headcount"] for d in on_server.values()) == [1, 4]
     assert [r["id"] for r in listed(drafts)] == [keep["id"]]
     with cu.session.db.engine.connect() as conn:
-        kept = dict(conn.exec_driver_sql(
-            "SELECT declaration_id, category FROM fee_declarations").all())  # fmt: skip
-    assert {k for k, v in kept.items() if v == "self"} == made  # for 申报记录
+        kept = {r[0]: r[1:] for r in conn.exec_driver_sql(
+            "SELECT declaration_id, category, unit_number, period_start, levy_items"
+            " FROM fee_declarations").all()}  # fmt: skip
+    assert {k for k, v in kept.items() if v[0] == "self"} == made  # for 申报记录
+    # read back after the answer: the server's 单位编号 and items, 缴费年度 as the period
+    assert all(kept[k][1] and kept[k][2] == f"{YEAR}-01" for k in made)
+    assert sorted(kept[k][3] for k in made) == [PENSION_ITEM, MEDICAL_ITEM]
     entry = [e for e in declarations.journal.entries() if e.action == SUBMIT][-1]
     assert (entry.result, entry.headcount, Decimal(entry.amount)) == (ACCEPTED, 5, plan.amount)
     assert set(entry.declaration_ids.split(",")) == made
