@@ -21,6 +21,7 @@ from client.collector import self_rules as rules
 from client.collector import self_template as template
 from client.collector.external import template_spec as external_spec
 from client.collector.self_declare import SelfDrafts
+from client.collector.self_import_check import DUPLICATE
 from client.collector.self_rules import SelfDeclareError
 from client.collector.self_template import (
     HAS_ERRORS,
@@ -394,8 +395,7 @@ def test_broken_files_each_with_its_own_message(tmp_path: Path, unit_db: UnitDat
     assert messages["unknown item"].startswith("征收项目“职工养老”不正确")
     assert messages["formula"] == FORMULA
     assert messages["repeated"] == "；".join(
-        template.DUPLICATE.format(rows=r, year=2026, category=CATEGORY_NAMES[PENSION])
-        for r in (5, 3)
+        DUPLICATE.format(rows=r, year=2026, category=CATEGORY_NAMES[PENSION]) for r in (5, 3)
     )  # both rows of the pair: it is unclear which one is meant
     assert len(set(messages.values())) == len(messages) >= 12
     assert drafts.count() == 0
