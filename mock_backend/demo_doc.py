@@ -126,7 +126,8 @@ def render(random_seed: int) -> str:
         "## Unit reference data (单位信息, 单位参保信息, 工程项目)",
         "",
         "Every unit has 单位信息; employer units have one 单位参保信息 row per 单位编号 × 征收品目",
-        "their staff can be insured in; collector units have none. Demo units with 工程项目: "
+        "their staff can be insured in; collector units have 城乡居民养老 on their 社保 number and the "
+        "three 城乡居民医保 品目 on their 医保 number. Demo units with 工程项目: "
         + "、".join(f"{s.unit_id}（{s.region.name}）" for s in with_projects)
         + "; every other demo unit answers `records: []`. Units created with",
         "`POST /api/v1/admin/taxpayers` get projects when they sound like construction (or are",

@@ -53,6 +53,11 @@ DESCRIPTOR = ModuleDescriptor(
                     "社保费申报明细查询",
                     f"{FEE_PAGES}.query_pages:ResidentLinesQueryPage",
                 ),
+                MenuEntry(
+                    "unit_insurance",
+                    "单位参保信息查询",
+                    "client.employer.insurance_page:UnitInsurancePage",
+                ),
             ),
         ),
     ),

@@ -75,7 +75,29 @@ def _month_end(index: int) -> str:
     return f"{year:04d}-{month + 1:02d}-{calendar.monthrange(year, month + 1)[1]:02d}"
 
 
+# A 代收单位's 参保登记 (manual §3.16): it collects 城乡居民养老 on its 社保 number and 城乡居民医保
+# on its 医保 number; the residents pay everything, so neither has a unit or personal rate.
+_RESIDENT_LEVIES = {
+    "社保": (("10210", "102100001"),),
+    "医保": (("10211", "102110001"), ("10211", "102110002"), ("10211", "102110003")),
+}
+
+
+def _collector_insurance(spec: UnitSpec) -> list[InsuranceRow]:
+    start = _month_start_after(spec.registered_on)
+    rows: list[InsuranceRow] = []
+    for number, agency_type in dict.fromkeys(spec.numbers):
+        agency = district_agency(spec.region, spec.district, agency_type)
+        for levy_item, category in _RESIDENT_LEVIES.get(agency_type, ()):
+            rows.append((number, agency, levy_item, category, None,
+                         f"{start[0]:04d}-{start[1]:02d}-01", None, "正常", None, None,
+                         spec.tax_authority))  # fmt: skip
+    return rows
+
+
 def generate_insurance(spec: UnitSpec) -> list[InsuranceRow]:
+    if spec.kind == "collector":
+        return _collector_insurance(spec)
     if spec.kind != "employer":
         return []
     rng = random.Random(f"{spec.record_seed}:insurance")

@@ -122,7 +122,7 @@ def test_unit_info_of_an_employer(backend: BackendServer, http: httpx.Client) ->
     assert other.json()["legal_representative"] == info["legal_representative"]
 
 
-def test_collector_has_info_but_no_insurance_or_projects(
+def test_collector_has_info_resident_insurance_and_no_projects(
     backend: BackendServer, http: httpx.Client
 ) -> None:
     got = _fetch(http, "U000012", _login_unit(backend, http, "U000012"))
@@ -131,7 +131,13 @@ def test_collector_has_info_but_no_insurance_or_projects(
     assert info["industry"] == "基层群众自治组织及其他组织"
     assert info["email"] is None  # nullable fields really come as null
     assert info["address"].startswith("深圳市宝安区福永街道凤凰社区")
-    assert got["insurance"] == {"fields": INSURANCE_FIELDS, "records": []}
+    rows = [dict(zip(INSURANCE_FIELDS, r, strict=True)) for r in got["insurance"]["records"]]
+    # §3.16: 城乡居民养老 on the 社保 number, the three 城乡居民医保 品目 on the 医保 number
+    assert sorted(r["levy_category"] for r in rows) == [
+        "102100001", "102110001", "102110002", "102110003",
+    ]  # fmt: skip
+    assert {r["status"] for r in rows} == {"正常"}
+    assert all(r["unit_rate"] is None and r["personal_rate"] is None for r in rows)
     assert got["projects"] == {"fields": PROJECT_FIELDS, "records": []}
 
 

@@ -79,3 +79,17 @@ def test_verified_records_and_lines(qtbot: Any, collector_unit: CollectorUnit) -
     assert found and all(r["township"] == person["township"] for r in found)
     assert person["id_number"] in {r["id_number"] for r in found}
     assert all(r["period"].startswith(str(YEAR)) for r in found)
+
+
+def test_unit_insurance_of_the_agent(qtbot: Any, collector_unit: CollectorUnit) -> None:
+    """查询统计-单位参保信息查询 (§3.16): 更新 brings the agent's own 参保登记."""
+    from client.employer.insurance_page import UnitInsurancePage
+
+    cu = collector_unit
+    assert DESCRIPTOR.entry("unit_insurance") is not None
+    page = open_page(qtbot, cu, UnitInsurancePage)
+    page.update_data()
+    wait_ok(qtbot, page.update_handle)
+    qtbot.waitUntil(lambda: page.list_page.total == 4, timeout=20_000)
+    categories = sorted(r["levy_category"] for r in page.list_page.rows)
+    assert categories == ["102100001", "102110001", "102110002", "102110003"]
