@@ -151,6 +151,8 @@ class SelfDeclarePage(BasePage):
         return [("条数", f"{totals.count:,}"), ("金额合计(元)", format_amount(totals.amount))]
 
     def refresh(self) -> None:
+        """The tab shown again: a login's 数据更新 may have brought a new 档次 table."""
+        self.drafts.reload_rules()
         self.rows_added()
 
     def rows_added(self) -> None:

@@ -26,9 +26,11 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from client.collector.external_sync import ExternalListSync
 from client.collector.self_declare import KIND, SelfDrafts
 from client.collector.self_people import ID_TYPE, ITEMS, NAME, load_directory
 from client.collector.self_rules import (
+    EXTERNAL,
     GRADE_UNKNOWN,
     MAX_ROWS,
     NAME_DIFFERS,
@@ -62,11 +64,15 @@ GONE = "勾选的数据已不在列表中（可能已提交或删除），请重
 DUPLICATE = "与列表中另一行是同一居民{year}年的{category}，请删除重复的行后再提交"
 EARLIER_DONE = "上次因网络中断未确认的提交已被税务系统受理（{count}条数据已申报），列表已更新，请重新勾选后提交。"
 MORE_PROBLEMS = "（勾选的数据中共{count}条未通过检查）"
+EXTERNAL_NOT_SENT = (
+    "勾选的数据中有外部参保城乡居民，但外部参保城乡居民名单尚未发送到管理子系统，"
+    "这些居民暂不能申报，请检查网络后重新点击【提交申报】。"
+)
 WHOLE_LIST_FROM = 5000  # ticked rows from which the list is read whole
 SELF_CATEGORY, SELF_DECLARED = "self", "04"  # 自主申报 declarations (the contract's category)
 
-_ROW_COLUMNS = "id, name, id_type, id_number, levy_item, levy_category, year, grade, amount"
-ID, R_NAME, R_TYPE, R_NUMBER, R_ITEM, R_CATEGORY, R_YEAR, R_GRADE, R_AMOUNT = range(9)
+_ROW_COLUMNS = "id, name, id_type, id_number, levy_item, levy_category, year, grade, amount, source"
+ID, R_NAME, R_TYPE, R_NUMBER, R_ITEM, R_CATEGORY, R_YEAR, R_GRADE, R_AMOUNT, R_SOURCE = range(10)
 _DECLARATION_INSERT = (
     f"INSERT OR IGNORE INTO fee_declarations ({', '.join(wire.DECLARATION_COLUMNS)})"
     f" VALUES ({marks(len(wire.DECLARATION_COLUMNS))})"
@@ -86,6 +92,12 @@ class SelfPlan:
     @property
     def count(self) -> int:
         return len(self.rows)
+
+    @property
+    def has_external(self) -> bool:
+        """Rows of 外部参保城乡居民: the server counts them as residents only once it has the
+        agent's list."""
+        return any(r[R_SOURCE] == EXTERNAL for r in self.rows)
 
     def body(self) -> dict[str, Any]:
         return {"rows": [
@@ -242,6 +254,8 @@ class SelfDeclarations:
         if earlier:
             count = sum(len(ids) for _, ids in earlier)
             raise SelfDeclareError(EARLIER_DONE.format(count=count))
+        if plan.has_external:
+            self._send_external_list()
         body = plan.body()
         try:
             answer = self.submitter.submit(KIND, self.path, body, plan.ids, _accepted)
@@ -259,6 +273,18 @@ class SelfDeclarations:
         self._journal(plan, ACCEPTED, made)
         self._fetch(made)
         return result
+
+    def _send_external_list(self) -> None:
+        """The 外部参保城乡居民 list the server has must be the one kept here (an added person
+        whose PUT failed would be refused as 不在本代收单位管辖范围内)."""
+        sync = ExternalListSync(self.api, self.db, self.unit_id)
+        if sync.in_sync():
+            return
+        try:
+            sync.push()
+        except ApiError as exc:
+            log.warning("external list not sent before 提交申报: %s", exc.technical)
+            raise SelfDeclareError(EXTERNAL_NOT_SENT) from None
 
     def resend_pending(self) -> list[tuple[SubmitResult, list[int]]]:
         """Send every stored submission again with its key (the server answers with what it

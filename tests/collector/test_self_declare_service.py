@@ -16,6 +16,7 @@ from client.collector.self_declare import IN_SUBMISSION, SelfDrafts
 from client.collector.self_rules import SelfDeclareError
 from client.collector.self_submit import (
     DUPLICATE,
+    EXTERNAL_NOT_SENT,
     NOTHING_TICKED,
     SelfDeclarations,
     explain_refusal,
@@ -344,3 +345,35 @@ def test_delete_removes_the_ticked_rows(collector_unit: CollectorUnit) -> None:
     ids = [r["id"] for r in listed(drafts)]
     assert drafts.delete(ids[:2]) == 2
     assert [r["id"] for r in listed(drafts)] == ids[2:]
+
+
+def test_the_external_list_reaches_the_server_before_its_people_are_declared(
+    collector_unit: CollectorUnit,
+) -> None:
+    """An 外部参保城乡居民 added while the PUT failed is a resident here but not yet on the
+    server: 提交申报 sends the list first, and refuses (sending nothing) while it cannot."""
+    from client.collector.external import ExternalResidents
+
+    cu = collector_unit
+    put = f"/api/v1/mgmt/units/{cu.unit_id}/external-residents"
+    person = registered(cu.backend, "外部乙", (PENSION,))
+    external = ExternalResidents(cu.session.api, cu.session.db, cu.unit_id)
+    cu.backend.add_fault("error", path_prefix=put, method="PUT", status=503)
+    try:
+        added = external.add_one(person["name"], person["id_type"], person["id_number"])
+        assert added.registered == 1 and added.sync_warning is not None  # kept, not sent
+        drafts = drafts_of(cu)
+        add_pension(drafts, person, "03")
+        declarations = service(cu, drafts)
+        plan = declarations.plan([r["id"] for r in listed(drafts)])
+        assert plan.has_external
+        with pytest.raises(SelfDeclareError) as refused:
+            declarations.submit(plan)
+        assert refused.value.message == EXTERNAL_NOT_SENT
+        assert server_self_declarations(cu) == [] and drafts.count() == 1
+    finally:
+        cu.backend.clear_faults()
+    result = declarations.submit(declarations.plan([r["id"] for r in listed(drafts)]))
+    (made,) = [d["declaration_id"] for d in result.declarations]
+    done = cu.backend.process_fee_declaration(cu.unit_id, made)
+    assert done["status"] == "申报成功" and not done.get("failed_rows")
