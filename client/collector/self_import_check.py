@@ -13,30 +13,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Set
 from itertools import compress, repeat
-from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from client.collector.self_people import (
     ID_TYPE,
     ITEMS,
     NAME,
-    RECORD_ID,
-    SOURCE,
-    TOWNSHIP,
-    VILLAGE,
     Person,
 )
 from client.collector.self_rules import (
     ALREADY_LISTED,
     CATEGORY_NOT_OF_ITEM,
+    END,
     GRADE_REQUIRED,
     GRADE_UNKNOWN,
     NAME_DIFFERS,
     NOT_INSURED,
     NOT_INSURED_ITEM,
-    PERSON_NUMBER,
     SEVERAL_CATEGORIES,
-    SUBCATEGORY,
+    START,
     TYPE_DIFFERS,
     UNKNOWN_NUMBER,
     UNREGISTERED_EXTERNAL,
@@ -66,11 +61,6 @@ def listed_keys(db: UnitDatabase) -> set[tuple[str, str, str, int]]:
 
 
 Errors = list[tuple[str | None, str]]
-# What the check adds to a valid row (the columns `resident_drafts` takes from the resident).
-DERIVED_KEYS = (
-    "source", "record_id", "township", "village", "levy_category", "levy_subcategory",
-    "person_number", "grade", "grade_name", "amount",
-)  # fmt: skip
 _NOBODY: Person = [None] * 7  # the resident of a row that has none
 _NO_ITEM: list[Any] = [None] * 6
 _NO_GRADE = Grade("", "", "")  # the 档次 of a row that has none (its values are not kept)
@@ -130,7 +120,12 @@ class SelfRowsCheck:
                 if problem is not None:
                     errors[i] = [*(problems or ()), problem]
                     continue
-            item = in_force_of(held.get(category), span)
+            item = None
+            for candidate in held.get(category, ()):  # in_force_of, inline: 100,000 calls
+                start, end = candidate[START], candidate[END]
+                if (not start or start <= span[0]) and (not end or end >= span[1]):
+                    item = candidate
+                    break
             if item is None:
                 errors[i] = [*(problems or ()), ("levy_category", NOT_INSURED.format(
                     year=year, category=self.names.category(category)))]  # fmt: skip
@@ -154,23 +149,10 @@ class SelfRowsCheck:
             for i in compress(range(n), map(self.listed.__contains__, keys)):
                 errors.setdefault(i, []).append((None, ALREADY_LISTED.format(
                     year=years[i], category=self.names.category(resolved[i]))))  # fmt: skip
-        # 4. what a valid row takes from the resident, column by column
-        codes = list(map(attrgetter("code"), grades))
-        subs = list(zip(years, resolved, map(itemgetter(SUBCATEGORY), held_items), codes,
-                        strict=True))  # fmt: skip
-        sub_memo = {t: self.grades.subcategory_for(*t) for t in set(subs) if t[1] is not None}
-        derived = {
-            "source": list(map(itemgetter(SOURCE), persons)),
-            "record_id": list(map(itemgetter(RECORD_ID), persons)),
-            "township": list(map(itemgetter(TOWNSHIP), persons)),
-            "village": list(map(itemgetter(VILLAGE), persons)),
-            "levy_category": resolved,
-            "levy_subcategory": list(map(sub_memo.get, subs)),
-            "person_number": list(map(itemgetter(PERSON_NUMBER), held_items)),
-            "grade": codes,
-            "grade_name": list(map(attrgetter("name"), grades)),
-            "amount": list(map(attrgetter("amount"), grades)),
-        }
+        # 4. a valid row keeps its resident, item and 档次 (made into the list's columns
+        # when the rows are added: `SelfImportResult.draft_values`)
+        derived = {"levy_category": resolved, "resident": persons, "insured_item": held_items,
+                   "grade": grades}  # fmt: skip
         return ColumnCheckResult(derived, errors)  # type: ignore[arg-type]
 
     def _repeats(

@@ -17,6 +17,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from client.collector.self_import_check import SelfRowsCheck, listed_keys
@@ -24,6 +25,10 @@ from client.collector.self_people import (
     ID_TYPE,
     ITEMS,
     NAME,
+    RECORD_ID,
+    SOURCE,
+    TOWNSHIP,
+    VILLAGE,
     load_directory,
     unregistered_numbers,
 )
@@ -32,6 +37,7 @@ from client.collector.self_rules import (
     LEVY_ITEM,
     MAX_ROWS,
     NO_GRADES,
+    PERSON_NUMBER,
     RESIDENT_ITEMS,
     SUBCATEGORY,
     YEAR_FORMAT,
@@ -209,6 +215,8 @@ def roster_rows(
 class SelfImportResult(ImportResult):
     """An import of the template; `importable` only when no row has an error."""
 
+    grades: GradeTable | None = None
+
     @property
     def importable(self) -> bool:
         return not self.errors and self.valid_count > 0
@@ -220,11 +228,39 @@ class SelfImportResult(ImportResult):
         return None
 
     def draft_values(self) -> list[list[Any]]:
-        """The valid rows as columns in DRAFT_KEYS order (without making row objects)."""
+        """The valid rows as columns in DRAFT_KEYS order, made from each row's resident, item
+        and 档次 (without making row objects)."""
         valid = self.valid
         if isinstance(valid, LazyRows):
-            return [valid.column(k) for k in DRAFT_KEYS]
-        return [[r.values[k] for r in valid] for k in DRAFT_KEYS]
+            column = valid.column
+        else:
+
+            def column(key: str) -> list[Any]:
+                return [r.values[key] for r in valid]
+
+        persons, items, grades = column("resident"), column("insured_item"), column("grade")
+        years, categories = column("year"), column("levy_category")
+        subs = list(zip(years, categories, map(itemgetter(SUBCATEGORY), items),
+                        map(attrgetter("code"), grades), strict=True))  # fmt: skip
+        table = self.grades or GradeTable(None)
+        memo = {t: table.subcategory_for(*t) for t in set(subs)}
+        return [
+            list(map(itemgetter(SOURCE), persons)),
+            list(map(itemgetter(RECORD_ID), persons)),
+            column("name"),
+            column("id_type"),
+            column("id_number"),
+            list(map(itemgetter(TOWNSHIP), persons)),
+            list(map(itemgetter(VILLAGE), persons)),
+            column("levy_item"),
+            categories,
+            list(map(memo.__getitem__, subs)),
+            years,
+            list(map(attrgetter("code"), grades)),
+            list(map(attrgetter("name"), grades)),
+            list(map(attrgetter("amount"), grades)),
+            list(map(itemgetter(PERSON_NUMBER), items)),
+        ]
 
 
 def read_self_import(
@@ -248,4 +284,5 @@ def read_self_import(
                              spec.first_data_row, unregistered_numbers(db))  # fmt: skip
 
     base = read_import(spec, path, ctx, load_check=load_check)
-    return SelfImportResult(**{f.name: getattr(base, f.name) for f in fields(ImportResult)})
+    shared = {f.name: getattr(base, f.name) for f in fields(ImportResult)}
+    return SelfImportResult(**shared, grades=grades)
