@@ -33,6 +33,7 @@ from client.domain.ids import DEFAULT_ID_TYPES
 from client.groups.service import GroupService
 from client.jobs import JobContext
 from client.roster.resident_fields import ResidentEditError, check_phone, check_remark
+from client.roster.resident_import import InfoValues, Listed
 from client.storage.chunks import chunked, marks
 from client.storage.external_models import ExternalResident
 from client.storage.listing import (
@@ -64,6 +65,11 @@ NO_UNREGISTERED_TICKED = "请勾选登记状态为“未参保”的城乡居民
 ONLY_REGISTERED = "只有登记状态为“正常参保”的城乡居民可以查看和编辑。"
 GONE = "该人员已不在外部参保城乡居民列表中，请重新查询。"
 NO_GROUP = "所选分组已不存在，请重新选择。"
+INFO_NOT_LISTED = "外部参保城乡居民列表中没有该证件号码的人员，请核对证件号码。"
+INFO_UNREGISTERED = (
+    "该城乡居民登记状态为“未参保”，不能维护分组、手机号码和备注，请先【更新参保状态】。"
+)
+INFO_CHANGED = "导入期间外部参保城乡居民列表有变化，本次未更新任何人员，请重新导入文件。"
 
 TABLE = ExternalResident.__table__
 _INSERT = (
@@ -430,6 +436,61 @@ class ExternalResidents:
     def count(self) -> int:
         with self.db.engine.connect() as conn:
             return int(conn.exec_driver_sql("SELECT COUNT(*) FROM external_residents").scalar())
+
+
+class ExternalInfoPeople:
+    """信息维护 of the list (the roster's template and checks, `client.roster.resident_import`):
+    everyone listed is named, only 正常参保 people can be maintained, and the values go to
+    `external_residents` in one transaction (refused whole if the list changed meanwhile)."""
+
+    missing = INFO_NOT_LISTED
+
+    def __init__(self, db: UnitDatabase) -> None:
+        self.db = db
+
+    def listed(self) -> dict[str, list[Listed]]:
+        found: dict[str, list[Listed]] = {}
+        with self.db.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT UPPER(TRIM(id_number)), id, TRIM(name), status FROM external_residents"
+            )
+            for number, record_id, name, status in rows:
+                refusal = None if status == REGISTERED else INFO_UNREGISTERED
+                found.setdefault(number or "", []).append(Listed(record_id, name or "", refusal))
+        return found
+
+    def group_ids(self) -> Mapping[int, int]:
+        with self.db.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT id, group_id FROM external_residents WHERE group_id IS NOT NULL"
+            )
+            return {record_id: group_id for record_id, group_id in rows}
+
+    def save_many(self, rows: Iterable[InfoValues]) -> int:
+        values = list({row[0]: row for row in rows}.values())
+        groups = {g for _r, _p, g, _m in values if g is not None}
+        with self.db.write() as conn:
+            for chunk in chunked(sorted(groups)):
+                known = conn.exec_driver_sql(
+                    f"SELECT COUNT(*) FROM groups WHERE id IN ({marks(len(chunk))})", tuple(chunk)
+                ).scalar()
+                if known != len(chunk):
+                    raise ExternalError(NO_GROUP, "group")
+            for chunk in chunked(sorted(r[0] for r in values)):
+                ready = conn.exec_driver_sql(
+                    f"SELECT COUNT(*) FROM external_residents WHERE status = ?"
+                    f" AND id IN ({marks(len(chunk))})",
+                    (REGISTERED, *chunk),
+                ).scalar()
+                if ready != len(chunk):
+                    raise ExternalError(INFO_CHANGED)
+            if values:
+                conn.exec_driver_sql(
+                    "UPDATE external_residents SET phone = ?, group_id = ?, remark = ?"
+                    " WHERE id = ?",
+                    [(p, g, m, r) for r, p, g, m in values],
+                )
+        return len(values)
 
 
 def _insert_values(result: dict[str, Any], now: datetime) -> tuple[Any, ...]:

@@ -1,6 +1,8 @@
 """外部参保城乡居民导入 (manual §3.3): the agent's own list of residents the feed does not
 bring. 导入 (模板下载, 文件导入 with the preview and the error file), 添加 one person,
-导出 (按查询结果), 删除 and 更新参保状态 of the ticked rows, 查看 and 编辑 of 正常参保 rows.
+导出 (按查询结果), 删除 and 更新参保状态 of the ticked rows, 信息维护 (下载导入模板/导入文件 of
+分组, 手机号码, 备注: the roster's template and preview, for 正常参保 rows), 查看 and 编辑 of
+正常参保 rows.
 Every person added is looked up in the 管理子系统 first; the list goes to the server after
 each change (and again on opening when an earlier send did not get through)."""
 
@@ -13,6 +15,7 @@ from client.collector.external import (
     REGISTERED,
     STATUSES,
     AddResult,
+    ExternalInfoPeople,
     ExternalResidents,
     StatusUpdate,
     read_external_import,
@@ -32,6 +35,12 @@ from client.documents.xlsx import ExportError
 from client.domain.ids import DEFAULT_ID_TYPES
 from client.errors import user_message
 from client.jobs import Job, JobCancelled, JobContext
+from client.roster.resident_import import (
+    INFO_SPEC,
+    apply_info,
+    read_info_file,
+    write_info_template,
+)
 from client.ui.dialogs.detail import DetailDialog
 from client.ui.import_flow import ImportFlow, ask_open_path, ask_save_path
 from client.ui.jobs import JobHandle
@@ -56,6 +65,9 @@ NO_REGISTERED_TO_EXPORT = (
     "当前查询结果中没有正常参保的城乡居民，未参保的居民不能申报，无需按申报模板导出。"
 )
 IMPORT_CANCELLED = "已取消导入，未添加任何人员。需要导入时，请重新点击【文件导入】。"
+NO_REGISTERED_TO_MAINTAIN = (
+    "当前查询结果中没有正常参保的城乡居民，未参保的居民不能维护分组、手机号码和备注。"
+)
 
 
 class ExternalImportFlow(ImportFlow[AddResult]):
@@ -93,6 +105,8 @@ class ExternalResidentsPage(BasePage):
         self.handle: JobHandle[Any] | None = None
         self.sync_handle: JobHandle[Any] | None = None
         self.flow: ExternalImportFlow | None = None
+        self.info_people = ExternalInfoPeople(session.db)
+        self.info_import: ImportFlow[int] | None = None
         self.dialog: Any = None
         services = PageServices(app.settings, ctx.ui.prompts, self.runner)
         self.list = ListPage(self._spec(), self.service.source(), services, self)
@@ -142,6 +156,18 @@ class ExternalResidentsPage(BasePage):
                     children=(
                         Action("export_query", "按查询结果", lambda page: page.export_all()),
                         Action("export_template", "按申报模板", lambda _p: self.export_template()),
+                    ),
+                ),
+                Action(
+                    "maintain",
+                    "信息维护",
+                    children=(
+                        Action(
+                            "maintain_template",
+                            "下载导入模板",
+                            lambda _p: self.download_info_template(),
+                        ),
+                        Action("maintain_import", "导入文件", lambda _p: self.import_info()),
                     ),
                 ),
                 Action(
@@ -231,6 +257,53 @@ class ExternalResidentsPage(BasePage):
                                        lambda r: r.message(), lambda _r: self.list.query())  # fmt: skip
         self.flow.start()
         return self.flow
+
+    # -- 信息维护 ------------------------------------------------------------------------------
+    def download_info_template(self, path: str | None = None) -> JobHandle[int] | None:
+        """下载导入模板: the roster's 信息维护 template filled with the 正常参保 people of the
+        query (未参保 ones cannot be maintained)."""
+        filters = dict(self.list.filters)
+        wanted = {**filters, "status": REGISTERED}
+        source = self.list.source
+        total = source.count(wanted) if filters.get("status") in (None, REGISTERED) else 0
+        if not total:
+            self.prompts.info(self, NO_REGISTERED_TO_MAINTAIN, title="下载导入模板")
+            return None
+        chosen = path or ask_save_path(self, "下载导入模板", INFO_SPEC.file_name)
+        if not chosen:
+            return None
+        people = self.info_people
+
+        def run(ctx: JobContext) -> int:
+            return write_info_template(people, chosen, source, wanted, ctx, total)
+
+        def done(count: int) -> None:
+            self.prompts.info(self, f"模板已下载，含当前查询的{count:,}名正常参保的城乡居民，"
+                                    "请在模板中修改分组、手机号码、备注后点击【信息维护】-"
+                                    "【导入文件】。", title="下载导入模板")  # fmt: skip
+
+        self.handle = self.runner.run(Job("下载导入模板", run), done)
+        return self.handle
+
+    def import_info(self, path: str | None = None) -> ImportFlow[int] | None:
+        """导入文件: check the file (a 未参保 or unlisted person is an error row), preview, and
+        save the confirmed rows' 分组, 手机号码 and 备注 in one transaction."""
+        chosen = path or ask_open_path(self, "导入文件")
+        if not chosen:
+            return None
+        people = self.info_people
+        flow: ImportFlow[int] = ImportFlow(
+            self.ctx.ui,
+            self,
+            INFO_SPEC.title,
+            lambda ctx: read_info_file(people, chosen, ctx),
+            lambda rows, _ctx: apply_info(people, rows),
+            lambda count: f"导入成功，已更新{count:,}名城乡居民的分组、手机号码和备注。",
+            lambda _count: self.refresh(),
+        )
+        flow.start()
+        self.info_import = flow
+        return flow
 
     # -- 导出 按申报模板 ------------------------------------------------------------------------
     def export_template(self) -> JobHandle[int] | None:
