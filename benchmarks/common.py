@@ -156,6 +156,11 @@ class BenchEnv:
         units = self.backend(report).admin_get("units", kind="employer", region="440300")
         return max(units, key=lambda u: u.get("employees", u.get("record_count", 0)))
 
+    def bench_collector(self, report: Report) -> dict[str, Any]:
+        """The 代收单位 with the most residents (the bench profile's big agent)."""
+        units = self.backend(report).admin_get("units", kind="collector")
+        return max(units, key=lambda u: u.get("residents", u.get("record_count", 0)))
+
     client_password = "Bench2026x"
 
     def synced_client(self, report: Report) -> Path:

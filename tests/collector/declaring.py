@@ -12,12 +12,13 @@ YEAR = 2026
 
 
 def insured_residents(cu: CollectorUnit, levy_category: str, year: int = YEAR) -> list[dict]:
-    """Feed residents with an item of `levy_category` in force in `year` (synced locally)."""
+    """Feed residents with an item of `levy_category` in force in `year` (synced locally),
+    居民身份证 holders only: the tests type 证件类型 01 (the feed also has 护照 and others)."""
     with cu.session.db.engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT DISTINCT r.id, r.name, r.id_type, r.id_number, r.township, r.village"
             " FROM residents r JOIN resident_items i ON i.resident_id = r.id"
-            " WHERE i.levy_category = ? AND i.start_month <= ?"
+            " WHERE i.levy_category = ? AND i.start_month <= ? AND r.id_type = '01'"
             " AND (i.end_month IS NULL OR i.end_month >= ?) ORDER BY r.id",
             (levy_category, f"{year}-12", f"{year}-01"),
         ).all()
