@@ -65,11 +65,22 @@ def test_verified_records_and_lines(qtbot: Any, collector_unit: CollectorUnit) -
     reason = shown(records, row, "reason")
     assert "11010519491231002X" in reason and "不在本代收单位管辖范围内" in reason
 
+    # 获取反馈 with nothing waiting says so; 作废 of the unpaid 自主申报, then its feedback
+    assert records.fetch_feedback(explicit=True) is None
+    assert "没有需要获取反馈" in records.prompts.last.text
+    records.prompts.answer(True)
+    wait_ok(qtbot, records.void(records.list.rows[row]))
+    records.countdown.close()
+    cu.backend.process_fee_declaration(cu.unit_id, self_id)
+    wait_ok(qtbot, records.fetch_feedback(explicit=True))
+    row = next(i for i, r in enumerate(records.list.rows) if r["declaration_id"] == self_id)
+    assert shown(records, row, "status") == "已作废"
+    assert "1笔作废成功" in records.prompts.last.text
+
     # 社保费申报明细查询: download the persons, then find them by 乡镇街道 and 缴费年度
     lines = open_page(qtbot, cu, ResidentLinesQueryPage)
-    missing = cu.session.db  # noqa: F841
     ids = lines.service.records.declarations_missing_lines(lines.CATEGORIES)
-    assert self_id in ids
+    assert ids and self_id not in ids  # the voided 自主申报 is no longer a successful one
     wait_ok(qtbot, lines.download(ids))
     lines.list.set_condition("township", person["township"])
     lines.list.set_condition("year", str(YEAR))
