@@ -136,14 +136,16 @@ class BenchEnv:
         self.root = root
         self._backend: BackendProcess | None = None
         self.employees = env_int("BENCH_EMPLOYEES", 100_000)
+        self.residents = env_int("BENCH_RESIDENTS", 100_000)  # the bench 代收单位 (issue 12)
 
     def backend(self, report: Report) -> BackendProcess:
         if self._backend is None:
             folder = self.root / "backend"
             folder.mkdir(exist_ok=True)
             self._backend = BackendProcess(
-                folder, "--seed", "bench", "--employees-per-unit", str(self.employees)
-            )
+                folder, "--seed", "bench", "--employees-per-unit", str(self.employees),
+                "--residents-per-unit", str(self.residents),
+            )  # fmt: skip
             report.add(
                 "backend start incl. seeding (setup, not a target)",
                 self._backend.startup_seconds,
