@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QMainWindow,
     QSplitter,
@@ -25,6 +28,7 @@ from client.errors import user_message
 from client.modules import MenuEntry, MenuGroup, ModuleDescriptor, import_object
 from client.ui.about import AboutDialog
 from client.ui.context import UiServices
+from client.ui.guide import save_guide
 from client.ui.home_page import HomePage
 from client.ui.notices import MessageCenterDialog, NoticeDialog
 from client.ui.pages import PageContext
@@ -58,6 +62,7 @@ class MainWindow(QMainWindow):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         header = self.header = HeaderBar(module.title)
+        self.btn_manual = header.add_button("操作手册", "btn_manual")
         self.btn_notices = header.add_button("通知公告", "btn_notices")
         self.btn_unit_manager = header.add_button("单位管理", "btn_unit_manager")
         self.btn_messages = header.add_button("消息中心", "btn_messages")
@@ -96,6 +101,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(status)
 
         self.dialog: QDialog | None = None  # the title bar's dialog on screen, for tests
+        self.btn_manual.clicked.connect(lambda: self.save_manual())
         self.btn_notices.clicked.connect(self.show_notices)
         self.btn_unit_manager.clicked.connect(self.request_switch)
         self.btn_messages.clicked.connect(self.show_messages)
@@ -243,6 +249,25 @@ class MainWindow(QMainWindow):
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def save_manual(self, path: str | None = None) -> Path | None:
+        """操作手册 (manual §2.1, §3.1): the guide to this module's pages, saved as a PDF where
+        the clerk chooses; None when the clerk cancels or the file cannot be written."""
+        if path is None:
+            suggested = f"社保费管理客户端操作手册（{self.module.title}）.pdf"
+            path, _ = QFileDialog.getSaveFileName(
+                self, "保存操作手册", suggested, "PDF 文件 (*.pdf)"
+            )
+            if not path:
+                return None
+        mode = self.session.region.collection_mode
+        try:
+            saved = save_guide(Path(path), self.module, mode, date.today())
+        except OSError as exc:
+            self.ui.prompts.error(self, user_message(exc), title="操作手册")
+            return None
+        self.ui.prompts.info(self, f"操作手册已保存到：{saved}", title="操作手册")
+        return saved
 
     def show_notices(self, notice_id: int | None = None) -> QDialog:
         return self.show_dialog(NoticeDialog(self.ui.app.app_db, self, notice_id))
