@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from client.collector.reminders import resident_alerts, resident_todos
 from client.fees.reminders import fee_todos
 from client.modules import MenuEntry, MenuGroup, ModuleDescriptor
 
@@ -62,5 +63,6 @@ DESCRIPTOR = ModuleDescriptor(
         ),
     ),
     quick_buttons=("residents", "self_declare", "fee_records", "unit_info", "network", "password"),
-    todo_providers=(fee_todos,),
+    todo_providers=(fee_todos, resident_todos),
+    alert_providers=(resident_alerts,),
 )

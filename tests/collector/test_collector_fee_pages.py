@@ -9,6 +9,8 @@ from datetime import date
 from typing import Any
 
 from client.collector.module import DESCRIPTOR
+from client.collector.reminders import resident_alerts, resident_todos
+from client.collector.self_declare import SelfDrafts
 from client.fees.reminders import fee_todos
 from client.fees.rules import INITIAL, SUCCEEDED
 from client.ui.fees.declare_page import ResidentVerifiedFeePage
@@ -64,6 +66,18 @@ def test_verified_records_and_lines(qtbot: Any, collector_unit: CollectorUnit) -
     assert shown(records, row, "status") == "申报成功"
     reason = shown(records, row, "reason")
     assert "11010519491231002X" in reason and "不在本代收单位管辖范围内" in reason
+
+    # 首页 异常提醒: the 自主申报 that left a person out
+    alerts = resident_alerts(cu.session)
+    assert [a.entry_key for a in alerts] == ["fee_records"] and "未通过校验" in alerts[0].text
+    # 首页 待办: unsubmitted 代收代报（自主） rows
+    assert resident_todos(cu.session) == []
+    drafts = SelfDrafts(cu.app.app_db, cu.session.db, cu.app.local_today())
+    second = insured_residents(cu, PENSION)[1]
+    drafts.add_single(drafts.choices(second["name"], "01", second["id_number"], YEAR),
+                      {PENSION: grade})  # fmt: skip
+    (todo,) = resident_todos(cu.session)
+    assert todo.entry_key == "self_declare" and "1条数据尚未提交申报" in todo.text
 
     # 获取反馈 with nothing waiting says so; 作废 of the unpaid 自主申报, then its feedback
     assert records.fetch_feedback(explicit=True) is None
