@@ -101,16 +101,25 @@ class TaxCertificates:
         return found
 
     # -- 开具 / 补开 ----------------------------------------------------------------------
-    def issue(self, ticket: dict[str, Any], path: Path) -> dict[str, Any]:
-        return self._print(ISSUE, ticket, path)
+    def issue(
+        self, ticket: dict[str, Any], path: Path, write: WriteTicket | None = None
+    ) -> dict[str, Any]:
+        return self.print_ticket(ISSUE, ticket, path, write)
 
-    def reissue(self, ticket: dict[str, Any], path: Path) -> dict[str, Any]:
-        return self._print(REISSUE, ticket, path)
+    def reissue(
+        self, ticket: dict[str, Any], path: Path, write: WriteTicket | None = None
+    ) -> dict[str, Any]:
+        return self.print_ticket(REISSUE, ticket, path, write)
 
     def suggested_name(self, ticket: dict[str, Any], mode: str) -> str:
         return ticket_file_name(ticket, reissue=mode == REISSUE)
 
-    def _print(self, mode: str, ticket: dict[str, Any], path: Path) -> dict[str, Any]:
+    def print_ticket(
+        self, mode: str, ticket: dict[str, Any], path: Path, write: WriteTicket | None = None
+    ) -> dict[str, Any]:
+        """开具 or 补开; `write` (default: the ticket PDF at `path`) keeps the print, e.g. to
+        gather a year's tickets into one combined PDF."""
+        write = write or self.write
         target = check_save_path(path)
         action, page = ACTIONS[mode]
         kind = f"certificate_{mode}:{ticket['ticket_id']}"
@@ -120,7 +129,7 @@ class TaxCertificates:
             # Inside the transaction that forgets the stored request: a file that cannot
             # be written keeps it, so the next click saves this same print.
             fresh = wire.ticket(answer)
-            self.write(target, fresh)
+            write(target, fresh)
             printed.append(fresh)
 
         try:

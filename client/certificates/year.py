@@ -64,7 +64,10 @@ def print_year(
     if not todo:
         raise CertificateError(NOTHING)
     held: list[dict[str, Any]] = []
-    keep = service.write
+
+    def gather(_path: Path, fresh: dict[str, Any]) -> None:
+        held.append(fresh)
+
     try:
         for done, (mode, ticket) in enumerate(todo):
             ctx.progress(PHASE, done, len(todo))
@@ -74,21 +77,15 @@ def print_year(
                 result.cancelled = True
                 break
             if combined:
-                service.write = lambda _path, fresh: held.append(fresh)
-                fresh = _one(service, mode, ticket, folder / "combined.pdf")
+                fresh = service.print_ticket(mode, ticket, folder / "combined.pdf", gather)
             else:
                 path = folder / service.suggested_name(ticket, mode)
-                fresh = _one(service, mode, ticket, path)
+                fresh = service.print_ticket(mode, ticket, path)
                 result.files.append(path)
             result.tickets.append(fresh)
         ctx.progress(PHASE, len(result.tickets), len(todo))
     finally:
-        service.write = keep
         if combined and held:
             write_tickets_pdf(Path(target), held)
             result.files.append(Path(target))
     return result
-
-
-def _one(service: TaxCertificates, mode: str, ticket: dict[str, Any], path: Path) -> dict:
-    return service.issue(ticket, path) if mode == ISSUE else service.reissue(ticket, path)

@@ -143,6 +143,12 @@ class FeeRecords:
             default_sort=[("submitted_at", False), ("item_id", True), ("position", True)],
         )
 
+    def resident_townships(self) -> list[str]:
+        """乡镇街道 of the 代收单位's residents (the 申报明细查询 condition)."""
+        with self.db.engine.connect() as conn:
+            return [r[0] for r in conn.exec_driver_sql(
+                "SELECT DISTINCT township FROM residents ORDER BY township")]  # fmt: skip
+
     def line_years(self, categories: Sequence[str]) -> list[str]:
         """缴费年度 that successful declarations of `categories` cover, newest first."""
         marks = ",".join("?" * len(categories))

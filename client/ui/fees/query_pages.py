@@ -171,7 +171,7 @@ class FeeLinesQueryPage(BasePage):
             return [
                 DateRangeCondition("submitted", "申报时间段"),
                 ComboCondition("year", "缴费年度", lambda: records.line_years(self.CATEGORIES)),
-                ComboCondition("township", "乡镇街道", self._townships),
+                ComboCondition("township", "乡镇街道", records.resident_townships),
                 TextCondition("village", "社区村组"),
                 TextCondition("name", "姓名"),
                 TextCondition("id_number", "证件号码"),
@@ -184,11 +184,6 @@ class FeeLinesQueryPage(BasePage):
             MonthRangeCondition("period", "费款所属期"),
             DateRangeCondition("submitted", "申报日期"),
         ]
-
-    def _townships(self) -> list[str]:
-        with self.ctx.session.db.engine.connect() as conn:
-            return [r[0] for r in conn.exec_driver_sql(
-                "SELECT DISTINCT township FROM residents ORDER BY township")]  # fmt: skip
 
     def refresh(self) -> None:
         self.list.refresh()
