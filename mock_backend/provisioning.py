@@ -117,9 +117,10 @@ def create_taxpayer(
     for unit in specs:
         if unit.records > 0:
             first_seq = take_sequence(conn, unit.records)
-            insert_generated(
-                raw, spec, unit.unit_id, unit.factory(), unit.records, next_id, first_seq
-            )
+            factory = unit.factory()
+            if kind != "employer":  # never one of the 外部参保城乡居民 registry's people
+                factory.used_numbers.update(registry_numbers(raw, region))
+            insert_generated(raw, spec, unit.unit_id, factory, unit.records, next_id, first_seq)
             next_id += unit.records
     return {
         "taxpayer_id": specs[0].taxpayer_id,
@@ -138,6 +139,12 @@ def create_taxpayer(
             for u in specs
         ],
     }
+
+
+def registry_numbers(raw: sqlite3.Connection, region: str) -> set[str]:
+    """证件号码 of the region's 外部参保城乡居民 registry: a new feed resident must not be one."""
+    rows = raw.execute("SELECT id_number FROM external_registry WHERE region = ?", (region,))
+    return {str(n) for (n,) in rows}
 
 
 def unit_factory(
@@ -178,6 +185,7 @@ def unit_factory(
             tuple((t, tuple(sorted(v))) for t, v in sorted(places.items())) or FALLBACK_TOWNS
         )
         factory = ResidentFactory(rng, region, area, local)
+        factory.used_numbers.update(registry_numbers(raw, region_code))
         table = "residents"
     factory.used_numbers.update(
         n for (n,) in raw.execute(f"SELECT id_number FROM {table} WHERE unit_id = ?", (unit_id,))

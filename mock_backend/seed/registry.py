@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from typing import Any
 
 from mock_backend.seed.geography import REGION_BY_CODE, Region
@@ -36,14 +36,36 @@ _ITEM_INSERT = (
 
 
 def registry_people(
-    region: Region, random_seed: int, count: int = REGISTRY_SIZE
+    region: Region,
+    random_seed: int,
+    count: int = REGISTRY_SIZE,
+    taken: Set[tuple[str, str]] = frozenset(),
 ) -> list[tuple[ResidentCore, list[ResidentItem]]]:
-    """The seeded registry of a region: residents of any of its towns (deterministic)."""
+    """The seeded registry of a region: residents of any of its towns (deterministic).
+
+    A drawn person whose (证件类型, 证件号码) is in `taken` (an agent's feed) or already drawn
+    is drawn again, so the registry never names a feed resident.
+    """
     rng = random.Random(f"registry:{region.code}:{random_seed}")
     towns = tuple(town for district in region.districts for town in district.towns)
     area = CollectorArea(towns or FALLBACK_TOWNS, groups=10)
     factory = ResidentFactory(rng, region, area, local_birthplaces(region))
-    return [factory.make() for _ in range(count)]
+    people: list[tuple[ResidentCore, list[ResidentItem]]] = []
+    seen: set[tuple[str, str]] = set()
+    while len(people) < count:
+        core, items = factory.make()
+        key = (core[2], core[3].upper())
+        if key in taken or key in seen:
+            continue
+        seen.add(key)
+        people.append((core, items))
+    return people
+
+
+def feed_numbers(raw: sqlite3.Connection) -> set[tuple[str, str]]:
+    """(证件类型, 证件号码) of every resident in any agent's feed."""
+    rows = raw.execute("SELECT id_type, UPPER(id_number) FROM residents")
+    return {(str(t), str(n)) for t, n in rows}
 
 
 def next_id(raw: sqlite3.Connection) -> int:
@@ -74,6 +96,8 @@ def seed_registry(raw: sqlite3.Connection, random_seed: int) -> int:
     if raw.execute("SELECT 1 FROM external_registry LIMIT 1").fetchone() is not None:
         return 0
     added = 0
+    taken = feed_numbers(raw)
     for code in sorted(REGION_BY_CODE):
-        added += len(insert_people(raw, code, registry_people(REGION_BY_CODE[code], random_seed)))
+        people = registry_people(REGION_BY_CODE[code], random_seed, taken=taken)
+        added += len(insert_people(raw, code, people))
     return added
