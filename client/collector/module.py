@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from client.collector.menu_auth_accounts import ACCOUNT_ENTRIES
+from client.collector.menu_auth_amounts import AMOUNT_ENTRIES, ROLL_ENTRIES
+from client.collector.menu_certificates import CERTIFICATE_MENU
+from client.collector.menu_payment import PAYMENT_MENU
+from client.collector.menu_personal import PERSONAL_MENU
 from client.collector.reminders import resident_alerts, resident_todos
 from client.fees.reminders import fee_todos
 from client.modules import MenuEntry, MenuGroup, ModuleDescriptor
@@ -46,6 +51,10 @@ DESCRIPTOR = ModuleDescriptor(
         MenuEntry(
             "fee_records", "社保费申报记录", f"{FEE_PAGES}.records_page:ResidentFeeRecordsPage"
         ),
+        *PAYMENT_MENU,  # 费款缴纳, 社保费缴费证明打印 (§3.9–§3.12)
+        *CERTIFICATE_MENU,  # 社保费完税证明 (§3.13, §3.14, §3.24–§3.26)
+        MenuGroup("缴费授权", (*AMOUNT_ENTRIES, *ACCOUNT_ENTRIES, *ROLL_ENTRIES)),  # §3.17–§3.20
+        *PERSONAL_MENU,  # 城乡居民个人缴费 (§3.21–§3.23)
         MenuGroup(
             "查询统计",
             (

@@ -6,6 +6,8 @@ Keyed by menu entry key. Where the two modules use one key for different pages (
 
 from __future__ import annotations
 
+from client.guide.extra import auth_accounts, auth_amounts, certificates, payment, personal
+
 GUIDE_TEXTS: dict[str, str] = {
     # -- 用人单位 (manual chapter 2) ------------------------------------------------------
     "roster": (
@@ -167,6 +169,9 @@ GUIDE_TEXTS: dict[str, str] = {
     ),
     "unit_info": ("本页面显示从管理子系统获取的本单位信息，只能查看，不能修改。"),
 }
+
+for _extra in (payment, certificates, auth_amounts, auth_accounts, personal):
+    GUIDE_TEXTS.update(_extra.TEXTS)
 
 
 def guide_text(module_key: str, entry_key: str) -> str | None:

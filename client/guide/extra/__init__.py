@@ -1,0 +1,1 @@
+"""操作手册 texts kept beside the pages they describe, merged into GUIDE_TEXTS."""
