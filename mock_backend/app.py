@@ -119,6 +119,9 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(payment_lists.router)  # 管理子系统 缴费清单, next to 到账
     app.include_router(residents.router)  # 代收单位: 缴费档次, 申报缴费状态, 外部参保, 代收代报
+    from mock_backend.routes import authorisation  # 缴费授权 (§3.17, §3.20)
+
+    authorisation.install(app, admin=settings.admin)
     if settings.admin:
         app.include_router(admin_reference.router)  # before admin's /units/{unit_id}/{feed}
         app.include_router(admin_wages.router)
