@@ -251,30 +251,12 @@ class FeeRecordsPage(BasePage):
         return self.handle
 
     # -- 查看 -------------------------------------------------------------------------------
-    def view(self, row: dict[str, Any]) -> JobHandle[int] | None:
-        declaration_id = row["declaration_id"]
-        items = self.scope.items
-        item_ids = self.service.records.item_ids(declaration_id)
-
-        def show(_written: int = 0) -> None:
-            self.list.refresh()
-            self.detail = DeclarationDetailDialog(self, declaration_id)
-            self.detail.open()
-
-        missing = items.missing_lines(item_ids)
-        if not missing:
-            show()
-            return None
-        if not self.prompts.confirm(
-            self,
-            "该笔申报记录的申报明细尚未下载，需要先从管理子系统下载预处理明细信息，是否下载？",
-            title="下载申报明细",
-        ):
-            return None
-        self.handle = self.runner.run(
-            Job("下载申报明细", lambda ctx: items.download_lines(missing, ctx)), show
-        )
-        return self.handle
+    def view(self, row: dict[str, Any]) -> None:
+        """查看 opens at once; clicking 缴费人数 in 征收项目明细 downloads that item's persons
+        when they are not here yet (manual §2.10, §3.8)."""
+        self.list.refresh()
+        self.detail = DeclarationDetailDialog(self, row["declaration_id"])
+        self.detail.open()
 
 
 class ProjectFeeRecordsPage(FeeRecordsPage):
@@ -325,7 +307,11 @@ class DeclarationDetailDialog(QDialog):
             ListPageSpec(
                 page_key="fee_declaration_items",
                 title="申报明细",
-                columns=[c for c in item_columns(self.scope, None, None) if c.key != "reason"],
+                columns=[
+                    c
+                    for c in item_columns(self.scope, None, lambda _p, r: self.show_lines(r))
+                    if c.key != "reason"
+                ],
                 conditions=[],
                 actions=[Action("export", "导出", lambda p: p.export_all())],
                 checkable=False,
@@ -366,6 +352,31 @@ class DeclarationDetailDialog(QDialog):
         row.addWidget(self.btn_print)
         row.addWidget(close)
         layout.addLayout(row)
+
+    def show_lines(self, row: dict[str, Any]) -> JobHandle[int] | None:
+        """缴费人数 of an item: its persons, downloaded first when they are not here yet."""
+        item_id = row["item_id"]
+        items = self.scope.items
+
+        def show(_written: int = 0) -> None:
+            if self.lines_list is not None:
+                self.lines_list.refresh()
+                self.tabs.setCurrentWidget(self.lines_list)
+
+        if not items.missing_lines([item_id]):
+            show()
+            return None
+        if not self.scope.ctx.ui.prompts.confirm(
+            self,
+            f"该笔信息的{self.scope.person}明细尚未下载（{int(row['headcount']):,}人），"
+            "是否立即从管理子系统下载？",
+            title="下载申报明细",
+        ):
+            return None
+        self.handle = self.runner.run(
+            Job("下载申报明细", lambda ctx: items.download_lines([item_id], ctx)), show
+        )
+        return self.handle
 
     def print_form(self) -> JobHandle[Any]:
         """打印: make (or reuse) the 社会保险费申报表 and show it in the print preview."""
