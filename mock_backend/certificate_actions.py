@@ -14,7 +14,9 @@ from mock_backend.certificates import (
     ISSUER,
     NOT_ISSUED,
     TICKET_KIND_NAME,
+    UNIT_TABLES,
     VOIDED,
+    TicketTables,
     ensure_tickets,
     find_ticket,
     missing_tickets,
@@ -65,8 +67,10 @@ def public(ticket: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-def _ticket(raw: sqlite3.Connection, unit_id: str, ticket_id: str) -> dict[str, Any]:
-    ticket = find_ticket(raw, unit_id, ticket_id)
+def _ticket(
+    raw: sqlite3.Connection, unit_id: str, ticket_id: str, tables: TicketTables = UNIT_TABLES
+) -> dict[str, Any]:
+    ticket = find_ticket(raw, unit_id, ticket_id, tables)
     if ticket is None:
         raise ApiError(
             404,
@@ -84,38 +88,47 @@ def _ticket(raw: sqlite3.Connection, unit_id: str, ticket_id: str) -> dict[str, 
     return ticket
 
 
-def issue(raw: sqlite3.Connection, unit_id: str, ticket_id: str, today: date) -> dict[str, Any]:
-    """开具: the first print of a 未开具 ticket."""
-    ticket = _ticket(raw, unit_id, ticket_id)
+def issue(
+    raw: sqlite3.Connection,
+    unit_id: str,
+    ticket_id: str,
+    today: date,
+    tables: TicketTables = UNIT_TABLES,
+) -> dict[str, Any]:
+    """开具: the first print of a 未开具 ticket (unit or personal, by `tables`)."""
+    ticket = _ticket(raw, unit_id, ticket_id, tables)
     if ticket["status"] != NOT_ISSUED:
         raise ApiError(
             409,
             "ALREADY_ISSUED",
-            "该完税证明已开具，如需再次打印请使用【税收完税证明（非印刷）补开】。",
+            f"该完税证明已开具，如需再次打印请使用【{tables.reissue_page}】。",
             {"status": ticket["status"], "issued_on": ticket["issued_on"]},
         )
     raw.execute(
-        "UPDATE tax_tickets SET status = ?, issued_on = ?, issuer = ?, print_count = 1"
+        f"UPDATE {tables.heads} SET status = ?, issued_on = ?, issuer = ?, print_count = 1"
         " WHERE ticket_id = ?",
         (ISSUED, today.isoformat(), ISSUER, ticket_id),
     )
-    return _ticket(raw, unit_id, ticket_id)
+    return _ticket(raw, unit_id, ticket_id, tables)
 
 
-def reissue(raw: sqlite3.Connection, unit_id: str, ticket_id: str) -> dict[str, Any]:
+def reissue(
+    raw: sqlite3.Connection, unit_id: str, ticket_id: str, tables: TicketTables = UNIT_TABLES
+) -> dict[str, Any]:
     """补开: another print of an 已开具 ticket."""
-    ticket = _ticket(raw, unit_id, ticket_id)
+    ticket = _ticket(raw, unit_id, ticket_id, tables)
     if ticket["status"] != ISSUED:
         raise ApiError(
             409,
             "NOT_ISSUED",
-            "该完税证明尚未开具，请先在【税收完税证明（非印刷）开具】中开具。",
+            f"该完税证明尚未开具，请先在【{tables.issue_page}】中开具。",
             {"status": ticket["status"]},
         )
     raw.execute(
-        "UPDATE tax_tickets SET print_count = print_count + 1 WHERE ticket_id = ?", (ticket_id,)
+        f"UPDATE {tables.heads} SET print_count = print_count + 1 WHERE ticket_id = ?",
+        (ticket_id,),
     )
-    return _ticket(raw, unit_id, ticket_id)
+    return _ticket(raw, unit_id, ticket_id, tables)
 
 
 def void(
@@ -125,16 +138,17 @@ def void(
     voided_by: str,
     reason: str,
     today: date,
+    tables: TicketTables = UNIT_TABLES,
 ) -> dict[str, Any]:
     """Admin 作废 (the tax office's act): the ticket is 已作废; its lines get a new ticket at the
     next read."""
-    _ticket(raw, unit_id, ticket_id)
+    _ticket(raw, unit_id, ticket_id, tables)
     raw.execute(
-        "UPDATE tax_tickets SET status = ?, voided_by = ?, voided_on = ?, void_reason = ?"
+        f"UPDATE {tables.heads} SET status = ?, voided_by = ?, voided_on = ?, void_reason = ?"
         " WHERE ticket_id = ?",
         (VOIDED, voided_by, today.isoformat(), reason, ticket_id),
     )
-    ticket = find_ticket(raw, unit_id, ticket_id)
+    ticket = find_ticket(raw, unit_id, ticket_id, tables)
     assert ticket is not None
     return ticket
 

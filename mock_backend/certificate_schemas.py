@@ -56,9 +56,20 @@ class TicketList(BaseModel):
     tickets: list[Ticket]
 
 
+class PersonalTicket(Ticket):
+    """个人税收完税证明: the resident is the 纳税人 (taxpayer_id = 证件号码, taxpayer_name = 姓名)."""
+
+    id_type: str = Field(description="the resident's 证件类型 code")
+
+
+class PersonalTicketList(BaseModel):
+    tickets: list[PersonalTicket]
+
+
 class VerifiedTicket(Ticket):
     ticket_kind_name: str
     ticket_word_name: str
+    id_type: str | None = Field(None, description="证件类型 of a personal ticket's resident")
 
 
 class VerifyIn(BaseModel):

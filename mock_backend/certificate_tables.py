@@ -67,6 +67,64 @@ tax_ticket_rows = Table(
     sqlite_with_rowid=False,
 )
 
+# 个人税收完税证明（非印刷） (manual §3.25, §3.26): a resident's share of the agent's 入库 lines,
+# one ticket per resident × payment event × 税务机关 (at most 10 rows). The head has the unit
+# ticket's columns with the resident as 纳税人 (taxpayer_id = 证件号码, taxpayer_name = 姓名) and
+# their 证件类型; `unit_id` is the 代收单位 whose lines they are.
+personal_tax_tickets = Table(
+    "personal_tax_tickets",
+    metadata,
+    Column("ticket_id", String, primary_key=True),  # GR + 10 digits
+    Column("unit_id", String, nullable=False),
+    Column("event", String, nullable=False),
+    Column("e_ticket_number", String, nullable=False),  # shares the unit tickets' numbering
+    Column("ticket_word", String, nullable=False),
+    Column("ticket_number", String, nullable=False),
+    Column("id_type", String, nullable=False),
+    Column("taxpayer_id", String, nullable=False),  # the resident's 证件号码
+    Column("taxpayer_name", String, nullable=False),  # the resident's 姓名
+    Column("tax_authority_code", String, nullable=False),
+    Column("tax_authority_name", String, nullable=False),
+    Column("region_code", String, nullable=False),
+    Column("treasury_name", String, nullable=False),
+    Column("stored_on", String, nullable=False),
+    Column("period_start", String, nullable=False),
+    Column("period_end", String, nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("check_code", String, nullable=False),
+    Column("remark", String, nullable=False),
+    Column("status", String, nullable=False),
+    Column("issued_on", String),
+    Column("issuer", String),
+    Column("print_count", Integer, nullable=False),
+    Column("voided_by", String),
+    Column("voided_on", String),
+    Column("void_reason", String),
+    Column("made_at", Float, nullable=False),
+    Index("ix_personal_tax_tickets_person", "unit_id", "id_type", "taxpayer_id"),
+    Index("ix_personal_tax_tickets_number", "e_ticket_number"),
+)
+
+# `source` names the resident's part: "<collect line id>|<fee line position>".
+personal_tax_ticket_rows = Table(
+    "personal_tax_ticket_rows",
+    metadata,
+    Column("ticket_id", String, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("source", String, nullable=False),
+    Column("line_id", String, nullable=False),
+    Column("original_voucher", String, nullable=False),
+    Column("tax_kind", String, nullable=False),
+    Column("item_name", String, nullable=False),
+    Column("period_start", String, nullable=False),
+    Column("period_end", String, nullable=False),
+    Column("stored_on", String, nullable=False),
+    Column("amount", Integer, nullable=False),
+    PrimaryKeyConstraint("ticket_id", "position"),
+    Index("ix_personal_tax_ticket_rows_source", "source"),
+    sqlite_with_rowid=False,
+)
+
 # Lookups of the 缴费清单: one person's fee lines (by person id, then the item), the person by
 # identity number within the unit, and the arrears lines of an item.
 EXTRA_INDEXES = (

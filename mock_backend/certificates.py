@@ -101,10 +101,13 @@ def _unticketed(raw: sqlite3.Connection, unit_id: str, now: float) -> list[_Stor
     ]
 
 
-def _events(raw: sqlite3.Connection, unit_id: str, lines: Sequence[_Stored]) -> dict[str, str]:
-    """The payment event of each line: the successful deduction holding it, else the paid
-    voucher holding it, else its declaration (lines paid before deductions were recorded)."""
-    wanted = orjson.dumps([line.line_id for line in lines]).decode()
+def payment_events(
+    raw: sqlite3.Connection, unit_id: str, lines: Sequence[tuple[str, str]]
+) -> dict[str, str]:
+    """The payment event of each (line_id, declaration_id): the successful deduction holding
+    it, else the paid voucher holding it, else its declaration (lines paid before deductions
+    were recorded). Personal tickets group a resident's lines by the same events."""
+    wanted = orjson.dumps([line_id for line_id, _ in lines]).decode()
     event: dict[str, str] = {}
     for event_id, line_id in raw.execute(
         "SELECT v.voucher_id, vl.line_id FROM bank_vouchers v JOIN bank_voucher_lines vl"
@@ -120,7 +123,7 @@ def _events(raw: sqlite3.Connection, unit_id: str, lines: Sequence[_Stored]) -> 
         (unit_id, wanted),
     ):
         event[line_id] = event_id
-    return {line.line_id: event.get(line.line_id, line.declaration_id) for line in lines}
+    return {line_id: event.get(line_id, declaration) for line_id, declaration in lines}
 
 
 def _groups(lines: Sequence[_Stored], events: dict[str, str]) -> list[list[_Stored]]:
@@ -137,6 +140,13 @@ def _groups(lines: Sequence[_Stored], events: dict[str, str]) -> list[list[_Stor
     ]
 
 
+def ticket_number(raw: sqlite3.Connection, region_code: str, stored_on: str) -> str:
+    """电子税票号码: 3 + 区 code + yymm of 入库 + a counter of that district and month (shared
+    by unit and personal tickets, so a number names one ticket)."""
+    yymm = stored_on[2:4] + stored_on[5:7]
+    return f"3{region_code}{yymm}{take_counter(raw, f'e_ticket:{region_code}{yymm}', 1):07d}"
+
+
 def check_code(e_ticket_number: str, taxpayer_id: str, cents: int) -> str:
     """校验码: 16 symbols in groups of 4, a digest of the ticket's number, taxpayer and amount."""
     digest = hashlib.sha256(f"{e_ticket_number}|{taxpayer_id}|{cents}".encode()).digest()
@@ -144,7 +154,7 @@ def check_code(e_ticket_number: str, taxpayer_id: str, cents: int) -> str:
     return "-".join(symbols[i : i + 4] for i in range(0, 16, 4))
 
 
-def _district(region: str, fallback: str, authority: str) -> tuple[str, str]:
+def district(region: str, fallback: str, authority: str) -> tuple[str, str]:
     """(区 code, 收款国库) of the tax authority's district."""
     place = REGION_BY_CODE.get(region)
     if place is None:
@@ -175,10 +185,9 @@ def _make(
     item_names, category_names = names
     authority = lines[0].tax_authority
     stored_on = max(line.stored_on for line in lines)
-    region_code, treasury = _district(region, district_code, authority)
+    region_code, treasury = district(region, district_code, authority)
     serial = take_counter(raw, "tax_ticket_serial", 1)
-    yymm = stored_on[2:4] + stored_on[5:7]
-    number = f"3{region_code}{yymm}{take_counter(raw, f'e_ticket:{region_code}{yymm}', 1):07d}"
+    number = ticket_number(raw, region_code, stored_on)
     cents = sum(line.amount for line in lines)
     kind = "正常申报" if all(line.pay_type == "正常" for line in lines) else "特殊缴费"
     ticket_id = f"WS{serial:010d}"
@@ -236,15 +245,42 @@ def ensure_tickets(
         (unit_id,),
     ).fetchone()
     names = levy_names(raw, unit[2])
-    events = _events(raw, unit_id, lines)
+    events = payment_events(raw, unit_id, [(line.line_id, line.declaration_id) for line in lines])
     for group in _groups(lines, events):
         _make(raw, unit_id, events[group[0].line_id], group, names, tuple(unit), stamp)
 
 
 # -- reading -----------------------------------------------------------------------------
-def _tickets(raw: sqlite3.Connection, where: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class TicketTables:
+    """Where tickets of one kind are kept: unit tickets, or personal ones (which add the
+    person's 证件类型 to the head)."""
+
+    heads: str
+    rows: str
+    extra: tuple[str, ...] = ()
+    issue_page: str = "税收完税证明（非印刷）开具"
+    reissue_page: str = "税收完税证明（非印刷）补开"
+
+
+UNIT_TABLES = TicketTables("tax_tickets", "tax_ticket_rows")
+PERSONAL_TABLES = TicketTables(
+    "personal_tax_tickets",
+    "personal_tax_ticket_rows",
+    ("id_type",),
+    "个人税收完税证明（非印刷）开具",
+    "个人税收完税证明（非印刷）补开",
+)
+
+
+def read_tickets(
+    raw: sqlite3.Connection, where: str, params: Sequence[Any], tables: TicketTables = UNIT_TABLES
+) -> list[dict[str, Any]]:
+    """Tickets of `tables` matching `where`, each with its rows; amounts as strings plus
+    `amount_fen` (int)."""
+    columns = [*_HEAD_COLUMNS, *tables.extra]
     heads = raw.execute(
-        f"SELECT {', '.join(_HEAD_COLUMNS)} FROM tax_tickets WHERE {where}"
+        f"SELECT {', '.join(columns)} FROM {tables.heads} WHERE {where}"
         " ORDER BY stored_on, e_ticket_number",
         tuple(params),
     ).fetchall()
@@ -253,7 +289,7 @@ def _tickets(raw: sqlite3.Connection, where: str, params: Sequence[Any]) -> list
     ids = orjson.dumps([head[0] for head in heads]).decode()
     rows: dict[str, list[dict[str, Any]]] = {}
     for ticket_id, *values in raw.execute(
-        f"SELECT ticket_id, {', '.join(ROW_FIELDS)} FROM tax_ticket_rows"
+        f"SELECT ticket_id, {', '.join(ROW_FIELDS)} FROM {tables.rows}"
         " WHERE ticket_id IN (SELECT value FROM json_each(?)) ORDER BY ticket_id, position",
         (ids,),
     ):
@@ -263,12 +299,12 @@ def _tickets(raw: sqlite3.Connection, where: str, params: Sequence[Any]) -> list
         rows.setdefault(ticket_id, []).append(row)
     tickets = []
     for head in heads:
-        ticket: dict[str, Any] = dict(zip(_HEAD_COLUMNS, head, strict=True))
+        ticket: dict[str, Any] = dict(zip(columns, head, strict=True))
         cents = ticket["amount"]
         ticket.update(
             ticket_kind=TICKET_KIND, amount=text_of(cents), amount_in_words=amount_in_words(cents)
         )
-        ticket = {field: ticket[field] for field in TICKET_FIELDS}
+        ticket = {field: ticket[field] for field in (*TICKET_FIELDS, *tables.extra)}
         ticket["amount_fen"] = cents
         ticket["rows"] = rows.get(ticket["ticket_id"], [])
         tickets.append(ticket)
@@ -292,7 +328,7 @@ def ticket_rows(
     """The unit's tickets that are not 已作废 whose 费款所属期 overlaps the range (and with that
     电子税票号码, if given), each with its rows; amounts as strings plus `amount_fen` (int)."""
     where, params = _period_where(period_from, period_to)
-    return _tickets(
+    return read_tickets(
         _raw(conn),
         f"unit_id = ? AND status != ? AND {where} AND (? IS NULL OR e_ticket_number = ?)",
         [unit_id, VOIDED, *params, e_ticket_number, e_ticket_number],
@@ -309,7 +345,7 @@ def list_tickets(
     """The unit's tickets in `statuses` whose 费款所属期 overlaps the range."""
     where, params = _period_where(period_from, period_to)
     wanted = orjson.dumps(list(statuses)).decode()
-    return _tickets(
+    return read_tickets(
         _raw(conn),
         f"unit_id = ? AND status IN (SELECT value FROM json_each(?)) AND {where}",
         [unit_id, wanted, *params],
@@ -317,14 +353,22 @@ def list_tickets(
 
 
 def find_ticket(
-    conn: Connection | sqlite3.Connection, unit_id: str, ticket_id: str
+    conn: Connection | sqlite3.Connection,
+    unit_id: str,
+    ticket_id: str,
+    tables: TicketTables = UNIT_TABLES,
 ) -> dict[str, Any] | None:
-    found = _tickets(_raw(conn), "unit_id = ? AND ticket_id = ?", [unit_id, ticket_id])
+    found = read_tickets(_raw(conn), "unit_id = ? AND ticket_id = ?", [unit_id, ticket_id], tables)
     return found[0] if found else None
 
 
 def ticket_by_number(
     conn: Connection | sqlite3.Connection, e_ticket_number: str
 ) -> list[dict[str, Any]]:
-    """Tickets of any unit with this 电子税票号码 (one, unless the number is unknown)."""
-    return _tickets(_raw(conn), "e_ticket_number = ?", [e_ticket_number])
+    """Tickets of any unit or resident with this 电子税票号码 (one, unless the number is
+    unknown): unit tickets first, then personal ones."""
+    raw = _raw(conn)
+    return [
+        *read_tickets(raw, "e_ticket_number = ?", [e_ticket_number]),
+        *read_tickets(raw, "e_ticket_number = ?", [e_ticket_number], PERSONAL_TABLES),
+    ]

@@ -1,5 +1,6 @@
-"""征收子系统 证明打印: 税收完税证明（非印刷） 开具 and 补开 of the unit's tickets, and 查验 of any
-ticket. Every per-unit call first brings the unit's payments and tickets up to date."""
+"""征收子系统 证明打印: 税收完税证明（非印刷） 开具 and 补开 of the unit's tickets, 个人税收完税证明
+（非印刷） 开具 and 补开 of a 代收单位's residents, and 查验 of any ticket (unit or personal). Every
+per-unit call first brings the unit's payments and tickets up to date."""
 
 from __future__ import annotations
 
@@ -8,8 +9,17 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 
 from mock_backend import certificate_actions as actions
-from mock_backend.certificate_schemas import Ticket, TicketList, VerifyIn, VerifyOut
-from mock_backend.certificates import ISSUED, NOT_ISSUED, VOIDED, list_tickets
+from mock_backend import personal_certificates as personal
+from mock_backend.certificate_schemas import (
+    PersonalTicket,
+    PersonalTicketList,
+    Ticket,
+    TicketList,
+    VerifyIn,
+    VerifyOut,
+)
+from mock_backend.certificates import ISSUED, NOT_ISSUED, PERSONAL_TABLES, VOIDED, list_tickets
+from mock_backend.collect_due import bring_up_to_date
 from mock_backend.context import BackendContext, Session, current_session, get_ctx, unit_session
 from mock_backend.db import driver
 from mock_backend.errors import ApiError
@@ -131,3 +141,107 @@ def verify(
     form = actions.parse_verify(json_object(body))
     with ctx.db.read() as conn:
         return actions.verify(driver(conn), form)
+
+
+# -- 个人税收完税证明（非印刷） (代收单位 §3.25, §3.26) ------------------------------------------
+def _residents(
+    ctx: BackendContext, unit_id: str, name: str | None, id_type: str | None, id_number: str | None
+) -> list[personal.Resident]:
+    """The named residents of the agent, their 费款缴纳 and tickets brought up to date."""
+    clean = [(value or "").strip() or None for value in (name, id_type, id_number)]
+    with ctx.db.read() as conn:
+        raw = driver(conn)
+        region, _district, _name = personal.collector_region(raw, unit_id)
+        persons = personal.find_residents(raw, unit_id, region, *clean)
+    if not persons:
+        raise ApiError(404, "RESIDENT_NOT_FOUND", personal.NOT_RESIDENT, {})
+    bring_up_to_date(ctx.db, ctx.clock, unit_id)
+    now = ctx.clock.timestamp()
+    with ctx.db.read() as conn:
+        missing = personal.missing(driver(conn), unit_id, persons, now)
+    if missing:
+        with ctx.db.write() as conn:
+            for person in persons:
+                personal.ensure_personal_tickets(driver(conn), unit_id, person, now)
+    return persons
+
+
+@router.get(
+    "/units/{unit_id}/personal-tax-certificates",
+    response_model=PersonalTicketList,
+    responses=errors(404, 409, 422),
+)
+def personal_tickets(
+    unit_id: str,
+    mode: str | None = Query(
+        None, description="issue (开具: 未开具) | reissue (补开: 已开具, 已作废)"
+    ),
+    name: str | None = Query(None, description="姓名 (姓名 or 证件号码 required)"),
+    id_type: str | None = Query(None, description="证件类型 code"),
+    id_number: str | None = Query(None, description="证件号码"),
+    period_from: str | None = Query(None, description="费款所属期起 YYYY-MM"),
+    period_to: str | None = Query(None, description="费款所属期止 YYYY-MM"),
+    _s: Session = Depends(unit_session),
+    ctx: BackendContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    """个人税收完税证明（非印刷） of the agent's residents with that 姓名/证件类型/证件号码 to 开具 or
+    补开, person by person, by 入库日期 and 电子税票号码; 404 RESIDENT_NOT_FOUND when the agent
+    has no such resident, 409 NOT_COLLECTOR for an employer."""
+    if mode not in MODES:
+        raise ApiError(
+            422,
+            "VALIDATION_ERROR",
+            "查询方式应为开具（issue）或补开（reissue），请更新客户端后重试。",
+            {"field": "mode"},
+        )
+    first, last = period_pair(period_from, period_to)
+    persons = _residents(ctx, unit_id, name, id_type, id_number)
+    with ctx.db.read() as conn:
+        found = personal.person_tickets(driver(conn), unit_id, persons, MODES[mode], first, last)
+    return {"tickets": [actions.public(ticket) for ticket in found]}
+
+
+def _personal_action(ctx: BackendContext, unit_id: str, ticket_id: str, mode: str) -> Any:
+    bring_up_to_date(ctx.db, ctx.clock, unit_id)
+    with ctx.db.write() as conn:
+        raw = driver(conn)
+        personal.collector_region(raw, unit_id)
+        if mode == "issue":
+            ticket = actions.issue(raw, unit_id, ticket_id, ctx.clock.today(), PERSONAL_TABLES)
+        else:
+            ticket = actions.reissue(raw, unit_id, ticket_id, PERSONAL_TABLES)
+        return actions.public(ticket)
+
+
+@router.post(
+    "/units/{unit_id}/personal-tax-certificates/{ticket_id}/issue",
+    response_model=PersonalTicket,
+    responses=errors(400, 404, 409),
+)
+def personal_issue(
+    unit_id: str,
+    ticket_id: str,
+    idempotency_key: str | None = KEY_HEADER,
+    _s: Session = Depends(unit_session),
+    ctx: BackendContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    """开具: the first print of a resident's 未开具 ticket (print_count 1)."""
+    require_key(idempotency_key)
+    return dict(_personal_action(ctx, unit_id, ticket_id, "issue"))
+
+
+@router.post(
+    "/units/{unit_id}/personal-tax-certificates/{ticket_id}/reissue",
+    response_model=PersonalTicket,
+    responses=errors(400, 404, 409),
+)
+def personal_reissue(
+    unit_id: str,
+    ticket_id: str,
+    idempotency_key: str | None = KEY_HEADER,
+    _s: Session = Depends(unit_session),
+    ctx: BackendContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    """补开: another print of a resident's 已开具 ticket (print_count + 1)."""
+    require_key(idempotency_key)
+    return dict(_personal_action(ctx, unit_id, ticket_id, "reissue"))
