@@ -351,6 +351,7 @@ class Database:
 
     def create_schema(self) -> None:
         import mock_backend.authorisation_accounts_tables  # noqa: F401  (registers tables)
+        import mock_backend.authorisation_tables  # noqa: F401  (likewise)
         import mock_backend.collect_tables  # noqa: F401  (registers its tables on `metadata`)
         import mock_backend.refund_tables  # noqa: F401  (likewise)
         import mock_backend.resident_tables  # noqa: F401  (likewise)

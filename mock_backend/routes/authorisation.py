@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Query
 from pydantic import BaseModel, Field
 
+from mock_backend import authorisation_amounts as amounts
+from mock_backend import authorisation_rolls as rolls
 from mock_backend.authorisation_people import find_area_resident
 from mock_backend.context import BackendContext, Session, get_ctx
 from mock_backend.db import driver
@@ -41,7 +43,171 @@ def find_resident(
         )
 
 
+class CandidateIn(ThreeFacts):
+    insurance: str | None = Field(None, description="参保险种: 10210 养老 | 10211 医疗")
+
+
+class SettingIn(CandidateIn):
+    year: int | str | None = Field(None, description="生效年度, YYYY")
+    amount: str | None = Field(None, description="缴费金额, e.g. 400.00")
+
+
+# -- 社保费批扣费额设置 (§3.17) --------------------------------------------------------------
+@router.post("/amount-settings/candidate")
+def amount_candidate(
+    unit_id: str,
+    body: CandidateIn,
+    _session: Session = Depends(collector_session),
+    ctx: BackendContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    """新增 第一步: the resident (three facts) insured in the 险种, the 缴费档次 of each year
+    and the resident's 有效 settings of the 险种; 404 NOT_INSURED 未查询到城乡居民参保信息."""
+    with ctx.db.read() as conn:
+        return amounts.candidate(driver(conn), unit_id, body.model_dump(), body.insurance)
+
+
+@router.get("/amount-settings")
+def amount_settings(
+    unit_id: str,
+    name: str | None = Query(None, description="姓名 (contains)"),
+    id_number: str | None = Query(None, description="证件号码"),
+    insurance: str | None = Query(None, description="10210 | 10211"),
+    year: int | None = Query(None, description="生效年度"),
+    state: str | None = Query(None, description="有效 | 已作废"),
+    offset: int = Query(0, ge=0),
+    limit: int = Query(100, ge=1, le=amounts.MAX_LIMIT),
+    _session: Session = Depends(collector_session),
+    ctx: BackendContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    """查询: {total, fields, records} newest first."""
+    filters = {"name": name, "id_number": id_number, "insurance": insurance, "year": year,
+               "state": state}  # fmt: skip
+    with ctx.db.read() as conn:
+        return amounts.list_settings(driver(conn), unit_id, filters, offset, limit)
+
+
+@router.post("/amount-settings", status_code=201)
+def create_amount_setting(
+    unit_id: str,
+    body: SettingIn,
+    _session: Session = Depends(collector_session),
+    ctx: BackendContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    """保存: 422 for an amount not among the year's 档次, 409 AMOUNT_EXISTS for a second 有效
+    setting of the resident, 险种 and year."""
+    with ctx.db.write() as conn:
+        return amounts.create_setting(
+            driver(conn), unit_id, body.model_dump(), ctx.clock.now_text()
+        )
+
+
+@router.post("/amount-settings/{setting_id}/void")
+def void_amount_setting(
+    unit_id: str,
+    setting_id: int,
+    _session: Session = Depends(collector_session),
+    ctx: BackendContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    """作废 an 有效 setting; 409 AMOUNT_ALREADY_VOID otherwise."""
+    with ctx.db.write() as conn:
+        return amounts.void_setting(driver(conn), unit_id, setting_id, ctx.clock.now_text())
+
+
+# -- 社保费批扣清册 (§3.20) -----------------------------------------------------------------
+@router.get("/deduction-rolls")
+def deduction_rolls(
+    unit_id: str,
+    name: str | None = Query(None, description="姓名"),
+    id_type: str | None = Query(None, description="证件类型"),
+    id_number: str | None = Query(None, description="证件号码"),
+    period_from: str | None = Query(None, description="费款所属期起, YYYY-MM"),
+    period_to: str | None = Query(None, description="费款所属期止, YYYY-MM"),
+    state: str | None = Query(None, description="批扣状态"),
+    offset: int = Query(0, ge=0),
+    limit: int = Query(100, ge=1, le=rolls.MAX_LIMIT),
+    sort: str = Query("row_id", description="row_id | name | year | amount | deduct_date | state"),
+    ascending: bool = Query(True),
+    total: bool = Query(True, description="count every matching row"),
+    _session: Session = Depends(collector_session),
+    ctx: BackendContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    """查询: {total, fields, records}, one page of the unit's 清册 rows."""
+    filters = {"name": name, "id_type": id_type, "id_number": id_number,
+               "period_from": period_from, "period_to": period_to, "state": state}  # fmt: skip
+    with ctx.db.read() as conn:
+        return rolls.query_rows(
+            driver(conn), unit_id, filters, offset, limit, sort, ascending, total
+        )
+
+
+@router.get("/deduction-rolls/{row_id}")
+def deduction_roll_row(
+    unit_id: str,
+    row_id: int,
+    _session: Session = Depends(collector_session),
+    ctx: BackendContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    """查看 one row."""
+    with ctx.db.read() as conn:
+        return rolls.get_row(driver(conn), unit_id, row_id)
+
+
+@router.post("/deduction-rolls/{row_id}/void")
+def void_deduction_roll_row(
+    unit_id: str,
+    row_id: int,
+    _session: Session = Depends(collector_session),
+    ctx: BackendContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    """作废 per §3.20.2: 409 ROLL_DEDUCTED (扣款成功) or ROLL_ALREADY_VOID (已作废)."""
+    with ctx.db.write() as conn:
+        return rolls.void_row(driver(conn), unit_id, row_id, ctx.clock.now_text())
+
+
 admin_router = APIRouter(prefix="/api/v1/admin/units/{unit_id}/authorisation", tags=["admin"])
+
+
+class RunIn(BaseModel):
+    year: int | None = Field(None, description="only settings of this 生效年度")
+
+
+class StateIn(BaseModel):
+    state: str
+    deduct_date: str | None = None
+    failure_reason: str | None = None
+    voided: str | None = None
+
+
+class BenchIn(BaseModel):
+    count: int = Field(100_000, ge=1, le=1_000_000)
+
+
+@admin_router.post("/deduction-rolls/run")
+def run_deduction_roll(
+    unit_id: str, body: RunIn | None = None, ctx: BackendContext = Depends(get_ctx)
+) -> dict[str, Any]:
+    """The bank makes a 待批扣清册 from the unit's 有效 settings (see authorisation_rolls)."""
+    year = body.year if body else None
+    with ctx.db.write() as conn:
+        return rolls.run_roll(driver(conn), unit_id, year, ctx.clock.now_text())
+
+
+@admin_router.post("/deduction-rolls/bench-seed")
+def bench_seed_rolls(
+    unit_id: str, body: BenchIn, ctx: BackendContext = Depends(get_ctx)
+) -> dict[str, Any]:
+    """`count` made-up 清册 rows for the unit (benchmarks)."""
+    with ctx.db.write() as conn:
+        return {"count": rolls.bench_seed(driver(conn), unit_id, body.count, ctx.clock.now_text())}
+
+
+@admin_router.post("/deduction-rolls/{row_id}/state")
+def set_deduction_roll_state(
+    unit_id: str, row_id: int, body: StateIn, ctx: BackendContext = Depends(get_ctx)
+) -> dict[str, Any]:
+    """The bank's answer for one row (批扣状态, 扣款日期, 失败原因; 作废状态 for tests)."""
+    with ctx.db.write() as conn:
+        return rolls.set_state(driver(conn), unit_id, row_id, body.model_dump(), ctx.clock.today())
 
 
 def install(app: FastAPI, *, admin: bool) -> None:
