@@ -21,6 +21,20 @@ from client.domain.ids import ID_CARD, identity_number_error
 from client.fees.journal import FeeJournal
 from client.sync.api import ApiClient
 
+YEAR_LABEL = "缴费年度"
+YEAR_REQUIRED = "请选择缴费年度起止。"
+YEAR_ORDER = "缴费年度起不能晚于缴费年度止。"
+
+
+def check_years(start: str | None, end: str | None) -> tuple[str, str]:
+    """缴费年度起止 (城乡居民): two years, the first not after the second."""
+    start, end = str(start or "").strip(), str(end or "").strip()
+    if not (len(start) == len(end) == 4 and start.isdigit() and end.isdigit()):
+        raise CertificateError(YEAR_REQUIRED)
+    if start > end:
+        raise CertificateError(YEAR_ORDER)
+    return start, end
+
 
 @dataclass(frozen=True)
 class ProofKind:
@@ -43,6 +57,11 @@ class ProofKind:
     @property
     def period_label(self) -> str:
         return self.document.period_label
+
+    @property
+    def by_year(self) -> bool:
+        """城乡居民 pay by 缴费年度 (YYYY), the others by 费款所属期 (YYYY-MM)."""
+        return self.document.period_label == YEAR_LABEL
 
 
 EMPLOYEE = ProofKind(
@@ -113,18 +132,25 @@ class PaymentProofs:
         id_type: str = "",
         id_number: str = "",
     ) -> ProofQuery:
-        start, end = check_period(start, end)
+        if kind.by_year:  # 缴费年度 起止, asked as the months of those years
+            start, end = check_years(start, end)
+            months = (f"{start}-01", f"{end}-12")
+        else:
+            start, end = check_period(start, end)
+            months = (start, end)
         if kind.person:
             person = check_person(name, id_type, id_number)
             payload = self.api.get_json(
-                f"{self.base}/persons", period_from=start, period_to=end, **person
+                f"{self.base}/persons", period_from=months[0], period_to=months[1], **person
             )
             rows, reason = wire.payment_list(payload, wire.PERSON_LIST_FIELDS)
             for n, row in enumerate(rows):
                 row["row_key"] = n
         else:
             person = {}
-            payload = self.api.get_json(f"{self.base}/unit", period_from=start, period_to=end)
+            payload = self.api.get_json(
+                f"{self.base}/unit", period_from=months[0], period_to=months[1]
+            )
             rows, reason = wire.payment_list(payload, wire.UNIT_LIST_FIELDS)
             for n, row in enumerate(rows):
                 row["row_key"] = n
@@ -157,7 +183,7 @@ class PaymentProofs:
             f"打印{found.kind.title}", found.kind.title, "成功",
             declaration_ids=[found.person.get("id_number", "")] if found.kind.person else [],
             item_count=len(rows), amount=amount,
-            detail=f"费款所属期{found.period[0]}至{found.period[1]}",
+            detail=f"{found.kind.period_label}{found.period[0]}至{found.period[1]}",
         )  # fmt: skip
         return Path(written)
 

@@ -37,6 +37,7 @@ from client.payments.rules import (
     voucher_refusal,
 )
 from client.payments.store import ARREARS, VOUCHERS, mark_lines, upsert_deduction, upsert_voucher
+from client.payments.wording import EMPLOYER, PaymentWording
 from client.storage.unit_db import UnitDatabase
 from client.sync.api import ApiClient
 from client.sync.errors import ApiError, MalformedResponseError
@@ -90,8 +91,10 @@ class FeePayments:
         unit_id: str,
         documents: Path,
         journal: FeeJournal | None = None,
+        wording: PaymentWording = EMPLOYER,
     ) -> None:
         self.api = api
+        self.wording = wording  # how this module names the pages in its refusals
         self.db = db
         self.unit_id = unit_id
         self.documents = documents
@@ -111,14 +114,15 @@ class FeePayments:
         self, chosen: Sequence[str], levy_name: Callable[[str], str] | None = None
     ) -> PaymentPlan:
         lines = self.arrears.lines()
-        rows = check_selection(lines, chosen, levy_name)
+        rows = check_selection(lines, chosen, levy_name, self.wording.locked_selection)
         ids = [r["line_id"] for r in rows]
+        refusal = voucher_refusal(lines, ids)
         return PaymentPlan(
             line_ids=ids,
             rows=rows,
             amount=total(r["amount"] for r in rows),
             agreement_refusal=agreement_refusal(rows),
-            voucher_refusal=voucher_refusal(lines, ids),
+            voucher_refusal=self.wording.say(refusal) if refusal else None,
             deferrable=sum(1 for r in rows if r["deferrable"]),
         )
 

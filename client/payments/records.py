@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,12 @@ def check_period(start: str, end: str) -> None:
         raise PaymentRuleError(
             "VALIDATION_ERROR", "同步的费款所属期范围不能超过3年，范围过大同步等待时间较长。"
         )
+
+
+def _months_before(month: str, count: int) -> str:
+    year, mon = int(month[:4]), int(month[5:7])
+    n = year * 12 + mon - 1 - count
+    return f"{n // 12:04d}-{n % 12 + 1:02d}"
 
 
 def _overlap(key: str, start_col: Any, end_col: Any) -> Any:
@@ -120,6 +127,32 @@ class PaymentRecords:
                 select(DEDUCTIONS.c.deduction_id).where(DEDUCTIONS.c.status == LOCKED)
             )]  # fmt: skip
         return [d for d in (self.deduction(i) for i in ids) if d is not None]
+
+    def locked_for_lines(
+        self, lines: Sequence[Mapping[str, Any]], ctx: JobContext | None = None
+    ) -> list[str]:
+        """解除锁定 on the 缴费 page (manual §3.9 (四)): the locked deductions holding these
+        欠费. Lines no local 缴费记录 covers (paid on another computer) are looked for by 同步
+        of their 费款所属期 first (at most the last 3 years of it)."""
+        wanted = {str(ln["line_id"]) for ln in lines}
+
+        def covering() -> list[dict[str, Any]]:
+            return [d for d in self.locked() if wanted & set(d["line_ids"])]
+
+        found = covering()
+        covered = {i for d in found for i in d["line_ids"]}
+        missing = [ln for ln in lines if str(ln["line_id"]) not in covered]
+        if missing:
+            end = max(str(ln["period_end"]) for ln in missing)
+            start = max(min(str(ln["period_start"]) for ln in missing), _months_before(end, 35))
+            self.sync(start, end, ctx)
+            found = covering()
+        if not found:
+            raise PaymentRuleError(
+                "DEDUCTION_NOT_FOUND",
+                "征收子系统没有这些欠费的锁定扣款记录，请点击【刷新】重新获取欠费信息后再操作。",
+            )
+        return [d["deduction_id"] for d in found]
 
     def waiting(self) -> list[str]:
         with self.db.engine.connect() as conn:

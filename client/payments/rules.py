@@ -7,7 +7,7 @@ sentence before 安全认证 instead of a refusal afterwards.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -114,22 +114,28 @@ def missing_earlier(
 
 
 def check_selection(
-    lines: Sequence[Mapping[str, Any]], chosen: Sequence[str], levy_name: Any = None
+    lines: Sequence[Mapping[str, Any]],
+    chosen: Sequence[str],
+    levy_name: Any = None,
+    locked_text: Callable[[int], str] | None = None,
 ) -> list[Mapping[str, Any]]:
     """The chosen lines, checked for what any payment needs: something chosen, nothing
-    locked or with the bank, and the 顺序缴费 order. Raises PaymentRuleError."""
+    locked or with the bank, and the 顺序缴费 order. Raises PaymentRuleError.
+
+    `locked_text(count)` words the refusal of locked lines for the module (where to unlock)."""
     by_id = {ln["line_id"]: ln for ln in lines}
     rows = [by_id[i] for i in chosen if i in by_id]
     if not rows:
         raise PaymentRuleError("NOTHING_SELECTED", "请先勾选需要缴费的欠费数据。")
     locked = [r for r in rows if r["state"] == LOCKED]
     if locked:
-        raise PaymentRuleError(
-            "LINE_LOCKED",
-            f"勾选的欠费中有{len(locked)}条处于锁定状态，锁定的欠费需要先解锁才能缴费，"
-            "请在【缴费记录】中对锁定的记录点击【解锁】。",
-            [r["line_id"] for r in locked],
+        text = (
+            locked_text(len(locked))
+            if locked_text
+            else f"勾选的欠费中有{len(locked)}条处于锁定状态，锁定的欠费需要先解锁才能缴费，"
+            "请在【缴费记录】中对锁定的记录点击【解锁】。"
         )
+        raise PaymentRuleError("LINE_LOCKED", text, [r["line_id"] for r in locked])
     busy = [r for r in rows if r["state"] == IN_PROGRESS]
     if busy:
         raise PaymentRuleError(

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-from client.certificates.proofs import EMPLOYEE, UNIT, ProofKind, ProofQuery
+from client.certificates.proofs import EMPLOYEE, RESIDENT, UNIT, ProofKind, ProofQuery
 from client.certificates.rules import NOTHING_TICKED
 from client.jobs import Job, JobCancelled, JobContext
 from client.storage.listing import RowsSource
@@ -29,6 +29,8 @@ from client.ui.listpage import (
 )
 from client.ui.pages import BasePage, PageContext
 from client.ui.print_preview import PrintPreviewDialog
+
+YEARS_BACK = 10  # 缴费年度 offered: next year, this year and the nine before it
 
 
 class _ProofPage(BasePage):
@@ -55,8 +57,24 @@ class _ProofPage(BasePage):
         today = self.scope.today()
         return f"{today.year:04d}-01", f"{today.year:04d}-{today.month:02d}"
 
+    def _period_conditions(self) -> list[Any]:
+        if not self.KIND.by_year:
+            return [MonthRangeCondition("period", self.KIND.period_label, self._default_period)]
+        this_year = self.scope.today().year  # 缴费年度 起止 of 城乡居民 (§3.12)
+        years = [str(y) for y in range(this_year + 1, this_year - YEARS_BACK, -1)]
+        return [
+            ComboCondition("year_from", "缴费年度起", years, default=str(this_year), include_all=False),
+            ComboCondition("year_to", "缴费年度止", years, default=str(this_year), include_all=False),
+        ]  # fmt: skip
+
+    def _period_value(self) -> tuple[Any, Any]:
+        if self.KIND.by_year:
+            return self.list.condition_value("year_from"), self.list.condition_value("year_to")
+        start, end = self.list.condition_value("period")
+        return start, end
+
     def _conditions(self) -> list[Any]:
-        period = MonthRangeCondition("period", self.KIND.period_label, self._default_period)
+        period, *more = self._period_conditions()
         if not self.KIND.person:
             return [period]
         id_types = list(self.scope.id_types.items()) or [("01", "居民身份证")]
@@ -66,9 +84,24 @@ class _ProofPage(BasePage):
                            default="01", include_all=False),
             TextCondition("id_number", "证件号码"),
             period,
+            *more,
         ]  # fmt: skip
 
     def _columns(self) -> list[Column]:
+        if self.KIND.by_year:
+            return [
+                Column("name", "姓名", 80),
+                Column("id_type", "证件类型", 100, formatter=self.scope.id_type),
+                Column("id_number", "证件号码", 170),
+                Column("period", "缴费年度", 70, align="center"),
+                Column("levy_item_name", "征收项目", 170),
+                Column("levy_category_name", "征收品目", 230),
+                Column("amount", "实缴金额（元）", 110, kind="amount"),
+                Column("stored_on", "入库日期", 100, kind="date"),
+                Column("channel", "缴费方式", 100),
+                Column("agency", "社保经办机构", 200),
+                Column("tax_authority", "征收经办机构", 220),
+            ]
         if self.KIND.person:
             return [
                 Column("name", "姓名", 80),
@@ -119,7 +152,7 @@ class _ProofPage(BasePage):
             summary=self._summary,
             empty_text=f"请输入查询条件，点击【查询】从管理子系统查询{self.KIND.title}的缴费清单。",
             export_name=self.KIND.title,
-            condition_columns=4 if self.KIND.person else 3,
+            condition_columns=(5 if self.KIND.by_year else 4) if self.KIND.person else 3,
         )
 
     def _summary(self, _filters: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -132,7 +165,7 @@ class _ProofPage(BasePage):
     def fetch(self) -> JobHandle[ProofQuery]:
         values = {key: self.list.condition_value(key) for key in ("name", "id_type", "id_number")
                   if self.KIND.person}  # fmt: skip
-        start, end = self.list.condition_value("period")
+        start, end = self._period_value()
 
         def run(_ctx: JobContext) -> ProofQuery:
             return self.service.query(self.KIND, start, end, **values)
@@ -177,6 +210,13 @@ class _ProofPage(BasePage):
 
         self.handle = self.runner.run(Job(f"生成{self.KIND.title}", run), show, self._failed)
         return self.handle
+
+
+class ResidentProofPage(_ProofPage):
+    """社保费缴费证明打印 of the 代收单位 (§3.12): one resident's 缴费清单 by 缴费年度."""
+
+    KEY: ClassVar[str] = "proof_resident"
+    KIND: ClassVar[ProofKind] = RESIDENT
 
 
 class EmployeeProofPage(_ProofPage):

@@ -12,6 +12,7 @@ from client.errors import user_message
 from client.payments.pay import FeePayments
 from client.payments.reasons import Explanation, explain, explain_error
 from client.payments.rules import PaymentRuleError
+from client.payments.wording import PaymentWording, wording_for
 from client.sync.errors import ApiError
 from client.ui.fees.common import FeeScope
 from client.ui.listpage import Column
@@ -23,20 +24,30 @@ class PaymentScope(FeeScope):
         super().__init__(ctx, page)
         session = ctx.session
         self.kind = session.kind
+        self.wording: PaymentWording = wording_for(session.kind)
         self.payments = FeePayments(
             session.api,
             session.db,
             session.unit.unit_id,
             ctx.ui.app.paths.documents_dir,
             journal=self.declarations.journal,
+            wording=self.wording,
         )
 
     def has_page(self, key: str | None) -> bool:
         return bool(key) and self.ctx.module.entry(str(key)) is not None
 
 
-def error_text(error: BaseException) -> tuple[str, Explanation | None]:
-    """The sentence for a refusal or failure, with its next step where we know one."""
+def error_text(
+    error: BaseException, wording: PaymentWording | None = None
+) -> tuple[str, Explanation | None]:
+    """The sentence for a refusal or failure, with its next step where we know one (pages
+    named as `wording`'s module names them)."""
+    text, found = _error_text(error)
+    return (wording.say(text) if wording else text), found
+
+
+def _error_text(error: BaseException) -> tuple[str, Explanation | None]:
     if isinstance(error, PaymentRuleError):
         found = explain(error.code)
         return f"{error.message}", found if found.page or found.next_step else None

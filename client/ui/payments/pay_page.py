@@ -95,8 +95,10 @@ class FeePaymentPage(BasePage):
         return [("待缴欠费", f"{count}条"), ("欠费合计（元）", format_money(amount))]
 
     def _confirm_tick(self, row: dict[str, Any]) -> bool:
+        if row.get("state") == LOCKED and self.scope.wording.unlock_on_payment_page:
+            return True  # ticked for 解除锁定 (§3.9 (四)); 立即缴费 refuses it
         if row.get("state") not in PAYABLE:
-            self.prompts.warning(self, _state_text(row), title="提示")
+            self.prompts.warning(self, self._state_text(row), title="提示")
             return False
         if needs_deferral_prompt(row):
             return self.prompts.confirm(
@@ -116,7 +118,7 @@ class FeePaymentPage(BasePage):
 
         def failed(error: BaseException) -> None:
             self.list.query()
-            self.prompts.error(self, f"{error_text(error)[0]}（列表显示的是上次获取的欠费信息。）",
+            self.prompts.error(self, f"{error_text(error, self.scope.wording)[0]}（列表显示的是上次获取的欠费信息。）",
                                title="获取欠费信息")  # fmt: skip
 
         self.handle = self.runner.run(Job("获取欠费信息", run), self._fetched, failed)
@@ -136,7 +138,7 @@ class FeePaymentPage(BasePage):
         try:
             plan = self.service.plan(keys, self.scope.names.levy_item)
         except PaymentRuleError as error:
-            self.prompts.error(self, error.message, title="缴费")
+            self.prompts.error(self, self.scope.wording.say(error.message), title="缴费")
             return
         if summary:
             plan = dataclasses.replace(plan, agreement_refusal=SUMMARY_ONLY)
@@ -176,7 +178,7 @@ class FeePaymentPage(BasePage):
     def _choose_method(self, ticket: PaymentTicket) -> None:
         plan = self.plan
         assert plan is not None
-        service = self.service
+        service, say = self.service, self.scope.wording.say
 
         def run(ctx: JobContext) -> tuple[list[dict[str, Any]], list[PaymentSubmitted]]:
             resent = service.resend_pending_payments(ticket)
@@ -187,14 +189,14 @@ class FeePaymentPage(BasePage):
             agreements, resent = found
             if resent:
                 self.prompts.info(
-                    self, f"上次连接中断的{len(resent)}笔缴费已确认受理，没有重复缴费，请在【缴费记录】中查看结果。",
+                    self, say(f"上次连接中断的{len(resent)}笔缴费已确认受理，没有重复缴费，请在【缴费记录】中查看结果。"),
                     title="缴费",
                 )  # fmt: skip
                 self.fetch()
                 return
             self.method_dialog = PayMethodDialog(
                 plan, agreements, service.payers.all, service.payers.save,
-                "" if plan.agreement_refusal else NO_AGREEMENT + explain("NO_VERIFIED_AGREEMENT").next_step,
+                "" if plan.agreement_refusal else say(NO_AGREEMENT + explain("NO_VERIFIED_AGREEMENT").next_step),
                 self,
             )  # fmt: skip
             self.method_dialog.accepted.connect(lambda: self._method_chosen(ticket))
@@ -232,6 +234,7 @@ class FeePaymentPage(BasePage):
     def _paid(self, deductions: list[dict[str, Any]]) -> None:
         self.last_result = deductions
         self._fetched(0)
+        say = self.scope.wording.say
         ok = [d for d in deductions if d["status"] == PAID]
         lines = [
             f"共{len(deductions)}笔扣款：缴费成功{len(ok)}笔，合计{format_money(total(d['amount'] for d in ok))}元。"
@@ -242,15 +245,19 @@ class FeePaymentPage(BasePage):
             if d.get("reason"):
                 e = explain(d["reason"])
                 lines.append(
-                    f"应征凭证序号{d['voucher_number']}：{d['status']}，{e.meaning}{e.next_step}"
+                    say(
+                        f"应征凭证序号{d['voucher_number']}：{d['status']}，{e.meaning}{e.next_step}"
+                    )
                 )
             elif d["status"] == LOCKED:
                 lines.append(
-                    f"应征凭证序号{d['voucher_number']}：锁定（银行结果未知），请在【缴费记录】中解锁。"
+                    f"应征凭证序号{d['voucher_number']}：锁定（银行结果未知），{self.scope.wording.unlock_step}"
                 )
             else:
                 lines.append(
-                    f"应征凭证序号{d['voucher_number']}：{d['status']}，银行仍在处理，请稍后在【缴费记录】中查看。"
+                    say(
+                        f"应征凭证序号{d['voucher_number']}：{d['status']}，银行仍在处理，请稍后在【缴费记录】中查看。"
+                    )
                 )
         self.prompts.info(self, "\n".join(lines), title="缴费结果")
         if self.scope.has_page(PAYMENT_RECORDS_PAGE):
@@ -284,40 +291,38 @@ class FeePaymentPage(BasePage):
         self.preview.open()
 
     def _failed(self, error: BaseException) -> None:
-        text, _ = error_text(error)
+        text, _ = error_text(error, self.scope.wording)
         self.prompts.error(self, text, title="缴费")
         self.fetch()
 
     # -- 解除锁定 (代收单位) ---------------------------------------------------------------
-    def unlock_ticked(self) -> None:
+    def unlock_ticked(self) -> PaymentAuthDialog | None:
+        """勾选 锁定 rows → 安全认证 → progress → 解锁处理结果 (manual §3.9 (四))."""
         rows = [r for r in self.list.checked_rows() if r["state"] == LOCKED]
         if not rows:
             self.prompts.info(self, "请勾选状态为“锁定”的欠费数据。", title="解除锁定")
-            return
-        lines = {r["line_id"] for r in rows}
-        records = self.service.deductions
-        ids = [d["deduction_id"] for d in records.locked() if lines & set(d["line_ids"])]
-        if not ids:
-            self.prompts.info(
-                self,
-                "本机没有这些欠费的锁定扣款记录，请先在【三方协议缴费记录】中点击【同步】。",
-                title="解除锁定",
-            )
-            return
-        self.ask_password(lambda ticket: self._unlock(ids, ticket))
+            return None
+        return self.ask_password(lambda ticket: self._unlock(rows, ticket))
 
-    def _unlock(self, ids: list[str], ticket: PaymentTicket) -> None:
+    def _unlock(self, rows: list[dict[str, Any]], ticket: PaymentTicket) -> None:
         records = self.service.deductions
 
         def run(ctx: JobContext) -> list[dict[str, Any]]:
+            ids = records.locked_for_lines(rows, ctx)
             return [records.unlock(i, ticket, ctx) for i in ids]
 
         def done(results: list[dict[str, Any]]) -> None:
             self.last_result = results
             self._fetched(0)
-            self.prompts.info(self, unlock_text(results), title="解锁处理结果")
+            self.prompts.info(self, self.scope.wording.say(unlock_text(results)),
+                              title="解锁处理结果")  # fmt: skip
 
         self.handle = self.runner.run(Job("解除锁定", run), done, self._failed)
+
+    def _state_text(self, row: dict[str, Any]) -> str:
+        if row.get("state") == LOCKED:
+            return self.scope.wording.locked_row
+        return "该欠费正在银行扣款中，请等待扣款结果，不要重复缴费。"
 
 
 def unlock_text(results: list[dict[str, Any]]) -> str:
@@ -333,9 +338,3 @@ def unlock_text(results: list[dict[str, Any]]) -> str:
                 f"应征凭证序号{d['voucher_number']}：扣费状态为“扣费失败”，{e.meaning}{e.next_step}"
             )
     return "\n".join(out)
-
-
-def _state_text(row: dict[str, Any]) -> str:
-    if row.get("state") == LOCKED:
-        return "锁定状态的欠费不能缴费，需要先解锁：请在【缴费记录】中对该记录点击【解锁】。"
-    return "该欠费正在银行扣款中，请等待扣款结果，不要重复缴费。"

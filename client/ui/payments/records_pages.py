@@ -55,6 +55,11 @@ class _PaymentPage(BasePage):
         self.dialog: Any = None
         self.last_result: Any = None
 
+    @property
+    def title(self) -> str:
+        """The page's name in this module's menu (代收单位: 三方协议缴费记录, §3.11)."""
+        return self.TITLE
+
     def refresh(self) -> None:
         self.list.refresh()
 
@@ -82,7 +87,7 @@ class _PaymentPage(BasePage):
 
     def _failed(self, error: BaseException) -> None:
         self.list.query()
-        self.prompts.error(self, error_text(error)[0], title=self.TITLE)
+        self.prompts.error(self, error_text(error, self.scope.wording)[0], title=self.title)
 
 
 class PaymentRecordsPage(_PaymentPage):
@@ -90,6 +95,10 @@ class PaymentRecordsPage(_PaymentPage):
 
     KEY: ClassVar[str] = "fee_payment_records"
     TITLE: ClassVar[str] = "缴费记录"
+
+    @property
+    def title(self) -> str:
+        return self.scope.wording.records_title
 
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
@@ -103,7 +112,7 @@ class PaymentRecordsPage(_PaymentPage):
     def _spec(self) -> ListPageSpec:
         return ListPageSpec(
             page_key=self.KEY,
-            title=self.TITLE,
+            title=self.title,
             columns=[
                 Column(
                     "voucher_number", "应征凭证序号", 175, on_click=lambda _p, row: self.view(row)
@@ -148,7 +157,7 @@ class PaymentRecordsPage(_PaymentPage):
             summary=None,
             default_sort=[("submitted_at", False)],
             empty_text="还没有缴费记录。使用三方协议缴费后的记录会显示在这里，可点击【同步】获取其他渠道的缴费记录。",
-            export_name=self.TITLE,
+            export_name=self.title,
         )
 
     def _sync_job(self, start: str, end: str, ctx: JobContext) -> int:
@@ -192,7 +201,7 @@ class PaymentRecordsPage(_PaymentPage):
         e = explain(row.get("reason"))
         self.prompts.info(
             self,
-            f"失败原因：{e.reason or '未说明'}\n{e.meaning}{e.next_step}",
+            self.scope.wording.say(f"失败原因：{e.reason or '未说明'}\n{e.meaning}{e.next_step}"),
             title="缴费失败原因",
         )
 
@@ -221,7 +230,9 @@ class PaymentRecordsPage(_PaymentPage):
         def done(result: dict[str, Any]) -> None:
             self.last_result = result
             self.list.query()
-            self.prompts.info(self, unlock_text([result]), title="解锁处理结果")
+            self.prompts.info(
+                self, self.scope.wording.say(unlock_text([result])), title="解锁处理结果"
+            )
 
         self.handle = self.runner.run(Job("解除锁定", run), done, self._failed)
 
