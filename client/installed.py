@@ -1,6 +1,8 @@
 """Which modules are installed: written by the installer, read by the shell.
 
-The installer writes `installed-modules.json` next to the program. A development
+The maintenance program writes `installed-modules.json` in the installation folder D, two
+levels above the program (D/versions/<v>/, docs/contract/issue14-layout.md); a onedir used
+without it (QA, the old Inno Setup layout) has the file next to the program. A development
 checkout (the project's pyproject.toml beside the package) counts both as installed.
 `SHEBAOFEI_INSTALLED_MODULES=employer,collector` overrides both, for tests and QA.
 """
@@ -23,12 +25,19 @@ def program_dir() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def state_dir(program: Path) -> Path:
+    """Where the state file of the program in `program` lives: D for D/versions/<v>/."""
+    if program.parent.name == "versions" and (program.parent.parent / STATE_FILE).exists():
+        return program.parent.parent
+    return program
+
+
 def installed_modules(base: Path | None = None) -> tuple[str, ...]:
     override = os.environ.get(ENV)
     if override is not None:
         wanted = {m.strip() for m in override.split(",") if m.strip()}
         return tuple(m for m in ALL_MODULES if m in wanted)
-    base = base or program_dir()
+    base = base or state_dir(program_dir())
     state = base / STATE_FILE
     if state.exists():
         try:

@@ -1,4 +1,5 @@
-"""`python -m installer modules DIR [--set employer,collector | --remove]`.
+"""`python -m installer modules DIR [--set employer,collector | --remove]` and
+`python -m installer setup [--install M | --repair [M] | --uninstall M|all] --dir D ...`.
 
 Shows or writes the installed-modules state of a program folder, as the Windows installer
 (installer/setup.iss) does; `python dev.py build` uses it to mark the QA onedir.
@@ -18,6 +19,7 @@ from installer.modules_state import (
     remove_installed_modules,
     write_installed_modules,
 )
+from installer.setup_cli import add_arguments, run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,7 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     action = p_modules.add_mutually_exclusive_group()
     action.add_argument("--set", help="modules to mark installed: employer,collector")
     action.add_argument("--remove", action="store_true", help="delete the state (uninstall)")
+    p_setup = sub.add_parser("setup", help="install, repair or uninstall (window or silent)")
+    add_arguments(p_setup)
     args = parser.parse_args(argv)
+    if args.command == "setup":
+        return run(args)
 
     if args.set is not None:
         try:
