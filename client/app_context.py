@@ -9,6 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
+from client.backup.service import recover_interrupted_restore
 from client.installed import installed_modules
 from client.storage.app_db import AppDatabase
 from client.storage.app_models import ChosenRegion, RegisteredUnit
@@ -61,6 +62,7 @@ class AppContext:
     @classmethod
     def open(cls, data_dir: str | None = None, server_url: str | None = None) -> AppContext:
         paths = resolve_data_dir(data_dir)
+        recover_interrupted_restore(paths)  # a 恢复 killed half-way: finish or discard it
         app_db = AppDatabase(paths)
         settings = AppSettings(app_db)
         if server_url:
@@ -112,6 +114,16 @@ class AppContext:
             self.end_session()
         else:
             session.close()
+
+    def close_databases(self) -> None:
+        """Before 恢复 replaces the files: the session ends and the app database closes."""
+        self.end_session()
+        self.app_db.close()
+
+    def reopen_databases(self) -> None:
+        """After 恢复 (or a refused one): the app database and settings read anew."""
+        self.app_db = AppDatabase(self.paths)
+        self.settings = AppSettings(self.app_db)
 
     def close(self) -> None:
         self.end_session()
