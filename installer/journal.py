@@ -114,6 +114,7 @@ StepHandler = Callable[[Path, dict[str, Any]], None]
 
 def commit(root: Path, txn: str, op: str, steps: list[dict[str, Any]]) -> None:
     """The point of no return: from here on the new state will be reached."""
+    checkpoint()
     atomic_write(root / JOURNAL, json.dumps({"txn": txn, "op": op, "steps": steps}) + "\n")
     log_line(root, f"{op}: committed {len(steps)} steps (txn {txn})")
     checkpoint()
