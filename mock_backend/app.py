@@ -122,6 +122,9 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     from mock_backend.routes import authorisation  # 缴费授权 (§3.17, §3.20)
 
     authorisation.install(app, admin=settings.admin)
+    from mock_backend.routes import personal_payment  # 城乡居民个人缴费 (§3.21–§3.23)
+
+    personal_payment.install(app, db)
     from mock_backend.routes import authorisation_accounts  # 居民银行账户, 两两协议 (§3.18, §3.19)
 
     authorisation_accounts.install(app, admin=settings.admin)

@@ -1,0 +1,324 @@
+"""征收子系统, 城乡居民个人缴费 of a 代收单位 (manual §3.21–§3.23): a resident's pending rows,
+payment orders, 缴费记录查询, and the payment page the order's QR code opens on the payer's
+phone (`/pay/{order_id}`, no login: the order number is the secret, as with a real QR)."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+
+from mock_backend import personal_payment_orders as orders
+from mock_backend.clock import CST, format_datetime
+from mock_backend.collect_due import make_arrears
+from mock_backend.context import BackendContext, Session, get_ctx
+from mock_backend.db import Database, driver
+from mock_backend.errors import ApiError
+from mock_backend.fee_money import text_of
+from mock_backend.fee_schedule import ensure_generated
+from mock_backend.ids import is_valid_id_number
+from mock_backend.personal_payment import (
+    MODES,
+    RESIDENT_LEVIES,
+    chosen_rows,
+    filtered,
+    pending_rows,
+)
+from mock_backend.personal_payment_tables import create_tables
+from mock_backend.resident_directory import find_resident, identity
+from mock_backend.routes.residents import PERSON_NOT_FOUND, collector_session
+
+router = APIRouter(prefix="/api/v1/collect/units/{unit_id}", tags=["征收子系统: 城乡居民个人缴费"])
+pay_router = APIRouter(tags=["支付页面 (扫码)"])
+
+
+def install(app: FastAPI, db: Database) -> None:
+    """Create the tables (a database seeded before issue 13 lacks them) and the routes."""
+    create_tables(db)
+    app.include_router(router)
+    app.include_router(pay_router)
+
+
+# -- helpers ------------------------------------------------------------------------------
+def _mode(value: str | None) -> str:
+    if value not in MODES:
+        raise ApiError(
+            422, "VALIDATION_ERROR", "缴费模式应为self（自主）或verified（核定）。",
+            {"field": "mode"},
+        )  # fmt: skip
+    return str(value)
+
+
+def _person(
+    ctx: BackendContext, session: Session, name: str | None, id_type: str | None,
+    id_number: str | None,
+) -> tuple[str, str, str]:  # fmt: skip
+    """(姓名, 证件类型, 证件号码) of a resident of the agent: 证件类型 and 证件号码 required, the
+    name (when given) must be the registered one."""
+    id_type = (id_type or "").strip()
+    number = (id_number or "").strip().upper()
+    if not id_type:
+        raise ApiError(422, "VALIDATION_ERROR", "请选择证件类型。", {"field": "id_type"})
+    if not number:
+        raise ApiError(422, "VALIDATION_ERROR", "请填写证件号码。", {"field": "id_number"})
+    if id_type == "01" and not is_valid_id_number(number):
+        raise ApiError(
+            422, "VALIDATION_ERROR",
+            f"证件号码“{id_number}”不是有效的居民身份证号码，请核对后重新填写。",
+            {"field": "id_number"},
+        )  # fmt: skip
+    who = identity(id_type, number)
+    with ctx.db.read() as conn:
+        raw = driver(conn)
+        wanted = (name or "").strip() or _registered_name(raw, session, who)
+        person = find_resident(raw, session.unit_id, session.region, who, wanted or "")
+    if person is None:
+        raise ApiError(404, "PERSON_NOT_FOUND", PERSON_NOT_FOUND)
+    return person.name, who[0], who[1]
+
+
+def _registered_name(raw: Any, session: Session, who: tuple[str, str]) -> str | None:
+    row = (
+        raw.execute(
+            "SELECT name FROM residents WHERE unit_id = ? AND id_type = ? AND id_number = ?"
+            " AND deleted = 0 ORDER BY id LIMIT 1",
+            (session.unit_id, *who),
+        ).fetchone()
+        or raw.execute(
+            "SELECT name FROM external_registry WHERE region = ? AND id_type = ? AND id_number = ?",
+            (session.region, *who),
+        ).fetchone()
+    )
+    return row[0] if row else None
+
+
+def _up_to_date(ctx: BackendContext, unit_id: str) -> datetime:
+    """Items made, declarations processed, arrears lines made, orders past their time closed."""
+    ensure_generated(ctx.db, ctx.clock, unit_id)
+    make_arrears(ctx.db, ctx.clock, unit_id)
+    stamp = ctx.clock.timestamp()
+    now = datetime.fromtimestamp(stamp, CST).replace(microsecond=0)
+    with ctx.db.write() as conn:
+        orders.expire(driver(conn), unit_id, stamp, format_datetime(now))
+    return now
+
+
+def _pay_url(request: Request, order_id: str) -> str:
+    return f"{str(request.base_url).rstrip('/')}/pay/{order_id}"
+
+
+def _with_url(request: Request, order: dict[str, Any]) -> dict[str, Any]:
+    waiting = order["state"] == orders.WAITING
+    return {**order, "pay_url": _pay_url(request, order["order_id"]) if waiting else None}
+
+
+# -- the clerk's side --------------------------------------------------------------------
+@router.get("/personal-payments/pending")
+def pending(
+    unit_id: str,
+    mode: str | None = Query(None, description="self (自主) | verified (核定)"),
+    name: str | None = Query(None, description="姓名 (optional; must match when given)"),
+    id_type: str | None = Query(None, description="证件类型 code"),
+    id_number: str | None = Query(None, description="证件号码"),
+    levy_item: str | None = Query(None, description="参保险种: 10210 | 10211"),
+    year: int | None = Query(None, description="缴费年度"),
+    session: Session = Depends(collector_session),
+    ctx: BackendContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    """待缴费信息: the resident's pending rows (a 征集通知流水号's rows all shown together)."""
+    chosen_mode = _mode(mode)
+    if levy_item and levy_item not in RESIDENT_LEVIES:
+        raise ApiError(422, "VALIDATION_ERROR", "参保险种应为城乡居民养老保险或城乡居民医疗保险。",
+                       {"field": "levy_item"})  # fmt: skip
+    person = _person(ctx, session, name, id_type, id_number)
+    now = _up_to_date(ctx, unit_id)
+    with ctx.db.read() as conn:
+        rows = pending_rows(driver(conn), unit_id, chosen_mode, person[1], person[2],
+                            now.date().isoformat())  # fmt: skip
+    shown = filtered(rows, levy_item, year)
+    return {
+        "person": dict(zip(("name", "id_type", "id_number"), person, strict=True)),
+        "rows": [r.wire() for r in shown],
+        "total": text_of(sum(r.amount for r in shown)),
+    }
+
+
+class OrderIn(BaseModel):
+    mode: str | None = Field(None, description="self | verified")
+    name: str | None = None
+    id_type: str | None = None
+    id_number: str | None = None
+    method: str | None = Field(None, description="微信 | 支付宝 | 政融支付")
+    row_ids: list[str] = Field(default_factory=list, description="rows as listed by pending")
+
+
+@router.post("/personal-orders", status_code=201)
+def create_order(
+    unit_id: str,
+    body: OrderIn,
+    request: Request,
+    idempotency_key: str | None = Header(None, description="client-generated UUID"),
+    session: Session = Depends(collector_session),
+    ctx: BackendContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    """立即缴费: a 待支付 order for the ticked rows (older 待支付 orders of them are closed)."""
+    if not idempotency_key:
+        raise ApiError(400, "IDEMPOTENCY_KEY_REQUIRED",
+                       "提交的请求缺少Idempotency-Key请求头，请更新客户端后重试。")  # fmt: skip
+    mode = _mode(body.mode)
+    method = orders.check_method(body.method)
+    person = _person(ctx, session, body.name, body.id_type, body.id_number)
+    now = _up_to_date(ctx, unit_id)
+    with ctx.db.write() as conn:
+        raw = driver(conn)
+        rows = chosen_rows(
+            pending_rows(raw, unit_id, mode, person[1], person[2], now.date().isoformat()),
+            body.row_ids,
+        )
+        order_id = orders.create_order(raw, unit_id, mode, person, rows, method, now)
+        order = orders.order_head(raw, unit_id, order_id)
+        detail = orders.order_rows(raw, order_id)
+    return {**_with_url(request, order), "rows": detail}
+
+
+@router.get("/personal-orders")
+def list_orders(
+    unit_id: str,
+    name: str | None = Query(None),
+    id_type: str | None = Query(None),
+    id_number: str | None = Query(None),
+    start: str | None = Query(None, description="订单生成日期 from, YYYY-MM-DD"),
+    end: str | None = Query(None, description="订单生成日期 to, YYYY-MM-DD"),
+    state: str | None = Query(None, description="待支付 | 支付成功 | 支付失败 | 已关闭"),
+    session: Session = Depends(collector_session),
+    ctx: BackendContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    """缴费记录查询: the unit's orders, newest first."""
+    if state and state not in orders.STATES:
+        raise ApiError(422, "VALIDATION_ERROR", f"缴费状态“{state}”不存在。", {"field": "state"})
+    now = _up_to_date(ctx, unit_id)
+    del now
+    with ctx.db.read() as conn:
+        found = orders.list_orders(
+            driver(conn), unit_id, id_type, (id_number or "").strip().upper() or None,
+            (name or "").strip() or None, start, end, state,
+        )  # fmt: skip
+    return {"orders": found}
+
+
+@router.get("/personal-orders/{order_id}")
+def order_detail(
+    unit_id: str,
+    order_id: str,
+    request: Request,
+    session: Session = Depends(collector_session),
+    ctx: BackendContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    """查看: the order and its rows (its state as of now; the client polls this)."""
+    _up_to_date(ctx, unit_id)
+    with ctx.db.read() as conn:
+        raw = driver(conn)
+        order = orders.order_head(raw, unit_id, order_id)
+        return {**_with_url(request, order), "rows": orders.order_rows(raw, order_id)}
+
+
+@router.get("/personal-orders/{order_id}/payment")
+def continue_payment(
+    unit_id: str,
+    order_id: str,
+    request: Request,
+    session: Session = Depends(collector_session),
+    ctx: BackendContext = Depends(get_ctx),
+) -> dict[str, Any]:
+    """缴费 (继续缴费): the payment page of a 待支付 order; 409 ORDER_STATE_CHANGED otherwise."""
+    _up_to_date(ctx, unit_id)
+    with ctx.db.read() as conn:
+        order = orders.order_head(driver(conn), unit_id, order_id)
+    if order["state"] != orders.WAITING:
+        raise ApiError(409, "ORDER_STATE_CHANGED", orders.STATE_CHANGED,
+                       {"order_id": order_id, "state": order["state"]})  # fmt: skip
+    return _with_url(request, order)
+
+
+# -- the payer's phone -------------------------------------------------------------------
+_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>
+<body><h1>{title}</h1><p>订单号：{order_id}</p><p>缴费人：{name}</p>
+<p>缴费金额：{amount} 元</p><p>支付方式：{method}</p><p>订单状态：<b id="state">{state}</b></p>
+{body}</body></html>"""
+_FORM = """<form method="post" action="/pay/{order_id}/confirm">
+<button name="result" value="success" id="confirm">确认支付</button>
+<button name="result" value="fail" id="cancel">取消支付</button></form>"""
+
+
+def _page(order: dict[str, Any], body: str, status: int = 200) -> HTMLResponse:
+    text = _PAGE.format(
+        title="城乡居民社保费缴费", order_id=html.escape(order["order_id"]),
+        name=html.escape(order["name"]), amount=order["amount"],
+        method=html.escape(order["method"]), state=html.escape(order["state"]), body=body,
+    )  # fmt: skip
+    return HTMLResponse(text, status_code=status)
+
+
+def _open_order(ctx: BackendContext, order_id: str) -> dict[str, Any]:
+    with ctx.db.read() as conn:
+        row = (
+            driver(conn)
+            .execute("SELECT unit_id FROM personal_orders WHERE order_id = ?", (order_id,))
+            .fetchone()
+        )
+    if row is None:
+        raise orders.order_not_found(order_id)
+    _up_to_date(ctx, row[0])
+    with ctx.db.read() as conn:
+        return {**orders.order_head(driver(conn), None, order_id), "unit_id": row[0]}
+
+
+@pay_router.get("/pay/{order_id}", response_class=HTMLResponse)
+def pay_page(order_id: str, ctx: BackendContext = Depends(get_ctx)) -> HTMLResponse:
+    """What the QR code opens: the order with 确认支付 / 取消支付 while it is 待支付."""
+    order = _open_order(ctx, order_id)
+    if order["state"] != orders.WAITING:
+        return _page(order, f"<p>{html.escape(orders.STATE_CHANGED)}</p>")
+    return _page(order, _FORM.format(order_id=html.escape(order_id)))
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """The posted form (application/x-www-form-urlencoded), first value of each field."""
+    fields = parse_qs((await request.body()).decode("utf-8", "replace"))
+    return {key: values[0] for key, values in fields.items()}
+
+
+@pay_router.post("/pay/{order_id}/confirm", response_class=HTMLResponse)
+def pay_confirm(
+    order_id: str,
+    form: dict[str, str] = Depends(_form),
+    ctx: BackendContext = Depends(get_ctx),
+) -> HTMLResponse:
+    """确认支付 (result=success) or 取消支付 (result=fail); 409 when the order moved on."""
+    result = form.get("result", "success")
+    order = _open_order(ctx, order_id)
+    now = ctx.clock.now()
+    with ctx.db.write() as conn:
+        raw = driver(conn)
+        (state,) = raw.execute(
+            "SELECT state FROM personal_orders WHERE order_id = ?", (order_id,)
+        ).fetchone()
+        if state != orders.WAITING:
+            changed = orders.order_head(raw, None, order_id)
+            return _page(changed, f"<p>{html.escape(orders.STATE_CHANGED)}</p>", 409)
+        if result == "success":
+            region = raw.execute(
+                "SELECT region FROM units WHERE unit_id = ?", (order["unit_id"],)
+            ).fetchone()[0]
+            orders.pay(raw, order_id, region, now)
+        else:
+            orders.give_up(raw, order_id, now)
+        done = orders.order_head(raw, None, order_id)
+    note = "支付成功，感谢您的缴费。" if done["state"] == orders.PAID else done["reason"] or ""
+    return _page(done, f'<p id="result">{html.escape(note)}</p>')
