@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from client.domain.ids import ID_CARD, identity_number_error
+
 ISSUE = "issue"  # 开具
 REISSUE = "reissue"  # 补开
 TICKET_KIND = "税收完税证明（非印刷）"
@@ -52,10 +54,44 @@ def check_save_path(path: Path) -> Path:
     return target
 
 
-def ticket_file_name(ticket: dict, reissue: bool = False) -> str:
-    """The suggested file name: 税收完税证明_<电子税票号码>[_补开第N次].pdf"""
-    base = f"税收完税证明_{ticket['e_ticket_number']}"
+def ticket_file_name(ticket: dict, reissue: bool = False, personal: bool = False) -> str:
+    """The suggested file name: 税收完税证明_<电子税票号码>[_第N次打印].pdf, for a resident
+    个人税收完税证明_<姓名>_<电子税票号码>[_第N次打印].pdf"""
+    if personal:
+        base = f"个人税收完税证明_{ticket['taxpayer_name']}_{ticket['e_ticket_number']}"
+    else:
+        base = f"税收完税证明_{ticket['e_ticket_number']}"
     return f"{base}_第{ticket['print_count'] + 1}次打印.pdf" if reissue else f"{base}.pdf"
+
+
+# -- 个人税收完税证明: which resident -------------------------------------------------------
+NAME_OR_NUMBER = "请输入姓名或证件号码。"
+MAX_NAME = 100
+MAX_NUMBER = 40
+
+
+def person_query(
+    name: str | None, id_type: str | None, id_number: str | None
+) -> dict[str, str | None]:
+    """The 姓名/证件类型/证件号码 conditions of 个人税收完税证明 (姓名 or 证件号码 required; a 居民身份证
+    number must pass GB 11643), trimmed, the number upper case; blanks as None."""
+    name = (name or "").strip() or None
+    id_type = (id_type or "").strip() or None
+    id_number = (id_number or "").strip().upper() or None
+    if not name and not id_number:
+        raise CertificateError(NAME_OR_NUMBER, "name")
+    if name and len(name) > MAX_NAME:
+        raise CertificateError(f"姓名不能超过{MAX_NAME}个字。", "name")
+    if id_number:
+        if id_type == ID_CARD:
+            problem = identity_number_error(id_number)
+            if problem:
+                raise CertificateError(problem, "id_number")
+        elif len(id_number) > MAX_NUMBER or any(c.isspace() for c in id_number):
+            raise CertificateError(
+                f"证件号码应为不超过{MAX_NUMBER}位、不含空格的号码。", "id_number"
+            )
+    return {"name": name, "id_type": id_type, "id_number": id_number}
 
 
 # -- 查验 -------------------------------------------------------------------------------

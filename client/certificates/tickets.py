@@ -1,4 +1,8 @@
-"""税收完税证明（非印刷） 开具 and 补开 (manual §2.14, §2.15, §3.13, §3.14) and 查验 (§2.26, §3.24).
+"""税收完税证明（非印刷） 开具 and 补开 (manual §2.14, §2.15, §3.13, §3.14), the 代收单位's
+个人税收完税证明（非印刷） 开具 and 补开 of a resident (§3.25, §3.26), and 查验 (§2.26, §3.24).
+
+Unit and personal tickets are one service with a `TicketScope`: the server path, the pages'
+names and the file names differ; the ticket, its PDF and the retry rules are the same.
 
 开具 and 补开 go through the stored `Submitter`, one kind per ticket: the request is kept
 until the PDF is on disk. When the connection drops after the server counted the print, or
@@ -24,6 +28,7 @@ from client.certificates.rules import (
     CertificateError,
     check_period,
     check_save_path,
+    person_query,
     ticket_file_name,
     verify_body,
 )
@@ -36,8 +41,33 @@ from client.sync.submissions import Submitter
 
 ISSUE_TITLE = "税收完税证明（非印刷）开具"
 REISSUE_TITLE = "税收完税证明（非印刷）补开"
-ACTIONS = {ISSUE: ("开具完税证明", ISSUE_TITLE), REISSUE: ("补开完税证明", REISSUE_TITLE)}
 WriteTicket = Callable[[Path, dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class TicketScope:
+    """Whose tickets: the unit's own, or (代收单位) one resident's."""
+
+    path: str  # under /collect/units/<unit>/
+    issue_title: str
+    reissue_title: str
+    noun: str  # what the journal calls the document
+    personal: bool = False
+
+    def action(self, mode: str) -> tuple[str, str]:
+        """(journal action, page title) of 开具 or 补开."""
+        verb = "开具" if mode == ISSUE else "补开"
+        return f"{verb}{self.noun}", self.issue_title if mode == ISSUE else self.reissue_title
+
+
+UNIT_TICKETS = TicketScope("tax-certificates", ISSUE_TITLE, REISSUE_TITLE, "完税证明")
+PERSONAL_TICKETS = TicketScope(
+    "personal-tax-certificates",
+    "个人税收完税证明（非印刷）开具",
+    "个人税收完税证明（非印刷）补开",
+    "个人完税证明",
+    personal=True,
+)
 
 
 def write_ticket_pdf(path: Path, ticket: dict[str, Any], watermark: str | None = None) -> None:
@@ -73,28 +103,42 @@ class TaxCertificates:
         unit_id: str,
         journal: FeeJournal,
         write: WriteTicket = write_ticket_pdf,
+        scope: TicketScope = UNIT_TICKETS,
     ) -> None:
         self.api = api
         self.unit_id = unit_id
         self.journal = journal
         self.submitter = Submitter(api, db)
         self.write = write
+        self.scope = scope
 
     @property
     def base(self) -> str:
-        return f"/collect/units/{self.unit_id}/tax-certificates"
+        return f"/collect/units/{self.unit_id}/{self.scope.path}"
 
     # -- 查询 ------------------------------------------------------------------------------
     def query(
-        self, mode: str, start: str | None, end: str | None, ctx: JobContext | None = None
+        self,
+        mode: str,
+        start: str | None,
+        end: str | None,
+        ctx: JobContext | None = None,
+        person: dict[str, str | None] | None = None,
     ) -> list[dict[str, Any]]:
         """The tickets of 费款所属期 start..end the page lists: 未开具 ones for 开具, issued
-        and voided ones for 补开."""
+        and voided ones for 补开. Personal tickets need `person` (姓名, 证件类型, 证件号码;
+        姓名 or 证件号码 given), checked before anything is sent."""
+        params: dict[str, Any] = {}
+        if self.scope.personal:
+            person = person or {}
+            params = person_query(person.get("name"), person.get("id_type"),
+                                  person.get("id_number"))  # fmt: skip
         start, end = check_period(start, end)
         if ctx:
             ctx.progress("正在从征收子系统查询完税证明信息", 0, 1)
+        params = {k: v for k, v in params.items() if v is not None}
         found = wire.tickets(
-            self.api.get_json(self.base, mode=mode, period_from=start, period_to=end)
+            self.api.get_json(self.base, mode=mode, period_from=start, period_to=end, **params)
         )
         if ctx:
             ctx.progress("正在从征收子系统查询完税证明信息", 1, 1)
@@ -112,7 +156,7 @@ class TaxCertificates:
         return self.print_ticket(REISSUE, ticket, path, write)
 
     def suggested_name(self, ticket: dict[str, Any], mode: str) -> str:
-        return ticket_file_name(ticket, reissue=mode == REISSUE)
+        return ticket_file_name(ticket, reissue=mode == REISSUE, personal=self.scope.personal)
 
     def print_ticket(
         self, mode: str, ticket: dict[str, Any], path: Path, write: WriteTicket | None = None
@@ -121,8 +165,8 @@ class TaxCertificates:
         gather a year's tickets into one combined PDF."""
         write = write or self.write
         target = check_save_path(path)
-        action, page = ACTIONS[mode]
-        kind = f"certificate_{mode}:{ticket['ticket_id']}"
+        action, page = self.scope.action(mode)
+        kind = f"certificate_{mode}:{ticket['ticket_id']}"  # WS… unit, GR… personal ids
         printed: list[dict[str, Any]] = []
 
         def apply(_conn: Connection, answer: Any, _ids: list[int]) -> None:

@@ -77,6 +77,12 @@ class TaxCertificate:
     ticket_kind: str = TICKET_KIND
     ticket_id: str = ""
     status: str = ""
+    personal: bool = False  # a resident's 个人税收完税证明: 纳税人识别号 is their 证件号码
+
+    @property
+    def document_title(self) -> str:
+        """The PDF's title: 税收完税证明 or 个人税收完税证明 with its number."""
+        return f"{'个人' if self.personal else ''}税收完税证明 {self.e_ticket_number}"
 
     @classmethod
     def from_wire(cls, ticket: Mapping[str, Any]) -> TaxCertificate:
@@ -104,6 +110,7 @@ class TaxCertificate:
             ticket_kind=_text(ticket, "ticket_kind", optional=True) or TICKET_KIND,
             ticket_id=_text(ticket, "ticket_id", optional=True),
             status=_text(ticket, "status", optional=True),
+            personal=bool(ticket.get("id_type")),  # personal tickets name the 证件类型
         )
 
     @property

@@ -6,6 +6,7 @@ A4 portrait, one ticket per page: 中华人民共和国 / 税收完税证明 wit
 入(退)库日期 | 实缴(退)金额 rows, 金额合计 with (大写) 人民币… and ¥…, and 税务机关（盖章） | 填票人 | 备注 —
 with 收据联 / 交纳税人作完税证明 standing in the right margin, "第N次打印" and "妥善保存" under it. A ticket
 has at most 10 rows by contract; more flow onto further pages under the repeated heading.
+A resident's 个人税收完税证明 is the same ticket with the resident as 纳税人 (`personal`).
 `watermark` draws a faint diagonal text over the ticket, for 查验's 预览. Nothing is drawn
 unless every ticket passes `tax_certificate.check_certificate`.
 """
@@ -134,7 +135,7 @@ class _TicketPages(TablePages):
             GEOMETRY,
             COLUMNS,
             cjk_font().name,
-            title=f"{TITLE} {first.e_ticket_number}" if len(certs) == 1 else TITLE,
+            title=first.document_title if len(certs) == 1 else TITLE,
             subject=first.taxpayer_id,
         )
         self.watermark = clean(watermark)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from client.certificates.proofs import PaymentProofs
 from client.certificates.rules import CertificateError
-from client.certificates.tickets import TaxCertificates
+from client.certificates.tickets import PERSONAL_TICKETS, TaxCertificates
 from client.errors import user_message
 from client.ui.fees.common import FeeScope
 from client.ui.pages import PageContext
@@ -25,6 +25,9 @@ class CertificateScope(FeeScope):
         session = ctx.session
         journal = self.declarations.journal
         self.tickets = TaxCertificates(session.api, session.db, session.unit.unit_id, journal)
+        self.personal_tickets = TaxCertificates(
+            session.api, session.db, session.unit.unit_id, journal, scope=PERSONAL_TICKETS
+        )
         self.proofs = PaymentProofs(
             session.api, session.unit.unit_id, self.taxpayer, journal, dict(self.id_types)
         )

@@ -1,7 +1,9 @@
-"""税收完税证明（非印刷）开具 / 补开 (manual §2.14, §2.15; 代收单位 §3.13, §3.14): an empty list on
-open, 查询 by 费款所属期起止 from the 征收子系统 with progress, and per row 开具 or 补开, which asks
-where to save (file name suggested) and writes the ticket's PDF. 补开 names the voided tickets
-that cannot be reissued. 开具 also offers a whole year in one click (beyond the manual)."""
+"""税收完税证明（非印刷）开具 / 补开 (manual §2.14, §2.15; 代收单位 §3.13, §3.14) and the 代收单位's
+个人税收完税证明（非印刷）开具 / 补开 (§3.25, §3.26): an empty list on open, 查询 by 费款所属期起止
+(and for a resident 姓名, 证件类型, 证件号码) from the 征收子系统 with progress, and per row 开具 or
+补开, which asks where to save (file name suggested) and writes the ticket's PDF. 补开 names the
+voided tickets that cannot be reissued. The unit's 开具 also offers a whole year in one click
+(beyond the manual)."""
 
 from __future__ import annotations
 
@@ -28,10 +30,12 @@ from client.ui.jobs import JobHandle
 from client.ui.listpage import (
     Action,
     Column,
+    ComboCondition,
     ListPage,
     ListPageSpec,
     MonthRangeCondition,
     RowAction,
+    TextCondition,
 )
 from client.ui.pages import BasePage, PageContext
 from client.ui.widgets.common import button, label
@@ -47,12 +51,13 @@ class _TicketPage(BasePage):
     TITLE: ClassVar[str] = ""
     MODE: ClassVar[str] = ISSUE
     ACTION: ClassVar[str] = "开具"
+    PERSONAL: ClassVar[bool] = False  # a resident's 个人税收完税证明 (代收单位)
 
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
         self.setObjectName(f"page_{self.KEY}")
         self.scope = CertificateScope(ctx, self)
-        self.service = self.scope.tickets
+        self.service = self.scope.personal_tickets if self.PERSONAL else self.scope.tickets
         self.handle: JobHandle[Any] | None = None
         self.save_path_provider = lambda name: ask_save_path(
             self, self.TITLE, self.scope.documents_dir, name
@@ -71,8 +76,27 @@ class _TicketPage(BasePage):
         today = self.scope.today()
         return f"{today.year:04d}-01", f"{today.year:04d}-{today.month:02d}"
 
-    def _columns(self) -> list[Column]:
+    def _conditions(self) -> list[Any]:
+        period = MonthRangeCondition("period", "费款所属期", self._default_period)
+        if not self.PERSONAL:
+            return [period]
+        id_types = list(self.scope.id_types.items()) or [("01", "居民身份证")]
         return [
+            TextCondition("name", "姓名"),
+            ComboCondition("id_type", "证件类型", [(name, code) for code, name in id_types],
+                           default="01", include_all=False),
+            TextCondition("id_number", "证件号码"),
+            period,
+        ]  # fmt: skip
+
+    def _columns(self) -> list[Column]:
+        person = [
+            Column("taxpayer_name", "姓名", 80),
+            Column("id_type", "证件类型", 100, formatter=self.scope.id_type),
+            Column("taxpayer_id", "证件号码", 170),
+        ]
+        return [
+            *(person if self.PERSONAL else []),
             Column("e_ticket_number", "电子税票号码", 170),
             Column("ticket_word", "票证字轨", 110),
             Column("ticket_number", "票证号码", 100),
@@ -91,7 +115,7 @@ class _TicketPage(BasePage):
             object_name=f"list_{self.KEY}",
             title=self.TITLE,
             columns=self._columns(),
-            conditions=[MonthRangeCondition("period", "费款所属期", self._default_period)],
+            conditions=self._conditions(),
             actions=self._actions(),
             row_actions=[
                 RowAction(
@@ -105,7 +129,10 @@ class _TicketPage(BasePage):
             checkable=False,
             on_query=lambda _p: self.fetch(),
             summary=None,
-            empty_text=f"请输入费款所属期起止，点击【查询】查询需要{self.ACTION}的完税证明。",
+            empty_text=(
+                f"请输入{'姓名或证件号码及' if self.PERSONAL else ''}费款所属期起止，"
+                f"点击【查询】查询需要{self.ACTION}的完税证明。"
+            ),
             export_name=self.TITLE,
         )
 
@@ -115,9 +142,14 @@ class _TicketPage(BasePage):
     # -- 查询 ------------------------------------------------------------------------------
     def fetch(self) -> JobHandle[list[dict[str, Any]]]:
         start, end = self.list.condition_value("period")
+        person = (
+            {k: self.list.condition_value(k) for k in ("name", "id_type", "id_number")}
+            if self.PERSONAL
+            else None
+        )
 
         def run(ctx: JobContext) -> list[dict[str, Any]]:
-            return self.service.query(self.MODE, start, end, ctx)
+            return self.service.query(self.MODE, start, end, ctx, person=person)
 
         def done(found: list[dict[str, Any]]) -> None:
             self.source.set_rows([t | {"row_count": len(t["rows"])} for t in found])
@@ -141,6 +173,11 @@ class _TicketPage(BasePage):
         return "\n".join(lines)
 
     def _nothing_text(self) -> str:
+        if self.PERSONAL:
+            return (
+                "该城乡居民在所选费款所属期内没有需要开具的个人完税证明。税款入库后才能开具；"
+                "已开具过的请到【个人税收完税证明（非印刷）补开】中打印。"
+            )
         return "所选费款所属期内没有需要开具的完税证明。税款入库后才能开具；已开具过的请到【补开】中打印。"
 
     def _failed(self, error: BaseException) -> None:
@@ -239,6 +276,11 @@ class ReissueCertificatePage(_TicketPage):
         ]
 
     def _nothing_text(self) -> str:
+        if self.PERSONAL:
+            return (
+                "该城乡居民在所选费款所属期内没有开具过的个人完税证明。尚未开具的请到"
+                "【个人税收完税证明（非印刷）开具】中打印。"
+            )
         return "所选费款所属期内没有开具过的完税证明。尚未开具的请到【开具】中打印。"
 
     def _printed(self, fresh: dict[str, Any]) -> None:
@@ -246,6 +288,25 @@ class ReissueCertificatePage(_TicketPage):
                 else r for r in self.source.all_rows]  # fmt: skip
         self.source.set_rows(rows)
         self.list.refresh()
+
+
+class PersonalIssueCertificatePage(IssueCertificatePage):
+    """个人税收完税证明（非印刷）开具 (§3.25): the first print of a resident's ticket."""
+
+    KEY: ClassVar[str] = "cert_person_issue"
+    TITLE: ClassVar[str] = "个人税收完税证明（非印刷）开具"
+    PERSONAL: ClassVar[bool] = True
+
+    def _actions(self) -> list[Action]:
+        return []
+
+
+class PersonalReissueCertificatePage(ReissueCertificatePage):
+    """个人税收完税证明（非印刷）补开 (§3.26): another print; voided tickets are named, not printed."""
+
+    KEY: ClassVar[str] = "cert_person_reissue"
+    TITLE: ClassVar[str] = "个人税收完税证明（非印刷）补开"
+    PERSONAL: ClassVar[bool] = True
 
 
 class YearDialog(QDialog):
