@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from client.app_context import AppContext
 
 log = logging.getLogger("client")
 
@@ -49,8 +53,23 @@ def main(argv: list[str] | None = None) -> int:
 
         QTimer.singleShot(0, report_and_quit)
     code = app.exec()
+    context.end_session()
+    _auto_backup(context)
     context.close()
     return int(code)
+
+
+def _auto_backup(context: AppContext) -> None:
+    """自动备份 on exit (§4.2), when the clerk switched it on; a failure is logged only."""
+    from client.backup.service import BackupSettings, auto_backup
+
+    try:
+        made = auto_backup(context.paths, BackupSettings.load(context.app_db))
+    except Exception:
+        log.exception("automatic backup on exit failed")
+        return
+    if made is not None:
+        log.info("automatic backup on exit: %s", made.folder)
 
 
 if __name__ == "__main__":

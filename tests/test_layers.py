@@ -24,6 +24,8 @@ NO_QT_PACKAGES = [
     "client/updates",
     "client/wages",
     "client/roster",
+    "client/backup",
+    "client/legacy",
     "mock_backend",
 ]
 NO_CLIENT_PACKAGES = ["mock_backend"]

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtWidgets import QDialog
 
 from client.account.data_update import LoginUpdateResult
 from client.account.login import DateCheck, LoginService
 from client.app_context import UnitSession
+from client.backup.manifest import BackupError
+from client.backup.service import RestoreResult, restore
 from client.jobs import Job
 from client.modules import ModuleDescriptor, load_modules
 from client.storage.app_models import RegisteredUnit
 from client.ui.add_unit_wizard import AddUnitWizard
 from client.ui.context import UiServices
+from client.ui.jobs import JobHandle
 from client.ui.login_flow import AuthDialog, ChangePasswordDialog, DataUpdateDialog
 from client.ui.main_window import MainWindow
 from client.ui.region_dialog import RegionDialog
@@ -30,6 +34,8 @@ class AppController:
         self.dialog: QDialog | None = None  # the flow's current dialog
         self.main_window: MainWindow | None = None
         self.modules, self.module_errors = load_modules(ui.app.modules_installed)
+        self.restore_handle: JobHandle[RestoreResult] | None = None
+        ui.restore_backup = self.restore_backup
 
     # -- start ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -146,3 +152,41 @@ class AppController:
             self.main_window = None
         self.ui.app.end_session()
         self.show_unit_manager()
+
+    # -- 恢复 (系统设置-备份恢复) ----------------------------------------------------------------
+    def restore_backup(self, folder: Path) -> JobHandle[RestoreResult]:
+        """Close the main window, the session and the app database; restore the checked backup
+        (a job); open the databases again and show 单位管理 with the result."""
+        app = self.ui.app
+        if self.main_window is not None:
+            self.main_window.close()
+            self.main_window.deleteLater()
+            self.main_window = None
+        app.close_databases()
+        paths = app.paths
+
+        def reopen() -> None:
+            app.reopen_databases()
+            self.show_unit_manager()
+
+        def done(result: RestoreResult) -> None:
+            reopen()
+            safety = f"\n恢复前的数据已备份到：{result.safety.folder}" if result.safety else ""
+            self.ui.prompts.info(
+                self.unit_manager,
+                f"恢复成功，已恢复{result.manifest.created_at.replace('T', ' ')}的备份"
+                f"（{len(result.manifest.units)}个单位）。请重新登录。{safety}",
+                title="恢复",
+            )
+
+        def failed(error: BaseException) -> None:
+            reopen()
+            message = error.message if isinstance(error, BackupError) else str(error)
+            self.ui.prompts.error(
+                self.unit_manager, f"恢复失败：{message}当前数据未改变。", title="恢复"
+            )
+
+        self.restore_handle = self.ui.runner(None).run(
+            Job("恢复", lambda ctx: restore(paths, folder, ctx)), done, failed, cancellable=False
+        )
+        return self.restore_handle

@@ -22,6 +22,7 @@ SYSTEM_MENU = MenuGroup(
     "系统设置",
     (
         MenuEntry("network", "网络管理", "client.ui.system_pages:NetworkPage"),
+        MenuEntry("backup", "备份恢复", "client.ui.backup_page:BackupPage"),
         MenuEntry("password", "申报密码设置", "client.ui.system_pages:PasswordPage"),
         MenuEntry("rule_files", "规则文件更新", "client.ui.system_pages:RuleFilesPage"),
         MenuEntry("unit_info", "单位信息", "client.unit_reference.unit_info_page:UnitInfoPage"),
