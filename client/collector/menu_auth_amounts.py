@@ -7,6 +7,18 @@ from __future__ import annotations
 
 from client.modules import MenuEntry, MenuGroup
 
-AMOUNT_ENTRIES: tuple[MenuEntry | MenuGroup, ...] = ()
+AMOUNT_ENTRIES: tuple[MenuEntry | MenuGroup, ...] = (
+    MenuEntry(
+        "auth_amounts",
+        "社保费批扣费额设置",
+        "client.ui.authorisation.amounts_page:AmountSettingsPage",
+    ),
+)
 
-ROLL_ENTRIES: tuple[MenuEntry | MenuGroup, ...] = ()
+ROLL_ENTRIES: tuple[MenuEntry | MenuGroup, ...] = (
+    MenuEntry(
+        "auth_rolls",
+        "社保费批扣清册查询",
+        "client.ui.authorisation.rolls_page:DeductionRollsPage",
+    ),
+)
