@@ -23,6 +23,7 @@ MODULES = [
     "benchmarks.bench_bank_voucher",
     "benchmarks.bench_certificates",
     "benchmarks.bench_payment_proof",  # its own small backend: ten years of one employee
+    "benchmarks.bench_authorisation",  # its own small backend: 100,000 批扣清册 rows
     "benchmarks.bench_branch_search",
     "benchmarks.bench_fee_declare",  # declares the big unit's items (before its wages change)
     "benchmarks.bench_wage_declare",  # last: it changes the unit's wages on the server

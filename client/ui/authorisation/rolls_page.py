@@ -5,6 +5,7 @@ when the resident is left blank). 查看 one row; 作废 where the table of §3.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from client.authorisation.rolls import STATES, VOID_QUESTION, DeductionRolls, can_void
@@ -32,6 +33,24 @@ EMPTY = "请输入城乡居民姓名、证件类型、证件号码以及费款�
 VOIDED = "作废成功：{name}{year}年度{insurance}的批扣清册已作废，可选择其他缴费方式缴费。"
 
 
+def roll_columns(id_type: Callable[[Any], str]) -> list[Column]:
+    """The list's (and 导出's) columns; `id_type` shows a 证件类型 code by name."""
+    return [
+        Column("roll_number", "清册编号", 170),
+        Column("name", "姓名", 90),
+        Column("id_type", "证件类型", 100, formatter=id_type, sortable=False),
+        Column("id_number", "证件号码", 170, sortable=False),
+        Column("insurance_name", "险种", 170, sortable=False),
+        Column("year", "所属年度", 80, align="center"),
+        Column("period", "费款所属期", 150, align="center", sortable=False),
+        Column("amount", "扣款金额(元)", 110, kind="amount"),
+        Column("deduct_date", "扣款日期", 100, kind="date"),
+        Column("state", "批扣状态", 100, align="center"),
+        Column("voided", "作废状态", 80, align="center", sortable=False),
+        Column("failure_reason", "失败原因", 180, sortable=False),
+    ]
+
+
 class DeductionRollsPage(BasePage):
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
@@ -51,20 +70,7 @@ class DeductionRollsPage(BasePage):
         return ListPageSpec(
             page_key="auth_rolls",
             title=TITLE,
-            columns=[
-                Column("roll_number", "清册编号", 170),
-                Column("name", "姓名", 90),
-                Column("id_type", "证件类型", 100, formatter=self._id_type, sortable=False),
-                Column("id_number", "证件号码", 170, sortable=False),
-                Column("insurance_name", "险种", 170, sortable=False),
-                Column("year", "所属年度", 80, align="center"),
-                Column("period", "费款所属期", 150, align="center", sortable=False),
-                Column("amount", "扣款金额(元)", 110, kind="amount"),
-                Column("deduct_date", "扣款日期", 100, kind="date"),
-                Column("state", "批扣状态", 100, align="center"),
-                Column("voided", "作废状态", 80, align="center", sortable=False),
-                Column("failure_reason", "失败原因", 180, sortable=False),
-            ],
+            columns=roll_columns(self._id_type),
             conditions=[
                 TextCondition("name", "姓名"),
                 ComboCondition("id_type", "证件类型",
