@@ -1,0 +1,256 @@
+"""Applying an upgrade package to an installed folder D (docs/contract/issue14-layout.md).
+
+`apply_upgrade` unpacks a payload zip into `D/.staging/`, checks every file against the
+manifest, renames the folder to `D/versions/<new>/` and switches `D/current.json` in one
+atomic replace (`previous` = the old version, `pending_first_start` = true). The previous
+version stays until the new one has started once (`confirm_started`); if it fails to start,
+`rollback` (or `choose_version` at the second start attempt) brings the old one back.
+
+A kill at any point leaves either the old or the new state: before current.json is
+replaced, current still names the old version (a half-made folder is discarded later).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from client.installed import ALL_MODULES
+from client.upgrade.versions import VersionError, parse_version
+from installer.manifest import MANIFEST, Payload, PayloadError
+from installer.modules_state import read_installed_modules
+
+CURRENT = "current.json"
+VERSIONS = "versions"
+STAGING = ".staging"
+LOG_FILE = "maintenance.log"
+# Written by `choose_version` when a pending version is started for the first time: a
+# second start that still finds it (no `confirm_started` in between) means the first failed.
+FIRST_START_MARKER = "first-start-attempted"
+
+
+class UpgradeError(Exception):
+    """An upgrade that cannot be applied; `message` is the sentence for the clerk."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CurrentState:
+    version: str
+    previous: str | None = None
+    pending_first_start: bool = False
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "version": self.version,
+            "previous": self.previous,
+            "pending_first_start": self.pending_first_start,
+        }
+
+
+@dataclass(frozen=True)
+class AppliedUpgrade:
+    old_version: str
+    new_version: str
+    folder: Path
+
+
+# -- current.json ------------------------------------------------------------------------
+def read_current(root: Path) -> CurrentState | None:
+    """D/current.json, or None when D is not an installation (or the file is unreadable)."""
+    try:
+        data = json.loads((root / CURRENT).read_text(encoding="utf-8-sig"))
+        previous = data.get("previous")
+        return CurrentState(
+            str(data["version"]),
+            str(previous) if previous else None,
+            bool(data.get("pending_first_start", False)),
+        )
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def write_current(root: Path, state: CurrentState) -> None:
+    """Replace D/current.json in one step (a kill leaves the old file or the new one)."""
+    root.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".current.", dir=root)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            json.dump(state.as_json(), handle, ensure_ascii=False)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, root / CURRENT)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def version_folder(root: Path, version: str) -> Path:
+    return root / VERSIONS / version
+
+
+# -- apply -------------------------------------------------------------------------------
+def apply_upgrade(
+    root: Path, package_zip: Path, expected_version: str | None = None
+) -> AppliedUpgrade:
+    """Install the package as the new current version, keeping the old one as previous.
+
+    Refused (UpgradeError, nothing changed) when D is not an installation, the package is
+    unreadable, not the announced version, not newer than the current one, or any file
+    differs from its manifest.
+    """
+    root = Path(root)
+    state = read_current(root)
+    if state is None:
+        raise UpgradeError(f"在{root}没有找到已安装的客户端（缺少current.json），无法安装升级包。")
+    _discard_leftovers(root)
+    try:
+        payload = Payload(Path(package_zip))
+    except PayloadError as exc:
+        raise UpgradeError(f"{exc}。升级包无法使用，当前版本保持不变。") from exc
+    with payload:
+        new = payload.manifest.version
+        _check_versions(new, state.version, expected_version)
+        modules = read_installed_modules(root)
+        if not modules:
+            modules = ALL_MODULES
+        staging = root / STAGING / f"upgrade-{new}-{uuid.uuid4().hex[:8]}"
+        staging.mkdir(parents=True)
+        try:
+            for entry in payload.manifest.entries(modules):
+                payload.copy_to(entry, staging / entry.path)
+            (staging / MANIFEST).write_text(payload.manifest.text(), encoding="utf-8")
+        except PayloadError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise UpgradeError(f"{exc}。已停止升级，当前版本保持不变。") from exc
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    target = version_folder(root, new)
+    if target.exists():  # a leftover of an earlier attempt that never became current
+        _remove_folder(root, target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staging, target)
+    # A version applied but never started is not worth keeping: the last confirmed one
+    # stays the one to come back to.
+    keep = state.previous if state.pending_first_start and state.previous else state.version
+    write_current(root, CurrentState(new, keep, True))
+    (root / FIRST_START_MARKER).unlink(missing_ok=True)
+    if state.pending_first_start and state.version not in (keep, new):
+        _remove_folder(root, version_folder(root, state.version))
+    log_line(root, f"upgrade {state.version} -> {new}: installed, previous {keep} kept")
+    return AppliedUpgrade(state.version, new, target)
+
+
+def _check_versions(new: str, current: str, expected: str | None) -> None:
+    try:
+        new_key = parse_version(new)
+    except VersionError as exc:
+        raise UpgradeError(f"升级包的版本号“{new}”不正确，已拒绝安装。") from exc
+    if expected is not None and parse_version(expected) != new_key:
+        raise UpgradeError(
+            f"升级包的版本V{new}与升级信息中的版本V{expected}不一致，可能已被篡改，已拒绝安装。"
+        )
+    try:
+        current_key = parse_version(current)
+    except VersionError:
+        current_key = (0,)
+    if new_key <= current_key:
+        raise UpgradeError(
+            f"升级包的版本V{new}不高于当前版本V{current}，已拒绝安装旧版本，当前版本保持不变。"
+        )
+
+
+# -- after the upgrade: first start, confirm, roll back ---------------------------------
+def choose_version(root: Path) -> str | None:
+    """The version the launcher should start (None: D is not an installation).
+
+    A pending version is tried once: its first start leaves a marker; a start that finds
+    the marker (the first never reached `confirm_started`) rolls back to the previous one.
+    """
+    state = read_current(root)
+    if state is None:
+        return None
+    if not state.pending_first_start:
+        return state.version
+    marker = root / FIRST_START_MARKER
+    attempted = marker.exists() and marker.read_text(encoding="utf-8").strip() == state.version
+    if attempted and state.previous and version_folder(root, state.previous).is_dir():
+        log_line(root, f"upgrade {state.version}: did not start last time, rolling back")
+        return rollback(root)
+    marker.write_text(state.version + "\n", encoding="utf-8")
+    return state.version
+
+
+def confirm_started(root: Path, version: str | None = None) -> bool:
+    """The new version started: it is no longer pending and the previous one is removed.
+    True when something was confirmed (`version`, when given, must be the current one)."""
+    state = read_current(root)
+    if state is None or not state.pending_first_start:
+        return False
+    if version is not None and version != state.version:
+        return False
+    write_current(root, CurrentState(state.version, None, False))
+    (root / FIRST_START_MARKER).unlink(missing_ok=True)
+    if state.previous and state.previous != state.version:
+        _remove_folder(root, version_folder(root, state.previous))
+    log_line(root, f"upgrade {state.version}: started, previous {state.previous} removed")
+    return True
+
+
+def rollback(root: Path) -> str:
+    """Switch back to the previous version and remove the one that failed; the version now
+    current. UpgradeError when there is nothing to come back to."""
+    state = read_current(root)
+    if state is None:
+        raise UpgradeError(f"在{root}没有找到已安装的客户端，无法恢复上一版本。")
+    if not state.previous or not version_folder(root, state.previous).is_dir():
+        raise UpgradeError("没有可以恢复的上一版本，请使用安装程序修复客户端。")
+    write_current(root, CurrentState(state.previous, None, False))
+    (root / FIRST_START_MARKER).unlink(missing_ok=True)
+    if state.version != state.previous:
+        _remove_folder(root, version_folder(root, state.version))
+    log_line(root, f"rollback {state.version} -> {state.previous}")
+    return state.previous
+
+
+# -- housekeeping ------------------------------------------------------------------------
+def _remove_folder(root: Path, folder: Path) -> None:
+    """Move a folder into staging first (one rename), then delete it: a kill half-way
+    leaves only staging garbage, never a half-deleted version folder."""
+    if not folder.exists():
+        return
+    trash = root / STAGING / f"removed-{folder.name}-{uuid.uuid4().hex[:8]}"
+    trash.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(folder, trash)
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def _discard_leftovers(root: Path) -> None:
+    """Staging folders an earlier upgrade left behind (killed half-way)."""
+    staging = root / STAGING
+    if not staging.is_dir():
+        return
+    for child in staging.iterdir():
+        if child.name.startswith(("upgrade-", "removed-")):
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def log_line(root: Path, text: str) -> None:
+    """One line in D/maintenance.log; a log that cannot be written never stops an upgrade."""
+    try:
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        with (root / LOG_FILE).open("a", encoding="utf-8") as handle:
+            handle.write(f"{stamp} [{os.getpid()}] {text}\n")
+    except OSError:
+        pass
