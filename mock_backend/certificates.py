@@ -34,6 +34,7 @@ TICKET_KIND = "税收完税证明（非印刷）"
 TICKET_KIND_NAME = "税收完税证明"
 ISSUER = "单位社保费管理客户端"
 ROWS_PER_TICKET = 10
+SELF_PAID = "个人缴费"  # lines a resident paid themself: on their 个人税收完税证明, not the agent's
 PROVINCE_SHORT = {"44": "粤", "33": "浙", "51": "川"}
 _CHECK_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols, no 0/O or 1/I
 
@@ -84,7 +85,8 @@ class _Stored:
 
 
 def _unticketed(raw: sqlite3.Connection, unit_id: str, now: float) -> list[_Stored]:
-    """The unit's 入库 lines that no live (not voided) ticket holds, in arrears order."""
+    """The unit's 入库 lines that no live (not voided) ticket holds, in arrears order; lines a
+    resident paid themself (城乡居民个人缴费) are on the resident's personal tickets instead."""
     return [
         _Stored(*row)
         for row in raw.execute(
@@ -92,11 +94,12 @@ def _unticketed(raw: sqlite3.Connection, unit_id: str, now: float) -> list[_Stor
             f" l.part, l.period_start, l.period_end, l.pay_type, l.amount, l.tax_authority,"
             f" l.paid_at, {_LOCAL_DATE} FROM collect_lines l"
             " WHERE l.unit_id = ? AND l.state = ? AND l.stored_due <= ?"
+            " AND coalesce(l.paid_channel, '') != ?"
             " AND NOT EXISTS (SELECT 1 FROM tax_ticket_rows r JOIN tax_tickets t"
             " ON t.ticket_id = r.ticket_id WHERE r.line_id = l.line_id AND t.status != ?)"
             " ORDER BY l.period_start, l.unit_number, l.levy_item, l.levy_category, l.part,"
             " l.line_id",
-            (unit_id, PAID, now, VOIDED),
+            (unit_id, PAID, now, SELF_PAID, VOIDED),
         )
     ]
 

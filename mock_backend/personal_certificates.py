@@ -1,10 +1,12 @@
-"""个人税收完税证明（非印刷） (manual §3.25, §3.26): a 代收单位's resident gets tickets of their own
-share of the agent's 入库 lines — the resident is the 纳税人 (证件号码 as 纳税人识别号).
+"""个人税收完税证明（非印刷） (manual §3.25, §3.26): what a 代收单位's resident paid themself
+(城乡居民个人缴费, §3.21–§3.23), once 入库, on tickets with the resident as 纳税人 (证件号码 as
+纳税人识别号). "该功能仅支持城乡居民自主缴纳社保费完成后，开具个人税收完税证明": what the agent paid is on
+the agent's own tickets, what the resident paid only on theirs.
 
 A resident's tickets are made when they are asked for (the query names the person), one per
-resident × payment event × 税务机关, at most 10 rows, numbered like unit tickets. The person's
-part of a 入库 line (their fee line in that item) is on at most one live ticket; a voided
-ticket's parts get a new ticket at the next read, as for unit tickets.
+resident × payment order × 税务机关, at most 10 rows, numbered like unit tickets. A paid order
+row is on at most one live ticket; a voided ticket's rows get a new ticket at the next read, as
+for unit tickets.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_backend.arrears import PAID, UNIT_PART, levy_names
+from mock_backend.arrears import PAID, levy_names
 from mock_backend.bank_vouchers import tax_authority_code
 from mock_backend.certificates import (
     NOT_ISSUED,
@@ -24,7 +26,6 @@ from mock_backend.certificates import (
     check_code,
     district,
     month_days,
-    payment_events,
     read_tickets,
     ticket_number,
 )
@@ -97,9 +98,9 @@ def find_residents(
 # -- making tickets ----------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class _Part:
-    source: str  # "<line id>|<fee line position>"
+    source: str  # "<order id>:<order row position>"
     line_id: str
-    declaration_id: str
+    order_id: str  # the payment event
     voucher_number: str
     levy_item: str
     levy_category: str | None
@@ -113,48 +114,56 @@ class _Part:
     amount: int
 
 
-# One person's parts of the agent's 入库 lines without a live personal ticket: their fee
-# lines (ix_fee_item_lines_person), the item of the unit, its arrears lines.
+# One person's self-paid parts (城乡居民个人缴费, §3.21–§3.23) that are 入库 and on no live
+# personal ticket: the rows of their 支付成功 orders with the arrears line each payment settled.
 _PARTS = (
-    "SELECT l.line_id || '|' || fl.position, l.line_id, l.declaration_id, l.voucher_number,"
+    "SELECT r.order_id || ':' || r.position, l.line_id, r.order_id, l.voucher_number,"
     " l.levy_item, l.levy_category, l.part, l.pay_type, l.tax_authority, l.paid_at,"
-    f" {_LOCAL_DATE}, fl.period, l.period_start, l.period_end,"
-    " CASE WHEN l.part = ? THEN fl.unit_amount ELSE fl.personal_amount END"
-    " FROM fee_item_lines fl CROSS JOIN fee_items i CROSS JOIN collect_lines l"
-    " WHERE fl.person_id = ? AND fl.id_type = ? AND upper(fl.id_number) = ?"
-    " AND i.unit_id = ? AND i.item_id = fl.item_id AND l.item_id = fl.item_id"
-    " AND +l.unit_id = i.unit_id AND +l.state = ? AND l.stored_due <= ?"
-    " AND NOT EXISTS (SELECT 1 FROM personal_tax_ticket_rows r JOIN personal_tax_tickets t"
-    " ON t.ticket_id = r.ticket_id WHERE r.source = l.line_id || '|' || fl.position"
-    " AND t.status != ?)"
+    f" {_LOCAL_DATE}, printf('%04d-01', r.year), l.period_start, l.period_end, r.amount"
+    " FROM personal_orders o JOIN personal_order_rows r ON r.order_id = o.order_id"
+    " JOIN collect_lines l ON l.line_id = r.paid_line_id"
+    " WHERE o.unit_id = ? AND o.id_type = ? AND upper(o.id_number) = ? AND o.state = ?"
+    " AND l.unit_id = o.unit_id AND l.state = ? AND l.stored_due <= ?"
+    " AND NOT EXISTS (SELECT 1 FROM personal_tax_ticket_rows t JOIN personal_tax_tickets h"
+    " ON h.ticket_id = t.ticket_id WHERE t.source = r.order_id || ':' || r.position"
+    " AND h.status != ?)"
 )
+ORDER_PAID = "支付成功"  # personal_payment_orders.PAID
 
 
-def _row_period(person_period: str, line_start: str, line_end: str) -> tuple[str, str]:
-    """A 城乡居民 fee line is a year (kept as its first month) on a line spanning the year; a
-    monthly line is its month."""
+def _row_period(year_month: str, line_start: str, line_end: str) -> tuple[str, str]:
+    """A 城乡居民 row is a year on a line spanning the year; a monthly line is its month."""
     if line_start == line_end:
-        return person_period, person_period
-    return person_period, max(person_period, min(line_end, f"{person_period[:4]}-12"))
+        return line_start, line_end
+    return year_month, max(year_month, min(line_end, f"{year_month[:4]}-12"))
+
+
+def _has_orders(raw: sqlite3.Connection) -> bool:
+    return (
+        raw.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'personal_order_rows'"
+        ).fetchone()
+        is not None
+    )
 
 
 def _unticketed(raw: sqlite3.Connection, unit_id: str, person: Resident, now: float) -> list[_Part]:
-    parts: dict[str, _Part] = {}
-    for person_id in person.person_ids:
-        for row in raw.execute(
-            _PARTS,
-            (UNIT_PART, person_id, person.id_type, person.id_number, unit_id, PAID, now, VOIDED),
-        ):
-            (source, line_id, declaration, voucher, levy, category, part, pay_type, authority,
-             paid_at, stored_on, period, line_start, line_end, cents) = row  # fmt: skip
-            if not cents:
-                continue
-            start, end = _row_period(period, line_start, line_end)
-            parts[source] = _Part(source, line_id, declaration, voucher, levy, category, part,
-                                  pay_type, authority, paid_at or "", stored_on, start, end,
-                                  cents)  # fmt: skip
+    if not _has_orders(raw):
+        return []
+    parts = []
+    for row in raw.execute(
+        _PARTS,
+        (unit_id, person.id_type, person.id_number, ORDER_PAID, PAID, now, VOIDED),
+    ):
+        (source, line_id, order_id, voucher, levy, category, part, pay_type, authority,
+         paid_at, stored_on, year_month, line_start, line_end, cents) = row  # fmt: skip
+        if not cents:
+            continue
+        start, end = _row_period(year_month, line_start, line_end)
+        parts.append(_Part(source, line_id, order_id, voucher, levy, category, part, pay_type,
+                           authority, paid_at or "", stored_on, start, end, cents))  # fmt: skip
     return sorted(
-        parts.values(),
+        parts,
         key=lambda p: (p.period_start, p.levy_item, p.levy_category or "", p.part, p.source),
     )
 
@@ -168,10 +177,9 @@ def ensure_personal_tickets(
         return 0
     region, district_code, agent = collector_region(raw, unit_id)
     item_names, category_names = levy_names(raw, region)
-    events = payment_events(raw, unit_id, sorted({(p.line_id, p.declaration_id) for p in parts}))
     grouped: dict[tuple[str, str], list[_Part]] = {}
     for part in parts:
-        grouped.setdefault((events[part.line_id], part.tax_authority), []).append(part)
+        grouped.setdefault((part.order_id, part.tax_authority), []).append(part)
     ordered = sorted(grouped.items(), key=lambda kv: (kv[1][0].paid_at, kv[0][0]))
     made = 0
     for (event, authority), group in ordered:

@@ -1,6 +1,7 @@
 """个人税收完税证明（非印刷） of a 代收单位's residents (manual §3.25, §3.26), and the 代收单位's own
-税收完税证明 (§3.13, §3.14): tickets once the residents' paid fees are 入库, the resident as 纳税人,
-开具 once, 补开 counting prints, a voided ticket's parts ticketed again, 查验 of a personal
+税收完税证明 (§3.13, §3.14): what a resident paid themself (城乡居民个人缴费), once 入库, is on their
+personal tickets with the resident as 纳税人, what the agent paid on the agent's tickets — never
+both; 开具 once, 补开 counting prints, a voided ticket's rows ticketed again, 查验 of a personal
 ticket, and the refusals (no such resident, neither 姓名 nor 证件号码, an employer)."""
 
 from __future__ import annotations
@@ -14,26 +15,53 @@ import pytest
 
 from tests.backend.conftest import error_of
 from tests.backend.fee_unit import make_fee_unit
-from tests.backend.resident_unit import ADULT, ResidentUnit, make_resident_unit, row
+from tests.backend.resident_unit import ADULT, ResidentUnit, make_resident_unit, person, row
 from tests.support.backend import BackendServer
 
 YEAR = {"period_from": "2026-01", "period_to": "2026-12"}
 PERSONAL = "personal-tax-certificates"
 
 
+def pay_self(unit: ResidentUnit, who: dict[str, Any]) -> Decimal:
+    """The resident pays every pending 自主 row themself (城乡居民个人缴费: an order, then the
+    payer confirms on the page its QR code opens); the amount paid."""
+    params = {"mode": "self", **person(who)}
+    pending = unit.http.get(
+        f"{collect(unit)}/personal-payments/pending", params=params, headers=unit.headers
+    )
+    assert pending.status_code == 200, pending.text
+    rows = pending.json()["rows"]
+    assert rows
+    order = unit.http.post(
+        f"{collect(unit)}/personal-orders",
+        json={**params, "method": "微信", "row_ids": [r["row_id"] for r in rows]},
+        headers={**unit.headers, "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert order.status_code == 201, order.text
+    with httpx.Client(trust_env=False, timeout=30) as phone:
+        paid = phone.post(f"{order.json()['pay_url']}/confirm", data={"result": "success"})
+    assert paid.status_code == 200 and "支付成功" in paid.text
+    return sum((Decimal(r["amount"]) for r in rows), Decimal("0.00"))
+
+
 @pytest.fixture
 def unit(backend: BackendServer, http: httpx.Client) -> ResidentUnit:
-    """A 代收单位 whose two residents' 2026 养老 and 医疗 fees are declared, paid and 入库."""
+    """A 代收单位 whose two residents' 2026 养老 and 医疗 fees are declared; 王芳 pays hers
+    herself, the agent pays the rest (批量扣款); all 入库."""
     backend.set_processing_delay(0)
     unit = make_resident_unit(backend, http)
     a, b = unit.resident("王芳"), unit.resident("李明")
     made = unit.declare_rows([row(a), row(b), row(a, ADULT, "01"), row(b, ADULT, "01")])
+    declared = Decimal("0.00")
     for declaration in made:
         done = backend.process_fee_declaration(unit.unit_id, declaration["declaration_id"])
         assert done["status"] == "申报成功", done
+        declared += Decimal(done["amount"])
+    self_paid = pay_self(unit, a)
+    for declaration in made:
         backend.pay_fee_declaration(unit.unit_id, declaration["declaration_id"])
     assert backend.process_arrivals(unit.unit_id) > 0
-    unit.extra = {"a": a, "b": b}  # type: ignore[attr-defined]
+    unit.extra = {"a": a, "b": b, "declared": declared, "self_paid": self_paid}  # type: ignore[attr-defined]
     return unit
 
 
@@ -68,9 +96,11 @@ def adds_up(ticket: dict[str, Any]) -> bool:
     return rows == Decimal(ticket["amount"]) and 0 < len(ticket["rows"]) <= 10
 
 
-def test_collector_unit_tickets_hold_its_residents_paid_fees(unit: ResidentUnit) -> None:
+def test_collector_unit_tickets_hold_what_the_agent_paid(unit: ResidentUnit) -> None:
     found = listed(unit, "tax-certificates", mode="issue")
     assert found and all(adds_up(t) for t in found)
+    extra = unit.extra  # type: ignore[attr-defined]
+    assert money(found) == extra["declared"] - extra["self_paid"]  # not 王芳's own payment
     info = unit.http.get(f"{unit.path}/info", headers=unit.headers).json()
     assert {t["taxpayer_id"] for t in found} == {info["taxpayer_id"]}
     first = found[0]
@@ -84,9 +114,9 @@ def test_personal_tickets_issue_reissue_and_void(
     backend: BackendServer, unit: ResidentUnit
 ) -> None:
     a, b = unit.extra["a"], unit.extra["b"]  # type: ignore[attr-defined]
-    unit_total = money(listed(unit, "tax-certificates", mode="issue"))
     mine = listed(unit, PERSONAL, mode="issue", id_number=a["id_number"])
     assert mine and all(adds_up(t) for t in mine)
+    assert money(mine) == unit.extra["self_paid"]  # type: ignore[attr-defined]
     assert {(t["taxpayer_id"], t["taxpayer_name"], t["id_type"]) for t in mine} == {
         (a["id_number"], "王芳", "01")
     }
@@ -95,10 +125,9 @@ def test_personal_tickets_issue_reissue_and_void(
         "城乡居民基本养老保险费",
         "城乡居民基本医疗保险费",
     }
-    # a name alone finds the person too; both residents' shares make up the unit's lines
-    by_name = listed(unit, PERSONAL, mode="issue", name="李明")
-    assert by_name and {t["taxpayer_id"] for t in by_name} == {b["id_number"]}
-    assert money(mine) + money(by_name) == unit_total
+    # a name alone finds the person too; 李明 paid nothing himself (the agent paid for him)
+    assert listed(unit, PERSONAL, mode="issue", name="王芳") == mine
+    assert listed(unit, PERSONAL, mode="issue", name="李明", id_number=b["id_number"]) == []
     # asking again makes nothing new
     assert [t["ticket_id"] for t in listed(unit, PERSONAL, mode="issue",
                                            id_number=a["id_number"])] == [

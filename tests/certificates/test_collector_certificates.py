@@ -1,7 +1,8 @@
 """The 代收单位's 社保费完税证明 pages under pytest-qt against the real backend (manual §3.13, §3.14,
-§3.24–§3.26): residents' 代收代报（自主） fees paid and 入库 → the unit's 税收完税证明 开具 then 补开
-(第2次打印); a resident's 个人税收完税证明 开具 and 补开 with the resident as 纳税人, a voided one
-named as not reissuable; 查验 of a personal ticket matches, a changed amount does not."""
+§3.24–§3.26): residents' 代收代报（自主） fees, one paid by the resident herself, the other by the
+agent, 入库 → the unit's 税收完税证明 开具 then 补开 (第2次打印); the resident's 个人税收完税证明 开具
+and 补开 with the resident as 纳税人, a voided one named as not reissuable (the other resident has
+none); 查验 of a personal ticket matches, a changed amount does not."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from PySide6.QtCore import Qt
 
@@ -34,15 +36,34 @@ ALL_YEARS = ("2000-01", "2099-12")
 ROW = re.compile(r"(\d{4}-\d\d-\d\d)至(\d{4}-\d\d-\d\d)\s+(\d{4}-\d\d-\d\d)\s+([\d,]+\.\d\d)")
 
 
+def pay_self(cu: CollectorUnit, who: dict[str, Any]) -> None:
+    """The resident pays their pending 自主 rows themself (城乡居民个人缴费 on the wire: an order,
+    then the payer confirms on the page its QR code opens)."""
+    path = f"/collect/units/{cu.unit_id}"
+    facts = {k: who[k] for k in ("name", "id_type", "id_number")}
+    rows = cu.session.api.get_json(f"{path}/personal-payments/pending", mode="self", **facts)
+    assert rows["rows"]
+    order = cu.session.api.post_json(f"{path}/personal-orders", {
+        "mode": "self", **facts, "method": "微信", "row_ids": [r["row_id"] for r in rows["rows"]],
+    })  # fmt: skip
+    with httpx.Client(trust_env=False, timeout=30) as phone:
+        paid = phone.post(f"{order['pay_url']}/confirm", data={"result": "success"})
+    assert paid.status_code == 200 and "支付成功" in paid.text
+
+
 @pytest.fixture
 def paid_collector(make_collector: Callable[..., CollectorUnit]) -> CollectorUnit:  # noqa: F811
-    """A 代收单位 whose first two 养老-insured residents' 自主申报 of the year is paid and 入库."""
+    """A 代收单位 whose first two 养老-insured residents are declared (自主申报) for the year: the
+    first pays herself, the agent pays for the second; both 入库."""
     cu = make_collector(residents=12)
     grade = next(e["grade"] for e in cu.app.app_db.rule_file("resident_grades")["entries"]
                  if e["year"] == YEAR and e["levy_category"] == PENSION)  # fmt: skip
     people = insured_residents(cu, PENSION)[:2]
     assert len(people) == 2
-    declare(cu, [p | {"levy_category": PENSION, "grade": grade} for p in people], pay=True)
+    ids = declare(cu, [p | {"levy_category": PENSION, "grade": grade} for p in people])
+    pay_self(cu, people[0])
+    for declaration_id in ids:
+        cu.backend.pay_fee_declaration(cu.unit_id, declaration_id)
     assert cu.backend.process_arrivals(cu.unit_id) > 0
     cu.created["people"] = people
     return cu
@@ -132,6 +153,8 @@ def test_personal_ticket_issue_reissue_void_and_verify(
     query(qtbot, issue, name="不是本单位的人", id_number="")
     assert "未查询到本代收单位的该城乡居民" in issue.prompts.last.text
 
+    query(qtbot, issue, name="", id_number=other["id_number"])  # the agent paid for him
+    assert issue.list.total == 0 and "没有需要开具的个人完税证明" in issue.prompts.last.text
     query(qtbot, issue, name="", id_number=person["id_number"])
     assert issue.list.total >= 1
     rows = [dict(r) for r in issue.list.rows]
