@@ -24,6 +24,7 @@ EXTRAS = "backend,dev"
 DEFAULT_PORT = 8765  # the client's built-in server address is http://127.0.0.1:8765
 APP_NAME = "社保费管理客户端"  # build.spec's onedir and executable name
 DIST = ROOT / "dist" / APP_NAME
+PAYLOAD = ROOT / "dist" / "payload"
 PYTEST_NO_TESTS = 5
 
 
@@ -209,12 +210,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             backend.kill()
 
 
-def executable(name: str) -> Path:
-    return DIST / (f"{name}.exe" if os.name == "nt" else name)
+def executable(name: str, folder: Path = DIST) -> Path:
+    return folder / (f"{name}.exe" if os.name == "nt" else name)
 
 
-def check_build() -> int:
-    """Start the bundled mock backend and the bundled client once, headless.
+def check_build(client_dir: Path = DIST) -> int:
+    """Start the bundled mock backend and the bundled client (from `client_dir`) once, headless.
 
     The client runs with --quit-after-start: it opens its first window, reports it and
     exits. Its log file tells that it started even where a windowed .exe has no stdout.
@@ -222,7 +223,8 @@ def check_build() -> int:
     env = {**headless_env(), "QT_QPA_PLATFORM": "offscreen"}
     env.pop("SHEBAOFEI_INSTALLED_MODULES", None)  # read the state file the build wrote
     scratch = ROOT / "build" / "check"
-    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.rmtree(scratch / "backend", ignore_errors=True)
+    shutil.rmtree(scratch / "client", ignore_errors=True)
     backend = subprocess.Popen(
         [
             str(executable("mock_backend")),
@@ -249,7 +251,7 @@ def check_build() -> int:
         started = time.monotonic()
         client = subprocess.run(
             [
-                str(executable(APP_NAME)),
+                str(executable(APP_NAME, client_dir)),
                 "--server",
                 url,
                 "--data-dir",
@@ -303,16 +305,52 @@ def cmd_build(args: argparse.Namespace) -> int:
     if code != 0:
         log("pyinstaller failed; see the messages above")
         return code
-    # A onedir used without the Windows installer (QA, Linux) gets the modules asked for;
-    # setup.iss leaves this file out and writes the choice made in its wizard instead.
+    # A onedir used as it is (QA, Linux) gets the modules asked for; the payload leaves this
+    # file out: the maintenance program writes the choice made when installing.
     if run([python, "-m", "installer", "modules", DIST, "--set", args.modules]) != 0:
+        return 1
+    log("payload: dist/payload/<version>/ with manifest.json, and its zip")
+    if run([python, "-m", "installer", "payload", DIST, "--out", PAYLOAD]) != 0:
         return 1
     log(f"built in {time.monotonic() - started:.0f} s: {DIST}")
     log(f"  client:       {executable(APP_NAME)}")
     log(f"  mock backend: {executable('mock_backend')}")
+    log(f"  maintenance:  {executable('setup')} (docs/installer.md)")
     if args.no_check:
         return 0
-    return check_build()
+    installed = check_setup(args.modules)
+    if installed is None:
+        return 1
+    return check_build(installed)
+
+
+def check_setup(modules: str) -> Path | None:
+    """Install the payload with its frozen maintenance program, silently, into build/check,
+    then damage a file and repair it; the installed client is what check_build starts."""
+    payload = max(
+        (p for p in PAYLOAD.iterdir() if (p / "manifest.json").exists()), key=os.path.getmtime
+    )
+    scratch = ROOT / "build" / "check"
+    root = scratch / "installed"
+    env = {
+        **headless_env(),
+        "XDG_DATA_HOME": str(scratch / "xdg"),
+        "SHEBAOFEI_DESKTOP_DIR": str(scratch / "desktop"),
+    }
+    setup = [str(executable("setup", payload)), "--dir", str(root), "--quiet"]
+    if root.exists():
+        run([*setup, "--uninstall", "all"], env=env)
+    started = time.monotonic()
+    if run([*setup, "--install", modules], env=env) != 0:
+        log(f"the bundled maintenance program could not install; see {root / 'maintenance.log'}")
+        return None
+    version = root / "versions" / payload.name
+    (version / "_internal" / "base_library.zip").unlink(missing_ok=True)
+    if run([*setup, "--repair"], env=env) != 0 or not (version / "_internal").is_dir():
+        log(f"the bundled maintenance program could not repair; see {root / 'maintenance.log'}")
+        return None
+    log(f"bundled setup installed and repaired {modules} in {time.monotonic() - started:.1f} s")
+    return version
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -335,7 +373,9 @@ def main(argv: list[str] | None = None) -> int:
     p_bench.add_argument("--only", help="run only benchmarks whose name contains this")
     p_bench.set_defaults(func=cmd_bench)
     p_build = sub.add_parser(
-        "build", help="build the onedir app with PyInstaller (dist/) and start it once headless"
+        "build",
+        help="build the onedir app with PyInstaller (dist/), its payload (dist/payload/), "
+        "install it with the bundled setup and start it once headless",
     )
     p_build.add_argument(
         "--modules",

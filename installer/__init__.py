@@ -1,2 +1,4 @@
-"""Packaging: what the PyInstaller onedir holds (bundle) and the installed-modules state the
-Windows installer writes (modules_state, setup.iss)."""
+"""Packaging and the maintenance program: what the PyInstaller onedir holds (bundle), the
+payload and its manifest (payload, manifest), install/repair/uninstall of an installation
+folder (maintenance, journal, desktop) with a silent CLI (setup_cli) and a window (window),
+and the installed-modules state (modules_state). setup.iss is the Windows bootstrap."""

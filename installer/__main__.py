@@ -1,8 +1,9 @@
-"""`python -m installer modules DIR [--set employer,collector | --remove]` and
-`python -m installer setup [--install M | --repair [M] | --uninstall M|all] --dir D ...`.
+"""The installer's command line.
 
-Shows or writes the installed-modules state of a program folder, as the Windows installer
-(installer/setup.iss) does; `python dev.py build` uses it to mark the QA onedir.
+`python -m installer modules DIR [--set employer,collector | --remove]` shows or writes the
+installed-modules state of a program folder; `python dev.py build` uses it to mark the QA
+onedir. `python -m installer setup ...` is the maintenance program (installer/setup_cli.py,
+docs/installer.md); `python -m installer payload ONEDIR` makes the payload of a build.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from client import __version__
 from installer.modules_state import (
     MODULE_TITLES,
     ModuleChoiceError,
@@ -19,6 +21,7 @@ from installer.modules_state import (
     remove_installed_modules,
     write_installed_modules,
 )
+from installer.payload import build_payload
 from installer.setup_cli import add_arguments, run
 
 
@@ -32,9 +35,20 @@ def main(argv: list[str] | None = None) -> int:
     action.add_argument("--remove", action="store_true", help="delete the state (uninstall)")
     p_setup = sub.add_parser("setup", help="install, repair or uninstall (window or silent)")
     add_arguments(p_setup)
+    p_payload = sub.add_parser("payload", help="make the payload folder and zip of a onedir")
+    p_payload.add_argument(
+        "onedir", type=Path, help="the PyInstaller onedir (dist/社保费管理客户端)"
+    )
+    p_payload.add_argument("--version", default=__version__, help="payload version")
+    p_payload.add_argument("--out", type=Path, default=Path("dist") / "payload")
     args = parser.parse_args(argv)
     if args.command == "setup":
         return run(args)
+    if args.command == "payload":
+        folder, archive, manifest = build_payload(args.onedir, args.out, args.version)
+        counts = ", ".join(f"{part} {len(files)}" for part, files in manifest.parts.items())
+        print(f"{folder} ({counts} files)\n{archive} ({archive.stat().st_size // 1024} KB)")
+        return 0
 
     if args.set is not None:
         try:

@@ -10,10 +10,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APP_NAME = "社保费管理客户端"  # the onedir folder and the client executable
 BACKEND_NAME = "mock_backend"  # second executable in the same folder, for QA installs
+SETUP_NAME = "setup"  # the maintenance program (installer.setup_cli), third executable
 ICON = ROOT / "installer" / "app.ico"  # used only if someone adds one
 
 CLIENT_ENTRY = ROOT / "installer" / "entry_client.py"
 BACKEND_ENTRY = ROOT / "installer" / "entry_mock_backend.py"
+SETUP_ENTRY = ROOT / "installer" / "entry_setup.py"
 
 # The package-data suffixes of pyproject.toml: files read through Path(__file__) at run time.
 DATA_SUFFIXES = frozenset({".qss", ".mako", ".ini", ".json", ".txt", ".png", ".svg"})
@@ -28,11 +30,14 @@ EXTRA_IMPORTS = {
     # that file. Without it 拼音首字母 search finds nothing in the built app.
     "client": ("pypinyin",),
     "mock_backend": (),
+    "installer": (),
 }
 EXCLUDES = {
     # openpyxl imports Pillow only to embed pictures, which the client never does (19 MB).
     "client": ("mock_backend", "fastapi", "uvicorn", "PIL", "tkinter", "pytest"),
     "mock_backend": ("client", "PySide6", "shiboken6", "PIL", "tkinter", "pytest"),
+    # the maintenance program needs client.installed only, and Qt for its window
+    "installer": ("mock_backend", "fastapi", "uvicorn", "PIL", "tkinter", "pytest", "sqlalchemy"),
 }
 
 
@@ -65,4 +70,7 @@ def package_datas(package: str, root: Path = ROOT) -> list[tuple[str, str]]:
 
 def hidden_imports(package: str, root: Path = ROOT) -> list[str]:
     """What the Analysis of one executable must include beyond what its imports show."""
-    return [*package_modules(package, root), *EXTRA_IMPORTS[package]]
+    # the entry scripts are executables' mains, not modules (installer.entry_client would
+    # pull the whole client into the maintenance program's archive)
+    modules = [m for m in package_modules(package, root) if ".entry_" not in m]
+    return [*modules, *EXTRA_IMPORTS[package]]

@@ -52,8 +52,8 @@ def analysis(steps: dict[str, list[Step]], entry: Path) -> Step:
     return next(a for a in steps["Analysis"] if a.args[0] == [str(entry)])
 
 
-def test_two_executables_in_one_onedir_folder(steps: dict[str, list[Step]]) -> None:
-    assert [e.kwargs["name"] for e in steps["EXE"]] == ["社保费管理客户端", "mock_backend"]
+def test_three_executables_in_one_onedir_folder(steps: dict[str, list[Step]]) -> None:
+    assert [e.kwargs["name"] for e in steps["EXE"]] == ["社保费管理客户端", "mock_backend", "setup"]
     assert all(e.kwargs["exclude_binaries"] for e in steps["EXE"])  # onedir, not onefile
     (collect,) = steps["COLLECT"]
     assert collect.kwargs["name"] == "社保费管理客户端"
@@ -61,16 +61,22 @@ def test_two_executables_in_one_onedir_folder(steps: dict[str, list[Step]]) -> N
 
 
 def test_entry_scripts_exist_and_run_the_packages_mains() -> None:
-    for entry, package in ((bundle.CLIENT_ENTRY, "client"), (bundle.BACKEND_ENTRY, "mock_backend")):
+    for entry, package in (
+        (bundle.CLIENT_ENTRY, "client"),
+        (bundle.BACKEND_ENTRY, "mock_backend"),
+        (bundle.SETUP_ENTRY, "installer"),
+    ):
         assert entry.is_file()
         assert f"from {package}.__main__ import main" in entry.read_text(encoding="utf-8")
+    assert 'main(["setup", *sys.argv[1:]])' in bundle.SETUP_ENTRY.read_text(encoding="utf-8")
 
 
 def test_client_is_windowed_on_windows_only(monkeypatch: pytest.MonkeyPatch) -> None:
     windows = run_spec("win32", monkeypatch)["EXE"]
     linux = run_spec("linux", monkeypatch)["EXE"]
-    assert [e.kwargs["console"] for e in windows] == [False, True]  # the backend keeps its log
-    assert [e.kwargs["console"] for e in linux] == [True, True]
+    # the backend keeps its console log; setup's window has none (silent runs: exit code + log)
+    assert [e.kwargs["console"] for e in windows] == [False, True, False]
+    assert [e.kwargs["console"] for e in linux] == [True, True, True]
 
 
 def test_icon_only_when_the_file_exists(steps: dict[str, list[Step]]) -> None:
@@ -132,6 +138,16 @@ def test_pages_named_by_strings_are_hidden_imports(steps: dict[str, list[Step]])
         named |= {entry.page.partition(":")[0] for entry, _ in load_module(key).entries()}
     assert named <= hidden
     assert "pypinyin" in hidden  # found with find_spec, never imported
+
+
+def test_setup_bundles_the_maintenance_program_and_its_window(
+    steps: dict[str, list[Step]],
+) -> None:
+    setup = analysis(steps, bundle.SETUP_ENTRY)
+    hidden = set(setup.kwargs["hiddenimports"])
+    assert {"installer.maintenance", "installer.window", "installer.setup_cli"} <= hidden
+    assert "mock_backend" in setup.kwargs["excludes"]
+    assert not any(".entry_" in m for m in hidden)  # not the client's or backend's main
 
 
 def test_each_executable_leaves_the_other_package_out(steps: dict[str, list[Step]]) -> None:

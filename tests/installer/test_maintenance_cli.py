@@ -105,3 +105,24 @@ def test_log_option_writes_elsewhere(
     assert code == 0
     assert "ok: 用人单位业务安装完成" in log.read_text(encoding="utf-8")
     assert not (root / "maintenance.log").exists()
+
+
+def test_payload_command_makes_the_folder_and_zip_of_a_onedir(
+    tmp_path: Path, payload: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from installer.manifest import Manifest, verify_folder
+
+    onedir = payload  # a onedir as dev.py build leaves it: with the QA modules state
+    (onedir / installed.STATE_FILE).write_text("{}", encoding="utf-8")
+    (onedir / "manifest.json").unlink()
+    out = tmp_path / "out"
+    assert main(["payload", str(onedir), "--version", "2.1.0", "--out", str(out)]) == 0
+    manifest = Manifest.read(out / "2.1.0" / "manifest.json")
+    assert manifest.version == "2.1.0" and len(manifest.entries()) == 8
+    assert not (out / "2.1.0" / installed.STATE_FILE).exists()
+    assert verify_folder(out / "2.1.0", manifest) == []
+    archive = out / "社保费管理客户端-2.1.0.zip"
+    assert str(archive) in capsys.readouterr().out
+    root = tmp_path / "D"
+    assert setup("--install", "employer", "--dir", root, "--payload", archive, "--quiet") == 0
+    assert json.loads((root / "current.json").read_text(encoding="utf-8"))["version"] == "2.1.0"
