@@ -16,9 +16,15 @@ import httpx
 import pytest
 from PySide6.QtCore import Qt
 
-from client.certificates.rules import NAME_OR_NUMBER, VOIDED_NOTICE
+from client.certificates.rules import (
+    NAME_OR_NUMBER,
+    VOIDED_NOTICE,
+    CertificateError,
+    person_query,
+)
 from client.collector.module import DESCRIPTOR
 from client.documents import pdf_fonts
+from client.documents.tax_certificate import TaxCertificate, qr_payload
 from client.ui.certificates.tickets_page import (
     IssueCertificatePage,
     PersonalIssueCertificatePage,
@@ -100,6 +106,25 @@ def font_embedded(path: Path) -> None:
         pytest.skip("no TrueType CJK font on this machine; PDFs fall back to STSong-Light")
     fonts = pdffonts(path)
     assert fonts and all(row[-5:-2] == ["yes", "yes", "yes"] for row in fonts), fonts
+
+
+def test_person_conditions_are_checked_before_asking() -> None:
+    assert person_query(" 王芳 ", "01", None) == {
+        "name": "王芳",
+        "id_type": "01",
+        "id_number": None,
+    }
+    number = "11010519491231002x"
+    assert person_query("", "01", number)["id_number"] == number.upper()
+    for name, id_type, id_number, field, sentence in (
+        ("", "01", "  ", "name", NAME_OR_NUMBER),
+        (None, "01", "110105194912310021", "id_number", "校验位"),
+        (None, "01", "1101051949", "id_number", "应为18位"),
+        ("王芳", "03", "E 123", "id_number", "不含空格"),
+    ):
+        with pytest.raises(CertificateError) as refused:
+            person_query(name, id_type, id_number)
+        assert refused.value.field == field and sentence in refused.value.message
 
 
 def test_menu_lists_the_five_pages() -> None:
@@ -195,6 +220,14 @@ def test_personal_ticket_issue_reissue_void_and_verify(
     verify.query()
     wait_ok(qtbot, verify.handle)
     assert not verify.result.match and "未查询到" in verify.label_message.text()
+    # 扫码录入 of the printed ticket's QR code finds it too
+    verify.reset()
+    fresh = next(r for r in reissue.list.rows if r["ticket_id"] == row["ticket_id"])
+    verify.edit_scan.setText(qr_payload(TaxCertificate.from_wire(fresh)))
+    assert verify.fill_from_scan() and verify.form()["taxpayer_id"] == person["id_number"]
+    verify.query()
+    wait_ok(qtbot, verify.handle)
+    assert verify.result.match
 
     # voided by the tax office: listed with the manual's sentence, not reissuable
     cu.backend.admin_post(
