@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -239,3 +240,38 @@ def test_roll_paging_and_bench_seed(unit: ResidentUnit) -> None:
     assert len(first["rows"]) == 100 and len(last["rows"]) == 50
     assert first["rows"][0]["row_id"] < last["rows"][-1]["row_id"]
     assert rolls(unit, period_from="2022-01", period_to="2022-12")["total"] == 50
+
+
+def signed_agreement(unit: ResidentUnit, who: dict[str, Any]) -> str:
+    """An 有效 两两协议 on the resident's own account, signed as the client signs it (§3.19)."""
+    branches = unit.rule("bank_branches")["entries"]
+    branch = next(b for b in branches if b["bank_code"] == "102" and b["region_code"] == "440306")
+    info = unit.http.get(f"{unit.path}/info", headers=unit.headers).json()
+    body = {**person(who), "account_type": "本人账户", "allow_deduction": True,
+            "tax_authority": info["tax_authority"], "bank_code": "102", "region_code": "440306",
+            "branch_code": branch["code"], "account_number": f"62{uuid.uuid4().int % 10**17:017d}",
+            "consent": True}  # fmt: skip
+    response = post(unit, "agreements", body)
+    assert response.status_code == 201, response.text
+    assert response.json()["state"] == "有效"
+    return str(response.json()["agreement_id"])
+
+
+def test_a_resident_with_a_valid_agreement_is_to_be_deducted(unit: ResidentUnit) -> None:
+    signed, unsigned = unit.resident("陈十"), unit.resident("褚十一")
+    agreement = signed_agreement(unit, signed)
+    for p in (signed, unsigned):
+        assert post(unit, "amount-settings", setting(p)).status_code == 201
+    assert run_roll(unit)["failed"] == 1
+    states = {r["name"]: (r["state"], r["failure_reason"]) for r in rolls(unit)["rows"]}
+    assert states == {
+        "陈十": ("已生成待扣款", None),
+        "褚十一": ("扣款失败", "未签订有效的两两协议"),
+    }
+    # a revoked agreement no longer counts
+    assert post(unit, f"agreements/{agreement}/revoke", {}).status_code == 200
+    row = rolls(unit, name="陈十")["rows"][0]
+    assert post(unit, f"deduction-rolls/{row['row_id']}/void", None).status_code == 200
+    run_roll(unit)
+    latest = rolls(unit, name="陈十", sort="row_id", ascending="false")["rows"][0]
+    assert (latest["state"], latest["voided"]) == ("扣款失败", "未作废")
