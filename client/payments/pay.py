@@ -154,6 +154,10 @@ class FeePayments:
             raise
         return self._submitted(plan, answer, ACCEPTED, agreement)
 
+    def has_pending_payments(self) -> bool:
+        """A 三方协议缴费 whose answer the connection lost is waiting to be confirmed."""
+        return bool(self.submitter.pending(PAYMENT_KIND))
+
     def resend_pending_payments(self, ticket: PaymentTicket) -> list[PaymentSubmitted]:
         """Payments whose outcome was unknown, sent again with their first key: the server
         answers with its first result instead of paying twice."""

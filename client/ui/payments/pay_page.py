@@ -30,6 +30,7 @@ from client.payments.rules import (
     ticked_by_default,
     total,
 )
+from client.sync.submissions import SubmissionUncertainError
 from client.ui.jobs import JobHandle
 from client.ui.listpage import Action, ComboCondition, ListPage, ListPageSpec, MonthRangeCondition
 from client.ui.pages import BasePage, PageContext
@@ -39,6 +40,11 @@ from client.ui.print_preview import PrintPreviewDialog
 
 SUMMARY_ONLY = "汇总开具用于到银行柜台缴纳顺序缴费的欠费，只能选择银行端凭证缴费。"
 NO_AGREEMENT = "本单位还没有验证通过的三方协议，不能使用三方协议缴费。"
+UNCERTAIN_PAYMENT = (
+    "发起缴费后与税务系统的连接中断，无法确认是否已缴费。"
+    "请检查网络后再次点击【立即缴费】并输入申报密码，系统会先确认上次的结果，不会重复缴费。"
+)
+PENDING_NOTICE = "上次缴费时连接中断，结果未知。输入申报密码后，系统先向税务系统确认上次的缴费结果，不会重复缴费。"
 
 
 class FeePaymentPage(BasePage):
@@ -134,6 +140,10 @@ class FeePaymentPage(BasePage):
 
     # -- 立即缴费 ---------------------------------------------------------------------------
     def pay_now(self, line_ids: list[str] | None = None, summary: bool = False) -> None:
+        if self.service.has_pending_payments():  # first confirm what the lost answer was
+            self.prompts.info(self, PENDING_NOTICE, title="立即缴费")
+            self.ask_password(self._confirm_pending)
+            return
         keys = list(line_ids if line_ids is not None else self.list.checked_keys())
         try:
             plan = self.service.plan(keys, self.scope.names.levy_item)
@@ -203,6 +213,24 @@ class FeePaymentPage(BasePage):
             self.method_dialog.open()
 
         self.handle = self.runner.run(Job("获取三方协议", run), show, self._failed)
+
+    def _confirm_pending(self, ticket: PaymentTicket) -> None:
+        """Resend the payments whose answer was lost with their first key: the 征收子系统
+        answers with its first result, so nothing is paid twice."""
+        service, say = self.service, self.scope.wording.say
+
+        def run(_ctx: JobContext) -> list[PaymentSubmitted]:
+            return service.resend_pending_payments(ticket)
+
+        def done(resent: list[PaymentSubmitted]) -> None:
+            self.last_result = resent
+            self.prompts.info(
+                self, say(f"上次连接中断的{len(resent)}笔缴费已确认受理，没有重复缴费，请在【缴费记录】中查看结果。"),
+                title="缴费",
+            )  # fmt: skip
+            self.fetch()
+
+        self.handle = self.runner.run(Job("确认上次缴费结果", run), done, self._failed)
 
     def _method_chosen(self, ticket: PaymentTicket) -> None:
         dialog, plan = self.method_dialog, self.plan
@@ -292,6 +320,8 @@ class FeePaymentPage(BasePage):
 
     def _failed(self, error: BaseException) -> None:
         text, _ = error_text(error, self.scope.wording)
+        if isinstance(error, SubmissionUncertainError) and self.service.has_pending_payments():
+            text = UNCERTAIN_PAYMENT
         self.prompts.error(self, text, title="缴费")
         self.fetch()
 
