@@ -101,3 +101,22 @@ def test_query_view_void_and_export(
     assert states[a["name"]] == ("扣款失败", "已作废")
     assert states[b["name"]] == ("扣款成功", "未作废")
     assert {float(r[header.index("扣款金额(元)")]) for r in rows} == {200.0}  # numeric cells
+
+
+def test_server_side_paging_and_sort(qtbot: Any, collector_unit: CollectorUnit) -> None:
+    cu = collector_unit
+    cu.backend.admin_post(
+        f"units/{cu.unit_id}/authorisation/deduction-rolls/bench-seed", {"count": 2500}
+    )
+    page = open_page(qtbot, cu, DeductionRollsPage)
+    page.list.set_page_size(1000)
+    ask(qtbot, page)
+    assert page.list.total == 2500 and len(page.list.rows) == 1000
+    page.list.go_to_page(2)
+    settle(qtbot, page)
+    assert page.list.page_index == 2 and len(page.list.rows) == 500
+    page.list.set_sort("name", ascending=False)
+    settle(qtbot, page)
+    assert page.list.page_index == 0
+    assert shown(page, 0, "name") == "批扣居民002499"
+    assert shown(page, 1, "name") == "批扣居民002498"
