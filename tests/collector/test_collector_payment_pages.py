@@ -16,6 +16,7 @@ from client.collector.module import DESCRIPTOR
 from client.guide.texts import guide_text
 from client.payments.auth import authenticate
 from client.payments.rules import FAILED, LOCKED, PAID, PAY_FAILED, PaymentRuleError, total
+from client.sync.errors import ApiError
 from client.ui.payments.pay_page import FeePaymentPage
 from client.ui.payments.records_pages import PaymentRecordsPage, VoucherRecordsPage
 from tests.collector.collector_pages import open_page, shown, wait_ok
@@ -163,6 +164,13 @@ def test_collector_pays_unlocks_and_prints_a_voucher(
     with pytest.raises(PaymentRuleError) as refused:  # the service refuses the same
         page.service.plan([b])
     assert refused.value.code == "LINE_LOCKED"
+    with pytest.raises(ApiError) as server:  # and so does the 征收子系统, for a collector too
+        cu.session.api.post_json(
+            f"/collect/units/{cu.unit_id}/payments",
+            {"line_ids": [b], "agreement_id": agreement["agreement_id"]},
+            headers=authenticate(cu.session.api, cu.unit_id, PASSWORD).headers,
+        )
+    assert server.value.code == "LINE_LOCKED"
 
     # 解除锁定: 安全认证 → result 扣费失败 → the 欠费 payable again
     page.list.model.clear_checks()
