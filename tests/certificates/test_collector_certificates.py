@@ -61,7 +61,7 @@ def pay_self(cu: CollectorUnit, who: dict[str, Any]) -> None:
 def paid_collector(make_collector: Callable[..., CollectorUnit]) -> CollectorUnit:  # noqa: F811
     """A 代收单位 whose first two 养老-insured residents are declared (自主申报) for the year: the
     first pays herself, the agent pays for the second; both 入库."""
-    cu = make_collector(residents=12)
+    cu = make_collector(residents=40)
     grade = next(e["grade"] for e in cu.app.app_db.rule_file("resident_grades")["entries"]
                  if e["year"] == YEAR and e["levy_category"] == PENSION)  # fmt: skip
     people = insured_residents(cu, PENSION)[:2]
