@@ -143,6 +143,9 @@ class AppController:
         if self.unit_manager is not None:
             self.unit_manager.hide()
         self.main_window.show()
+        from client.ui.upgrade_dialog import check_at_start  # 升级 (§1.3), in the background
+
+        self.upgrade_check = check_at_start(self.ui, self.main_window)
 
     def switch_unit(self) -> None:
         """单位管理 in the title bar: back to the unit list to log in to another unit."""

@@ -7,6 +7,7 @@ and verified but not installed.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from installer.upgrade import CURRENT, VERSIONS, read_current, version_folder
+
+log = logging.getLogger(__name__)
 
 INSTALL_DIR_ENV = "SHEBAOFEI_INSTALL_DIR"
 EXECUTABLES = ("社保费管理客户端.exe", "社保费管理客户端")
@@ -78,5 +81,9 @@ def restart_client(
     exe = executable_of(root, version) if root is not None else None
     if exe is None:
         return Restart(False, f"新版本V{version}已安装，请关闭并重新启动客户端以使用新版本。")
-    (spawn or _spawn)([str(exe), *args], exe.parent)
+    try:
+        (spawn or _spawn)([str(exe), *args], exe.parent)
+    except OSError:
+        log.exception("starting %s failed", exe)
+        return Restart(False, f"新版本V{version}已安装，但无法自动重新启动，请手动启动客户端。")
     return Restart(True, f"新版本V{version}已安装，客户端正在重新启动。")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 from client.upgrade.layout import install_root, restart_client, running_version
 from installer.upgrade import choose_version, confirm_started
@@ -34,9 +35,9 @@ def prepare_start() -> bool:
     return restart.started
 
 
-def confirm_start() -> bool:
+def confirm_start(root: Path | None = None) -> bool:
     """Mark the running version as started once (True when it had been pending)."""
-    root = install_root()
+    root = root if root is not None else install_root()
     if root is None:
         return False
     try:
