@@ -10,12 +10,15 @@ server answers which); 撤销 only of an 有效 agreement."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from client.authorisation.accounts import AccountRuleError, BankFields
 from client.authorisation.people import AreaResident
 from client.collector.persons import PersonError, check_person
+from client.documents.agreement_pdf import AgreementDocument, suggested_name, write_agreement_pdf
 from client.payments.bank_codes import BankCodes
 from client.sync.api import ApiClient
 
@@ -180,3 +183,17 @@ class ResidentAgreements:
                 idempotency_key=str(uuid.uuid4()),
             )
         )
+
+
+def print_agreement(
+    row: Mapping[str, Any],
+    folder: Path,
+    collector_name: str,
+    collector_id: str,
+    id_types: Mapping[str, str] | None = None,
+) -> Path:
+    """打印: the agreement's 委托扣款协议书 written to `folder` (made if missing); its path.
+    DocumentError (the clerk's sentence) when it cannot be written."""
+    doc = AgreementDocument.of(row, collector_name, collector_id, id_types)
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return write_agreement_pdf(doc, Path(folder) / suggested_name(doc))

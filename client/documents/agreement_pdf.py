@@ -34,7 +34,7 @@ OWN, OTHER = "本人账户", "他人账户"
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 50.0
 TABLE_WIDTH = PAGE_WIDTH - 2 * MARGIN
-WIDTHS = [w * TABLE_WIDTH for w in (0.16, 0.13, 0.26, 0.14, 0.31)]
+WIDTHS = [w * TABLE_WIDTH for w in (0.15, 0.16, 0.27, 0.15, 0.27)]
 THIN, FRAME = 0.5, 1.2
 WRITE_MESSAGES = WriteMessages.for_document("委托扣款协议书")
 LAYOUT_FAILED = "委托扣款协议书内容过长，无法排版，未生成协议书。请联系技术支持。"
@@ -162,8 +162,8 @@ def _parties(doc: AgreementDocument, s: dict[str, ParagraphStyle]) -> Table:
     cell, head = s["cell"], s["head"]
     holder_note = "\n（协议人本人）" if doc.account_type == OWN else "\n（他人账户）"
     rows = [
-        [_p("代收单位", head), _p("名称", head), _p(doc.collector_name, cell),
-         _p("纳税人识别号", head), _p(doc.collector_id, cell)],
+        [_p("代收单位", head), _p("名称", head), _p(doc.collector_name, cell), "", ""],
+        ["", _p("纳税人识别号", head), _p(doc.collector_id, cell), "", ""],
         [_p("缴费人", head), _p("姓名", head), _p(doc.payer.name, cell),
          _p("证件类型", head), _p(doc.payer.id_type, cell)],
         ["", _p("证件号码", head), _p(doc.payer.id_number, cell), "", ""],
@@ -172,11 +172,11 @@ def _parties(doc: AgreementDocument, s: dict[str, ParagraphStyle]) -> Table:
         ["", _p("证件号码", head), _p(doc.holder.id_number, cell),
          _p("预留手机号码", head), _p(doc.phone or "—", cell)],
         [_p("扣款账户", head), _p("开户银行", head), _p(doc.bank_name, cell),
-         _p("开户网点", head), _p(doc.branch_name, cell)],
+         _p("账户类型", head), _p(doc.account_type, cell)],
+        ["", _p("开户网点", head), _p(doc.branch_name, cell), "", ""],
         ["", _p("缴费账号", head), _p(doc.account_number, cell),
-         _p("所属税务机关", head), _p(doc.tax_authority, cell)],
-        ["", _p("账户类型", head), _p(doc.account_type, cell),
          _p("批扣标志", head), _p("费批扣（允许银行代扣）", cell)],
+        ["", _p("所属税务机关", head), _p(doc.tax_authority, cell), "", ""],
     ]  # fmt: skip
     table = Table(rows, colWidths=WIDTHS)
     table.setStyle(
@@ -189,10 +189,11 @@ def _parties(doc: AgreementDocument, s: dict[str, ParagraphStyle]) -> Table:
                 ("TOPPADDING", (0, 0), (-1, -1), 5),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
                 ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f2f2f2")),
-                ("SPAN", (0, 1), (0, 2)),
-                ("SPAN", (2, 2), (4, 2)),
-                ("SPAN", (0, 3), (0, 4)),
-                ("SPAN", (0, 5), (0, 7)),
+                *(("SPAN", (2, row), (4, row)) for row in (0, 1, 3, 7, 9)),
+                ("SPAN", (0, 0), (0, 1)),
+                ("SPAN", (0, 2), (0, 3)),
+                ("SPAN", (0, 4), (0, 5)),
+                ("SPAN", (0, 6), (0, 9)),
             ]
         )
     )
