@@ -20,6 +20,7 @@ MODULES = [
     "benchmarks.bench_wage_import",
     "benchmarks.bench_self_declare",  # its own big collector on the shared backend
     "benchmarks.bench_fee_form",
+    "benchmarks.bench_installer",  # no backend: repair of an installation (issue 14)
     "benchmarks.bench_bank_voucher",
     "benchmarks.bench_certificates",
     "benchmarks.bench_payment_proof",  # its own small backend: ten years of one employee

@@ -1,8 +1,8 @@
 """The installed-modules state: which of 用人单位/代收单位 the installer put on this machine.
 
-The installer writes `installed-modules.json` next to the program (setup.iss does the same
-in Pascal); the client reads it through `client.installed`. The file is plain ASCII JSON
-so that Inno Setup and Python write the same bytes without any encoding question.
+The maintenance program (installer.maintenance) writes `installed-modules.json` in the
+installation folder, `python -m installer modules` next to a bare onedir; the client reads
+it through `client.installed`. The file is plain ASCII JSON, the same bytes everywhere.
 """
 
 from __future__ import annotations
