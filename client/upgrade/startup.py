@@ -12,13 +12,13 @@ import logging
 import sys
 from pathlib import Path
 
-from client.upgrade.layout import install_root, restart_client, running_version
+from client.upgrade.layout import Spawner, install_root, restart_client, running_version
 from installer.upgrade import choose_version, confirm_started
 
 log = logging.getLogger(__name__)
 
 
-def prepare_start() -> bool:
+def prepare_start(spawn: Spawner | None = None) -> bool:
     """True when another version was started and this process should exit now."""
     root = install_root()
     if root is None:
@@ -31,7 +31,7 @@ def prepare_start() -> bool:
     running = running_version(root)
     if chosen is None or running is None or chosen == running:
         return False
-    restart = restart_client(root, chosen, sys.argv[1:])
+    restart = restart_client(root, chosen, sys.argv[1:], spawn)
     return restart.started
 
 
