@@ -7,4 +7,15 @@ from __future__ import annotations
 
 from client.modules import MenuEntry, MenuGroup
 
-ACCOUNT_ENTRIES: tuple[MenuEntry | MenuGroup, ...] = ()
+ACCOUNT_ENTRIES: tuple[MenuEntry | MenuGroup, ...] = (
+    MenuEntry(
+        "auth_accounts",
+        "居民银行账户管理",
+        "client.ui.authorisation.accounts_page:AccountsPage",
+    ),
+    MenuEntry(
+        "auth_agreements",
+        "居民两两协议签订",
+        "client.ui.authorisation.agreements_page:AgreementsPage",
+    ),
+)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from client.collector.module import DESCRIPTOR
 from client.ui.authorisation.accounts_dialog import AccountDialog
 from client.ui.authorisation.accounts_page import SAVED, AccountsPage
 from tests.authorisation.people import pension_residents
@@ -55,6 +56,14 @@ def pick_branch(dialog: AccountDialog) -> dict[str, str]:
     assert branch["name"] in picker.branch_names
     picker.choose(branch=branch["code"])
     return {"bank_code": bank, "region_code": region, "branch_code": branch["code"]}
+
+
+def test_menu_lists_the_two_pages() -> None:
+    entries = {entry.key: entry for entry, _path in DESCRIPTOR.entries()}
+    assert entries["auth_accounts"].title == "居民银行账户管理"
+    assert entries["auth_agreements"].title == "居民两两协议签订"
+    assert entries["auth_accounts"].page.endswith("accounts_page:AccountsPage")
+    assert entries["auth_agreements"].page.endswith("agreements_page:AgreementsPage")
 
 
 def test_add_query_and_view_accounts(qtbot: Any, collector_unit: CollectorUnit) -> None:
