@@ -13,7 +13,7 @@ from client.errors import user_message
 from client.jobs import Job
 from client.ui.context import UiServices
 from client.ui.jobs import JobHandle, JobRunner
-from client.ui.upgrade_dialog import UpgradeDialog
+from client.ui.upgrade_dialog import UpgradeDialog, set_role
 from client.ui.widgets.common import button, label
 from client.upgrade.channel import UpdateCheck
 from client.upgrade.service import Upgrader
@@ -47,7 +47,8 @@ class AboutDialog(QDialog):
                 f"运行环境：Python {platform.python_version()}，{platform.system()} {platform.release()}"
             )
         )
-        self.state = label("", "label_update_state", role="hint")
+        self.state = label("", "label_update_state")
+        self.state.setWordWrap(True)
         layout.addWidget(self.state)
         row = QHBoxLayout()
         self.btn_check = button("检查更新", "btn_check_update")
@@ -75,6 +76,7 @@ class AboutDialog(QDialog):
         upgrader = self.upgrader
         self.btn_check.setEnabled(False)
         self.btn_upgrade.hide()
+        set_role(self.state, "")
         self.state.setText("正在检查是否为最新版本…")
         runner = self.runner = JobRunner(self, self.ui.prompts, self.ui.show_delay_ms)
         self.check_handle = runner.run(
@@ -93,6 +95,7 @@ class AboutDialog(QDialog):
         if check.info is None:
             self.state.setText(UP_TO_DATE)
             return
+        set_role(self.state, "hint")  # 建议升级 stands out
         forced = "（强制升级）" if check.info.forced else ""
         self.state.setText(f"发现新版本V{check.info.version}{forced}，当前不是最新版本，建议升级。")
         self.btn_upgrade.show()
@@ -101,6 +104,7 @@ class AboutDialog(QDialog):
         if not shiboken6.isValid(self):
             return
         self.btn_check.setEnabled(True)
+        set_role(self.state, "error")
         self.state.setText(f"检查更新失败：{user_message(error)}")
 
     def offer(self) -> UpgradeDialog | None:

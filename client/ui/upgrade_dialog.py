@@ -43,6 +43,13 @@ def size_text(size: int) -> str:
     return f"{max(size, 1) / 1024:.1f} KB"
 
 
+def set_role(widget: QWidget, role: str) -> None:
+    """Restyle a label (the stylesheet keys on its `role`)."""
+    widget.setProperty("role", role)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
 class UpgradeDialog(QDialog):
     """发现新版本: notes, 立即升级 → progress → installed → restart. A forced upgrade has no
     取消 and cannot be closed; the clerk can only upgrade or leave the client."""
@@ -75,7 +82,6 @@ class UpgradeDialog(QDialog):
                 f"发现新版本V{info.version}（当前版本V{upgrader.current_version}），"
                 f"升级包大小{size_text(info.size)}。",
                 "label_upgrade_version",
-                role="hint",
             )
         )
         if self.forced:
@@ -96,7 +102,8 @@ class UpgradeDialog(QDialog):
         self.progress.setValue(0)
         self.progress.hide()
         layout.addWidget(self.progress)
-        self.status = label("", "label_upgrade_status", role="hint")
+        self.status = label("", "label_upgrade_status")
+        self.status.setWordWrap(True)
         layout.addWidget(self.status)
 
         row = QHBoxLayout()
@@ -165,6 +172,7 @@ class UpgradeDialog(QDialog):
             return
         message = user_message(error)
         self.status.setText(message)
+        set_role(self.status, "error")
         self.btn_start.setEnabled(True)
         self.btn_start.setText("重试")
         if isinstance(error, UpgradeRefused):

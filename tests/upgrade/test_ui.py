@@ -220,3 +220,22 @@ def test_cancel_during_the_download_installs_nothing(
     assert handle.cancelled and not dialog.isVisible()
     assert env.current() == {"version": "1.0.0", "previous": None, "pending_first_start": False}
     assert env.spawned == [] and env.ui.prompts.history == []
+
+
+def test_about_says_when_the_check_fails(qtbot: Any, env: Env, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nobody listens here once closed
+    up = Upgrader(f"http://127.0.0.1:{port}", tmp_path / "downloads", env.root)
+    about = AboutDialog(None, env.ui, up)
+    qtbot.addWidget(about)
+    about.show()
+    qtbot.waitUntil(
+        lambda: about.check_handle is not None and about.check_handle.done, timeout=WAIT_MS
+    )
+    text = child(about, QLabel, "label_update_state").text()
+    assert text.startswith("检查更新失败：") and len(text) > len("检查更新失败：")
+    assert child(about, QPushButton, "btn_check_update").isEnabled()
+    assert env.ui.prompts.history == []  # said in the dialog, not in a message box
