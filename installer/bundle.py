@@ -33,8 +33,8 @@ EXTRA_IMPORTS = {
     "installer": (),
 }
 EXCLUDES = {
-    # openpyxl imports Pillow only to embed pictures, which the client never does (19 MB).
-    "client": ("mock_backend", "fastapi", "uvicorn", "PIL", "tkinter", "pytest"),
+    # Pillow stays: reportlab (every PDF the client makes) imports it unconditionally.
+    "client": ("mock_backend", "fastapi", "uvicorn", "tkinter", "pytest"),
     "mock_backend": ("client", "PySide6", "shiboken6", "PIL", "tkinter", "pytest"),
     # the maintenance program needs client.installed only, and Qt for its window
     "installer": ("mock_backend", "fastapi", "uvicorn", "PIL", "tkinter", "pytest", "sqlalchemy"),

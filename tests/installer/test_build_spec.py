@@ -150,6 +150,17 @@ def test_setup_bundles_the_maintenance_program_and_its_window(
     assert not any(".entry_" in m for m in hidden)  # not the client's or backend's main
 
 
+def test_the_client_keeps_what_its_pdf_library_imports(steps: dict[str, list[Step]]) -> None:
+    """reportlab.lib.utils does `from PIL import Image` at import: excluding Pillow made the
+    built client fail at its first PDF import (found by dev.py build's start check)."""
+    import reportlab.lib.utils
+
+    source = Path(reportlab.lib.utils.__file__).read_text(encoding="utf-8")
+    excluded = set(analysis(steps, bundle.CLIENT_ENTRY).kwargs["excludes"])
+    if "from PIL import" in source:
+        assert "PIL" not in excluded
+
+
 def test_each_executable_leaves_the_other_package_out(steps: dict[str, list[Step]]) -> None:
     client = analysis(steps, bundle.CLIENT_ENTRY)
     backend = analysis(steps, bundle.BACKEND_ENTRY)
