@@ -24,7 +24,7 @@ from tests.collector.conftest import PASSWORD, CollectorUnit
 from tests.collector.declaring import YEAR, declare, insured_residents
 from tests.support.pdf import compact, needs_poppler, pdf_text
 
-PENSION = "102100001"
+MEDICAL = "102110001"  # 城乡居民医保 of adults: most of the 40 residents have it
 BALANCE = Decimal("1000000.00")
 
 
@@ -32,10 +32,10 @@ def declared_collector(cu: CollectorUnit, persons: int = 4) -> list[str]:
     """`persons` residents declared by 代收代报（自主）, one declaration each (so one 欠费 each)."""
     cu.backend.bank_settings(deduct_delay_seconds=0, verify_delay_seconds=0)
     grade = next(e["grade"] for e in cu.app.app_db.rule_file("resident_grades")["entries"]
-                 if e["year"] == YEAR and e["levy_category"] == PENSION)  # fmt: skip
-    people = insured_residents(cu, PENSION)[:persons]
+                 if e["year"] == YEAR and e["levy_category"] == MEDICAL)  # fmt: skip
+    people = insured_residents(cu, MEDICAL)[:persons]
     assert len(people) == persons
-    return [i for p in people for i in declare(cu, [dict(p, levy_category=PENSION, grade=grade)])]
+    return [i for p in people for i in declare(cu, [dict(p, levy_category=MEDICAL, grade=grade)])]
 
 
 def verified_agreement(cu: CollectorUnit, account: str) -> dict[str, Any]:
