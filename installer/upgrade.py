@@ -16,20 +16,21 @@ import json
 import os
 import shutil
 import tempfile
-import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from client.installed import ALL_MODULES
 from client.upgrade.versions import VersionError, parse_version
+from installer.journal import LockBusyError, folder_lock, log_line
 from installer.manifest import MANIFEST, Payload, PayloadError
 from installer.modules_state import read_installed_modules
 
 CURRENT = "current.json"
 VERSIONS = "versions"
 STAGING = ".staging"
-LOG_FILE = "maintenance.log"
 # Written by `choose_version` when a pending version is started for the first time: a
 # second start that still finds it (no `confirm_started` in between) means the first failed.
 FIRST_START_MARKER = "first-start-attempted"
@@ -99,6 +100,16 @@ def version_folder(root: Path, version: str) -> Path:
     return root / VERSIONS / version
 
 
+@contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    """The maintenance program's folder lock: an upgrade never runs beside a repair."""
+    try:
+        with folder_lock(root):
+            yield
+    except LockBusyError as exc:
+        raise UpgradeError("安装维护程序正在处理客户端的安装目录，请等它结束后再升级。") from exc
+
+
 # -- apply -------------------------------------------------------------------------------
 def apply_upgrade(
     root: Path, package_zip: Path, expected_version: str | None = None
@@ -110,12 +121,19 @@ def apply_upgrade(
     differs from its manifest.
     """
     root = Path(root)
+    if read_current(root) is None:
+        raise UpgradeError(f"在{root}没有找到已安装的客户端（缺少current.json），无法安装升级包。")
+    with _locked(root):
+        return _apply(root, Path(package_zip), expected_version)
+
+
+def _apply(root: Path, package_zip: Path, expected_version: str | None) -> AppliedUpgrade:
     state = read_current(root)
     if state is None:
         raise UpgradeError(f"在{root}没有找到已安装的客户端（缺少current.json），无法安装升级包。")
     _discard_leftovers(root)
     try:
-        payload = Payload(Path(package_zip))
+        payload = Payload(package_zip)
     except PayloadError as exc:
         raise UpgradeError(f"{exc}。升级包无法使用，当前版本保持不变。") from exc
     with payload:
@@ -183,11 +201,22 @@ def choose_version(root: Path) -> str | None:
         return None
     if not state.pending_first_start:
         return state.version
+    try:
+        with _locked(root):
+            return _choose_pending(root)
+    except UpgradeError:  # a maintenance run is busy: start what is current, decide later
+        return state.version
+
+
+def _choose_pending(root: Path) -> str | None:
+    state = read_current(root)
+    if state is None or not state.pending_first_start:
+        return state.version if state else None
     marker = root / FIRST_START_MARKER
     attempted = marker.exists() and marker.read_text(encoding="utf-8").strip() == state.version
     if attempted and state.previous and version_folder(root, state.previous).is_dir():
         log_line(root, f"upgrade {state.version}: did not start last time, rolling back")
-        return rollback(root)
+        return _rollback(root)
     marker.write_text(state.version + "\n", encoding="utf-8")
     return state.version
 
@@ -195,6 +224,13 @@ def choose_version(root: Path) -> str | None:
 def confirm_started(root: Path, version: str | None = None) -> bool:
     """The new version started: it is no longer pending and the previous one is removed.
     True when something was confirmed (`version`, when given, must be the current one)."""
+    if read_current(root) is None:
+        return False
+    with _locked(root):
+        return _confirm(root, version)
+
+
+def _confirm(root: Path, version: str | None) -> bool:
     state = read_current(root)
     if state is None or not state.pending_first_start:
         return False
@@ -211,6 +247,11 @@ def confirm_started(root: Path, version: str | None = None) -> bool:
 def rollback(root: Path) -> str:
     """Switch back to the previous version and remove the one that failed; the version now
     current. UpgradeError when there is nothing to come back to."""
+    with _locked(root):
+        return _rollback(root)
+
+
+def _rollback(root: Path) -> str:
     state = read_current(root)
     if state is None:
         raise UpgradeError(f"在{root}没有找到已安装的客户端，无法恢复上一版本。")
@@ -244,13 +285,3 @@ def _discard_leftovers(root: Path) -> None:
     for child in staging.iterdir():
         if child.name.startswith(("upgrade-", "removed-")):
             shutil.rmtree(child, ignore_errors=True)
-
-
-def log_line(root: Path, text: str) -> None:
-    """One line in D/maintenance.log; a log that cannot be written never stops an upgrade."""
-    try:
-        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-        with (root / LOG_FILE).open("a", encoding="utf-8") as handle:
-            handle.write(f"{stamp} [{os.getpid()}] {text}\n")
-    except OSError:
-        pass

@@ -173,3 +173,19 @@ def test_a_second_upgrade_before_the_first_started_keeps_the_confirmed_version(
         "pending_first_start": True,
     }
     assert sorted(p.name for p in (root / "versions").iterdir()) == ["1.0.0", "1.10.0"]
+
+
+def test_no_upgrade_while_the_maintenance_program_holds_the_folder(
+    tmp_path: Path, packages: dict[str, Path]
+) -> None:
+    from installer.journal import folder_lock
+
+    root = install(tmp_path / "D", packages["1.0.0"])
+    busy = pytest.raises(UpgradeError, match="安装维护程序正在处理客户端的安装目录")
+    with folder_lock(root), busy:
+        apply_upgrade(root, packages["1.1.0"])
+    assert current_json(root)["version"] == "1.0.0"
+    apply_upgrade(root, packages["1.1.0"])  # once it is done
+    with folder_lock(root):
+        assert choose_version(root) == "1.1.0"  # starts what is current, decides later
+    assert not (root / FIRST_START_MARKER).exists()
