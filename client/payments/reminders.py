@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 from client.modules import Reminder
 from client.payments.reasons import (
     PAYMENT_PAGE,
-    PAYMENT_RECORDS_PAGE,
     VOUCHER_RECORDS_PAGE,
     explain,
 )
 from client.payments.rules import FAILED, LOCKED, UNPAID, VOUCHER_UNPAID, format_money, total
+from client.payments.wording import wording_for
 
 if TYPE_CHECKING:
     from client.app_context import UnitSession
@@ -37,7 +37,9 @@ def payment_todos(session: UnitSession) -> list[Reminder]:
 
 
 def payment_alerts(session: UnitSession, today: date | None = None) -> list[Reminder]:
-    """Failed deductions still owed, locked payments, vouchers past their 税款缴款日期."""
+    """Failed deductions still owed, locked payments, vouchers past their 税款缴款日期 (pages
+    named and opened as the session's module has them)."""
+    wording = wording_for(getattr(session, "kind", None))
     out = []
     failed = _rows(
         session, "SELECT reason FROM pay_arrears WHERE state = ? ORDER BY period_start", (FAILED,)
@@ -46,16 +48,23 @@ def payment_alerts(session: UnitSession, today: date | None = None) -> list[Remi
         e = explain(failed[0][0])
         out.append(
             Reminder(
-                f"有{len(failed)}条欠费扣费失败（{e.reason or '原因未说明'}）：{e.next_step}",
-                e.page or PAYMENT_PAGE,
+                wording.say(
+                    f"有{len(failed)}条欠费扣费失败（{e.reason or '原因未说明'}）：{e.next_step}"
+                ),
+                wording.page(e.page),
             )
         )
     locked = _rows(session, "SELECT COUNT(*) FROM pay_deductions WHERE status = ?", (LOCKED,))
     if locked and locked[0][0]:
         out.append(
             Reminder(
-                f"有{locked[0][0]}笔三方协议缴费处于锁定状态（银行扣款结果未知），请在缴费记录中解锁。",
-                PAYMENT_RECORDS_PAGE,
+                f"有{locked[0][0]}笔三方协议缴费处于锁定状态（银行扣款结果未知），"
+                + (
+                    "请在缴费页面勾选锁定的欠费后点击【解除锁定】。"
+                    if wording.unlock_on_payment_page
+                    else "请在缴费记录中解锁。"
+                ),
+                wording.unlock_page,
             )
         )
     day = (today or date.today()).isoformat()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from client.payments.reasons import AGREEMENTS_PAGE, PAYMENT_PAGE, PAYMENT_RECORDS_PAGE
+
 EMPLOYER_KEY, COLLECTOR_KEY = "employer", "collector"
 
 
@@ -19,6 +21,7 @@ class PaymentWording:
     records_title: str  # the 缴费记录 page's name in this module's menu
     unlock_on_payment_page: bool  # 解除锁定 on the 缴费 page (代收单位)
     renamed: dict[str, str] = field(default_factory=dict)  # page names this module calls otherwise
+    absent: frozenset[str] = frozenset()  # menu keys of payment-related pages it does not have
 
     @property
     def unlock_step(self) -> str:
@@ -36,6 +39,15 @@ class PaymentWording:
         return (
             f"勾选的欠费中有{count}条处于锁定状态，锁定的欠费需要先解锁才能缴费，{self.unlock_step}"
         )
+
+    @property
+    def unlock_page(self) -> str:
+        """The menu key where a locked payment is unlocked."""
+        return PAYMENT_PAGE if self.unlock_on_payment_page else PAYMENT_RECORDS_PAGE
+
+    def page(self, key: str | None) -> str:
+        """`key` if this module has that page, else the 缴费 page."""
+        return PAYMENT_PAGE if not key or key in self.absent else key
 
     def say(self, text: str) -> str:
         """`text` with the pages named as this module's menu names them."""
@@ -56,6 +68,7 @@ COLLECTOR = PaymentWording(
         "在【单位三方协议管理】中": "在电子税务局或开户银行",
         "【单位三方协议管理】": "电子税务局或开户银行",
     },
+    absent=frozenset({AGREEMENTS_PAGE}),
 )
 WORDINGS = {w.module: w for w in (EMPLOYER, COLLECTOR)}
 

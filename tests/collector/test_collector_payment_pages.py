@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from client.collector.module import DESCRIPTOR
 from client.guide.texts import guide_text
 from client.payments.auth import authenticate
+from client.payments.reminders import payment_alerts, payment_todos
 from client.payments.rules import FAILED, LOCKED, PAID, PAY_FAILED, PaymentRuleError, total
 from client.sync.errors import ApiError
 from client.ui.payments.pay_page import FeePaymentPage
@@ -149,6 +150,11 @@ def test_collector_pays_unlocks_and_prints_a_voucher(
     assert "【解除锁定】" in page.prompts.last.text
     assert page.list.rows[row_of(page, b)]["state"] == LOCKED
     assert b not in page.list.checked_keys()  # never ticked by default
+    # 首页 异常提醒 words it for the collector and opens the 缴费 page (解除锁定 is there)
+    (alert,) = [r for r in payment_alerts(cu.session) if "锁定" in r.text]
+    assert "【解除锁定】" in alert.text and alert.entry_key == "fee_payment"
+    (todo,) = payment_todos(cu.session)
+    assert "2条社保费欠费待缴纳" in todo.text and DESCRIPTOR.entry(todo.entry_key)
 
     # a locked 欠费 may be ticked (for 解除锁定) but 立即缴费 refuses it in one sentence
     cell = page.list.model.index(row_of(page, b), 0)
