@@ -13,6 +13,7 @@ from client.app_context import UnitSession
 from client.backup.manifest import BackupError
 from client.backup.service import RestoreResult, restore
 from client.jobs import Job
+from client.legacy.importer import apply_pending_groups, import_at_first_start, legacy_region
 from client.modules import ModuleDescriptor, load_modules
 from client.storage.app_models import RegisteredUnit
 from client.ui.add_unit_wizard import AddUnitWizard
@@ -39,8 +40,14 @@ class AppController:
 
     # -- start ---------------------------------------------------------------------------
     def start(self) -> None:
+        app = self.ui.app
+        self.legacy = import_at_first_start(app.app_db, app.settings)
+        if isinstance(self.legacy, str):  # an old folder that could not be read
+            self.ui.prompts.warning(None, self.legacy, title="导入旧版数据")
+        elif self.legacy is not None:
+            self.ui.prompts.info(None, self.legacy.message(), title="导入旧版数据")
         if self.ui.app.region() is None:
-            self.region_dialog = RegionDialog(self.ui)
+            self.region_dialog = RegionDialog(self.ui, preselect=legacy_region(app.app_db))
             self.region_dialog.region_chosen.connect(lambda _r: self.show_unit_manager())
             self.region_dialog.show()
             self.region_dialog.load()
@@ -137,6 +144,8 @@ class AppController:
             )
             self._abandon_login()
             return
+        unit = session.unit
+        applied = apply_pending_groups(self.ui.app.app_db, unit.kind, unit.unit_id, session.db)
         self.main_window = MainWindow(self.ui, session, module)
         self.main_window.switch_unit_requested.connect(self.switch_unit)
         self.dialog = None
@@ -146,6 +155,13 @@ class AppController:
         from client.ui.upgrade_dialog import check_at_start  # 升级 (§1.3), in the background
 
         self.upgrade_check = check_at_start(self.ui, self.main_window)
+        if applied is not None:
+            missing = f"，{applied.not_found}人在本单位名单中未找到" if applied.not_found else ""
+            self.ui.prompts.info(
+                self.main_window,
+                f"已导入旧版客户端的{applied.groups}个分组，{applied.assigned}人已分组{missing}。",
+                title="导入旧版数据",
+            )
 
     def switch_unit(self) -> None:
         """单位管理 in the title bar: back to the unit list to log in to another unit."""

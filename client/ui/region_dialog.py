@@ -18,9 +18,10 @@ from client.ui.widgets.common import HeaderBar, button, label, network_button
 class RegionDialog(QDialog):
     region_chosen = Signal(object)
 
-    def __init__(self, ui: UiServices) -> None:
+    def __init__(self, ui: UiServices, preselect: str | None = None) -> None:
         super().__init__()
         self.ui = ui
+        self.preselect = preselect  # the older client's region, offered (still confirmed)
         self.runner = ui.runner(self)
         self.regions: list[Region] = []
         self.load_handle: JobHandle[list[Region]] | None = None
@@ -87,6 +88,8 @@ class RegionDialog(QDialog):
                 item = QListWidgetItem(f"{region.name}（{region.code}）  {'、'.join(modules)}")
                 self.list.addItem(item)
             self.status.setText("")
+            if self.preselect and any(r.code == self.preselect for r in regions):
+                self.select(self.preselect)  # 进入 still asks to confirm
 
         def failed(error: BaseException) -> None:
             message = getattr(error, "message", "") or "获取地区列表失败。"
