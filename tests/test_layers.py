@@ -26,6 +26,9 @@ NO_QT_PACKAGES = [
     "client/roster",
     "client/backup",
     "client/legacy",
+    "client/authorisation",
+    "client/personal_payment",
+    "client/upgrade",
     "mock_backend",
 ]
 NO_CLIENT_PACKAGES = ["mock_backend"]
