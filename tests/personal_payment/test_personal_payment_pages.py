@@ -162,6 +162,14 @@ def test_verified_serial_paid_together_and_changed_orders(
     qtbot.waitUntil(lambda: records.list.total == 2)
     states = {r["order_id"]: r["state"] for r in records.list.rows}
     assert states == {first["order_id"]: "已关闭", second["order_id"]: "待支付"}
+    records.list.set_condition("state", "已关闭")
+    records.list.query_clicked()
+    wait_ok(qtbot, records.handle)
+    qtbot.waitUntil(lambda: [r["order_id"] for r in records.list.rows] == [first["order_id"]])
+    records.list.set_condition("state", None)
+    records.list.query_clicked()
+    wait_ok(qtbot, records.handle)
+    qtbot.waitUntil(lambda: records.list.total == 2)
     stale = next(i for i, r in enumerate(records.list.rows) if r["order_id"] == second["order_id"])
     # the payer pays the second order on the phone while the list still says 待支付
     assert scan_and_pay(page.payment_dialog.order_url).status_code == 200
@@ -216,4 +224,12 @@ def test_a_dropped_connection_makes_one_order(qtbot: Any, collector_unit: Collec
     orders = page.service.orders(id_type="01", id_number=a["id_number"])
     assert [o["order_id"] for o in orders] == [made["order_id"]]  # one order
     assert orders[0]["state"] == "待支付"
-    page.payment_dialog.btn_close.click()
+    dialog = page.payment_dialog
+    assert scan_and_pay(dialog.order_url, "fail").status_code == 200  # the payer gives up
+    qtbot.waitUntil(lambda: dialog.settled, timeout=20_000)
+    assert dialog.state.text() == "订单状态: 支付失败"
+    assert dialog.result.text() == "支付失败：交易失败，缴费人取消了支付，未扣款。"
+    dialog.btn_close.click()
+    ask(page, a)  # nothing was paid: still pending
+    wait_ok(qtbot, page.handle)
+    qtbot.waitUntil(lambda: page.handle.done and page.list.total == 1)
