@@ -60,6 +60,7 @@ def env(
         made.quits += 1
 
     monkeypatch.setattr(upgrade_dialog, "_quit_application", quit_app)
+    monkeypatch.setattr(upgrade_dialog, "_declined", set())
     yield made
     app.close()
 
