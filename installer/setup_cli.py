@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import traceback
 from pathlib import Path
@@ -88,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
             last[0] = percent
             print(f"{percent:3d}% {text}", flush=True)
 
+    if args.uninstall is not None and running_inside(root):
+        return relaunch_outside(root)
     payload = args.payload or default_payload()
     try:
         if args.status:
@@ -124,6 +127,31 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     say(result.message)
     journal.log_line(root, f"ok: {result.message}")
+    return EXIT_OK
+
+
+def running_inside(root: Path) -> bool:
+    """Whether this is the frozen setup of the installation itself (程序和功能 → 卸载)."""
+    if sys.platform != "win32" or not getattr(sys, "frozen", False):
+        return False
+    return root in Path(sys.executable).resolve().parents
+
+
+def relaunch_outside(root: Path) -> int:
+    """Windows keeps a running program's files: copy this version folder to %TEMP% and run
+    the same command from there, detached, so that it can remove the installation.
+    Windows only; not run by the tests (docs/installer.md)."""
+    import subprocess
+    import tempfile
+
+    here = Path(sys.executable).resolve().parent
+    copy = Path(tempfile.mkdtemp(prefix="shebaofei-setup-")) / here.name
+    shutil.copytree(here, copy)
+    journal.log_line(root, f"uninstall: continuing from a copy in {copy}")
+    flags = getattr(subprocess, "DETACHED_PROCESS", 0) | getattr(
+        subprocess, "CREATE_NEW_PROCESS_GROUP", 0
+    )
+    subprocess.Popen([str(copy / Path(sys.executable).name), *sys.argv[1:]], creationflags=flags)
     return EXIT_OK
 
 
