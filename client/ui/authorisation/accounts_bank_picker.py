@@ -9,7 +9,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QCompleter, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QLineEdit,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from client.authorisation.accounts import BankFields
 from client.jobs import Job, JobContext
@@ -35,6 +44,19 @@ def load_codes(runner: JobRunner, app_db: AppDatabase, done: Any) -> JobHandle[B
         return codes
 
     return runner.run(Job("读取银行网点", load), done, cancellable=False)
+
+
+def show_step(pages: QStackedWidget, index: int) -> None:
+    """Show one step of a dialog, the dialog sized to that step (not to the largest)."""
+    for i in range(pages.count()):
+        policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+        pages.widget(i).setSizePolicy(policy, policy)
+    pages.setCurrentIndex(index)
+    pages.updateGeometry()
+    window = pages.window()
+    if window.layout() is not None:
+        window.layout().activate()
+    window.adjustSize()
 
 
 def _combo(name: str) -> QComboBox:
@@ -70,7 +92,7 @@ class BankPicker:
 
         self.edit_branch_search = QLineEdit()
         self.edit_branch_search.setObjectName("edit_branch_search")
-        self.edit_branch_search.setPlaceholderText("输入网点名称关键字模糊搜索，如“福永支行”")
+        self.edit_branch_search.setPlaceholderText("输入网点名称关键字模糊搜索，如“营业部”")
         self.edit_branch_search.setClearButtonEnabled(True)
         self.combo_branch = _combo("combo_branch")
         self.label_branch_hint = label("", "label_branch_hint", "hint")

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from client.authorisation.accounts import ACCOUNT_NATURES, FLAGS, AccountForm, AccountRuleError
 from client.authorisation.people import AreaResident, find_resident
 from client.payments.bank_codes import BankCodes
-from client.ui.authorisation.accounts_bank_picker import FIELD_WIDTH, PICK, BankPicker
+from client.ui.authorisation.accounts_bank_picker import FIELD_WIDTH, PICK, BankPicker, show_step
 from client.ui.authorisation.three_facts import ThreeFactsForm, required
 from client.ui.widgets.common import button, label
 
@@ -67,6 +67,7 @@ class AccountDialog(QDialog):
         self.pages.addWidget(self._second_step())
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
+        show_step(self.pages, 0)
 
     # -- 第一步 ----------------------------------------------------------------------------
     def _first_step(self) -> QWidget:
@@ -99,7 +100,7 @@ class AccountDialog(QDialog):
         self.resident = resident
         self.label_resident.setText(resident_line(resident, self.id_types))
         self.label_error.clear()
-        self.pages.setCurrentIndex(1)
+        show_step(self.pages, 1)
         self.picker.combo_bank.setFocus()
 
     # -- 第二步 ----------------------------------------------------------------------------
@@ -140,7 +141,7 @@ class AccountDialog(QDialog):
         for b in (self.btn_back, self.btn_save, self.btn_cancel):
             buttons.addWidget(b)
         box.addLayout(buttons)
-        self.btn_back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
+        self.btn_back.clicked.connect(lambda: show_step(self.pages, 0))
         self.btn_save.clicked.connect(self.save)
         self.btn_cancel.clicked.connect(self.reject)
         self.edit_account_number.returnPressed.connect(self.save)

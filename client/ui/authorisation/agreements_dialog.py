@@ -34,7 +34,7 @@ from client.authorisation.agreements import (
 )
 from client.authorisation.people import AreaResident, find_resident
 from client.payments.bank_codes import BankCodes
-from client.ui.authorisation.accounts_bank_picker import FIELD_WIDTH, BankPicker
+from client.ui.authorisation.accounts_bank_picker import FIELD_WIDTH, BankPicker, show_step
 from client.ui.authorisation.accounts_dialog import resident_line
 from client.ui.authorisation.three_facts import ThreeFactsForm, required
 from client.ui.widgets.common import button, label
@@ -56,6 +56,7 @@ GET_CODE = "获取验证码"
 def _radios(parent: QWidget, *choices: tuple[str, str]) -> tuple[QButtonGroup, QHBoxLayout]:
     group = QButtonGroup(parent)
     row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
     for text, name in choices:
         radio = QRadioButton(text)
         radio.setObjectName(name)
@@ -87,6 +88,7 @@ class AgreementDialog(QDialog):
         self.pages.addWidget(self._second_step())
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
+        show_step(self.pages, 0)
 
     # -- 第一步 ----------------------------------------------------------------------------
     def _first_step(self) -> QWidget:
@@ -151,7 +153,7 @@ class AgreementDialog(QDialog):
         for widget in self.own_only:
             widget.setVisible(not other)
         self.label_error.clear()
-        self.pages.setCurrentIndex(1)
+        show_step(self.pages, 1)
 
     # -- 第二步 ----------------------------------------------------------------------------
     def _second_step(self) -> QWidget:
@@ -234,7 +236,7 @@ class AgreementDialog(QDialog):
         for b in (self.btn_back, self.btn_save, self.btn_cancel):
             buttons.addWidget(b)
         box.addLayout(buttons)
-        self.btn_back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
+        self.btn_back.clicked.connect(lambda: show_step(self.pages, 0))
         self.btn_save.clicked.connect(self.save)
         self.btn_cancel.clicked.connect(self.reject)
         return step
