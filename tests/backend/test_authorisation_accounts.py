@@ -281,3 +281,26 @@ def test_other_account_fields(unit: ResidentUnit, backend: BackendServer) -> Non
     assert post(unit, "sms-codes", {"phone": "0101"}).status_code == 422
     missing = backend._http.get("/sms-codes/latest", params={"phone": new_phone()})
     assert missing.status_code == 404
+
+
+# -- with 社保费批扣清册 (§3.20) ------------------------------------------------------------------
+def test_the_roll_deducts_only_residents_with_a_valid_agreement(
+    unit: ResidentUnit, backend: BackendServer
+) -> None:
+    signed, unsigned = unit.resident("沈十一"), unit.resident("韩十二")
+    for someone in (signed, unsigned):
+        body = {**person(someone), "insurance": "10210", "year": 2026, "amount": "400.00"}
+        assert post(unit, "amount-settings", body).status_code == 201
+    agreement = post(unit, "agreements", agreement_body(unit, signed)).json()
+    made = backend.admin_post(f"units/{unit.unit_id}/authorisation/deduction-rolls/run", {})
+    assert (made["created"], made["failed"]) == (2, 1)
+    listed = get(unit, "deduction-rolls", period_from="2026-01", period_to="2026-12").json()
+    rows = [dict(zip(listed["fields"], r, strict=True)) for r in listed["records"]]
+    states = {r["id_number"]: r["state"] for r in rows}
+    assert states == {signed["id_number"]: "已生成待扣款", unsigned["id_number"]: "扣款失败"}
+    # once 撤销, the agreement no longer counts
+    assert post(unit, f"agreements/{agreement['agreement_id']}/revoke", {}).status_code == 200
+    for row in rows:
+        assert post(unit, f"deduction-rolls/{row['row_id']}/void", None).status_code == 200
+    again = backend.admin_post(f"units/{unit.unit_id}/authorisation/deduction-rolls/run", {})
+    assert (again["created"], again["failed"]) == (2, 2)
