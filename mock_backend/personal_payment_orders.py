@@ -83,6 +83,18 @@ def check_method(method: Any) -> str:
 
 
 # -- making ------------------------------------------------------------------------------
+def expiring(raw: sqlite3.Connection, unit_id: str, now: float) -> bool:
+    """Whether some 待支付 order of the unit ran out of time."""
+    return (
+        raw.execute(
+            "SELECT 1 FROM personal_orders WHERE unit_id = ? AND state = ? AND expires_at <= ?"
+            " LIMIT 1",
+            (unit_id, WAITING, now),
+        ).fetchone()
+        is not None
+    )
+
+
 def expire(raw: sqlite3.Connection, unit_id: str, now: float, now_text: str) -> None:
     raw.execute(
         "UPDATE personal_orders SET state = ?, reason = ?, finished_at = ? WHERE unit_id = ?"

@@ -103,8 +103,11 @@ def _up_to_date(ctx: BackendContext, unit_id: str) -> datetime:
     make_arrears(ctx.db, ctx.clock, unit_id)
     stamp = ctx.clock.timestamp()
     now = datetime.fromtimestamp(stamp, CST).replace(microsecond=0)
-    with ctx.db.write() as conn:
-        orders.expire(driver(conn), unit_id, stamp, format_datetime(now))
+    with ctx.db.read() as conn:
+        due = orders.expiring(driver(conn), unit_id, stamp)
+    if due:  # a write only when some order's time ran out
+        with ctx.db.write() as conn:
+            orders.expire(driver(conn), unit_id, stamp, format_datetime(now))
     return now
 
 
@@ -201,8 +204,7 @@ def list_orders(
     """缴费记录查询: the unit's orders, newest first."""
     if state and state not in orders.STATES:
         raise ApiError(422, "VALIDATION_ERROR", f"缴费状态“{state}”不存在。", {"field": "state"})
-    now = _up_to_date(ctx, unit_id)
-    del now
+    _up_to_date(ctx, unit_id)
     with ctx.db.read() as conn:
         found = orders.list_orders(
             driver(conn), unit_id, id_type, (id_number or "").strip().upper() or None,
