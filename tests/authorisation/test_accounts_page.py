@@ -146,3 +146,27 @@ def test_add_query_and_view_accounts(qtbot: Any, collector_unit: CollectorUnit) 
     assert detail.field_text("银行账号") in (number, second)
     assert detail.field_text("姓名") == person["name"]
     detail.close()
+
+
+def test_a_failed_save_keeps_the_form(qtbot: Any, collector_unit: CollectorUnit) -> None:
+    cu = collector_unit
+    page = open_page(qtbot, cu, AccountsPage)
+    person = pension_residents(cu)[1]
+    dialog = open_dialog(qtbot, page)
+    to_second_step(qtbot, dialog, person)
+    chosen = pick_branch(dialog)
+    number = new_account()
+    dialog.edit_account_number.setText(number)
+    dialog.combo_nature.setCurrentIndex(1)
+    dialog.set_flags(False, False, True)
+    path = f"/api/v1/mgmt/units/{cu.unit_id}/authorisation/accounts"
+    cu.backend.add_fault("error", path_prefix=path, method="POST", status=500, count=1)
+    dialog.btn_save.click()
+    wait(qtbot, page.handle)
+    assert page.handle.error is not None and dialog.isVisible()
+    assert dialog.label_error.text()  # the sentence, in the dialog
+    assert dialog.edit_account_number.text() == number  # nothing typed is lost
+    assert dialog.picker.branch_code == chosen["branch_code"]
+    dialog.btn_save.click()  # the fault is used up: saved now
+    wait_ok(qtbot, page.handle)
+    assert dialog.saved is not None and dialog.saved["account_number"] == number
