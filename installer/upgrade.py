@@ -24,7 +24,7 @@ from pathlib import Path
 
 from client.installed import ALL_MODULES
 from client.upgrade.versions import VersionError, parse_version
-from installer.journal import LockBusyError, folder_lock, log_line
+from installer.journal import JOURNAL, LockBusyError, checkpoint, folder_lock, log_line
 from installer.manifest import MANIFEST, Payload, PayloadError
 from installer.modules_state import read_installed_modules
 
@@ -131,7 +131,9 @@ def _apply(root: Path, package_zip: Path, expected_version: str | None) -> Appli
     state = read_current(root)
     if state is None:
         raise UpgradeError(f"在{root}没有找到已安装的客户端（缺少current.json），无法安装升级包。")
-    _discard_leftovers(root)
+    if (root / JOURNAL).exists():
+        raise UpgradeError("上次的安装维护没有完成，请先运行安装维护程序修复客户端，再进行升级。")
+    _discard_leftovers(root, keep=(state.version, state.previous))
     try:
         payload = Payload(package_zip)
     except PayloadError as exc:
@@ -147,6 +149,7 @@ def _apply(root: Path, package_zip: Path, expected_version: str | None) -> Appli
         try:
             for entry in payload.manifest.entries(modules):
                 payload.copy_to(entry, staging / entry.path)
+                checkpoint()
             (staging / MANIFEST).write_text(payload.manifest.text(), encoding="utf-8")
         except PayloadError as exc:
             shutil.rmtree(staging, ignore_errors=True)
@@ -158,11 +161,14 @@ def _apply(root: Path, package_zip: Path, expected_version: str | None) -> Appli
     if target.exists():  # a leftover of an earlier attempt that never became current
         _remove_folder(root, target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    checkpoint()
     os.replace(staging, target)
+    checkpoint()
     # A version applied but never started is not worth keeping: the last confirmed one
     # stays the one to come back to.
     keep = state.previous if state.pending_first_start and state.previous else state.version
     write_current(root, CurrentState(new, keep, True))
+    checkpoint()
     (root / FIRST_START_MARKER).unlink(missing_ok=True)
     if state.pending_first_start and state.version not in (keep, new):
         _remove_folder(root, version_folder(root, state.version))
@@ -199,17 +205,15 @@ def choose_version(root: Path) -> str | None:
     state = read_current(root)
     if state is None:
         return None
-    if not state.pending_first_start:
-        return state.version
     try:
         with _locked(root):
-            return _choose_pending(root)
+            return _choose(root)
     except UpgradeError:  # a maintenance run is busy: start what is current, decide later
         return state.version
 
 
-def _choose_pending(root: Path) -> str | None:
-    state = read_current(root)
+def _choose(root: Path) -> str | None:
+    state = _tidy(root)
     if state is None or not state.pending_first_start:
         return state.version if state else None
     marker = root / FIRST_START_MARKER
@@ -226,17 +230,21 @@ def confirm_started(root: Path, version: str | None = None) -> bool:
     True when something was confirmed (`version`, when given, must be the current one)."""
     if read_current(root) is None:
         return False
-    with _locked(root):
-        return _confirm(root, version)
+    try:
+        with _locked(root):
+            return _confirm(root, version)
+    except UpgradeError:  # a maintenance run is busy: confirmed at the next start
+        return False
 
 
 def _confirm(root: Path, version: str | None) -> bool:
-    state = read_current(root)
+    state = _tidy(root)
     if state is None or not state.pending_first_start:
         return False
     if version is not None and version != state.version:
         return False
     write_current(root, CurrentState(state.version, None, False))
+    checkpoint()
     (root / FIRST_START_MARKER).unlink(missing_ok=True)
     if state.previous and state.previous != state.version:
         _remove_folder(root, version_folder(root, state.previous))
@@ -258,6 +266,7 @@ def _rollback(root: Path) -> str:
     if not state.previous or not version_folder(root, state.previous).is_dir():
         raise UpgradeError("没有可以恢复的上一版本，请使用安装程序修复客户端。")
     write_current(root, CurrentState(state.previous, None, False))
+    checkpoint()
     (root / FIRST_START_MARKER).unlink(missing_ok=True)
     if state.version != state.previous:
         _remove_folder(root, version_folder(root, state.version))
@@ -277,11 +286,25 @@ def _remove_folder(root: Path, folder: Path) -> None:
     shutil.rmtree(trash, ignore_errors=True)
 
 
-def _discard_leftovers(root: Path) -> None:
-    """Staging folders an earlier upgrade left behind (killed half-way)."""
+def _tidy(root: Path) -> CurrentState | None:
+    """current.json, after removing what a killed upgrade, confirmation or rollback left
+    behind (never while the maintenance program has a run to finish)."""
+    state = read_current(root)
+    if state is not None and not (root / JOURNAL).exists():
+        _discard_leftovers(root, keep=(state.version, state.previous))
+    return state
+
+
+def _discard_leftovers(root: Path, keep: tuple[str | None, ...]) -> None:
+    """What an earlier upgrade killed half-way left: its staging folders, and version
+    folders that are neither current nor previous."""
     staging = root / STAGING
-    if not staging.is_dir():
-        return
-    for child in staging.iterdir():
-        if child.name.startswith(("upgrade-", "removed-")):
-            shutil.rmtree(child, ignore_errors=True)
+    if staging.is_dir():
+        for child in staging.iterdir():
+            if child.name.startswith(("upgrade-", "removed-")):
+                shutil.rmtree(child, ignore_errors=True)
+    versions = root / VERSIONS
+    if versions.is_dir():
+        for child in versions.iterdir():
+            if child.is_dir() and child.name not in keep:
+                _remove_folder(root, child)

@@ -189,3 +189,16 @@ def test_no_upgrade_while_the_maintenance_program_holds_the_folder(
     with folder_lock(root):
         assert choose_version(root) == "1.1.0"  # starts what is current, decides later
     assert not (root / FIRST_START_MARKER).exists()
+
+
+def test_no_upgrade_over_an_unfinished_maintenance_run(
+    tmp_path: Path, packages: dict[str, Path]
+) -> None:
+    root = install(tmp_path / "D", packages["1.0.0"])
+    (root / "maintenance-journal.json").write_text('{"txn": "x", "op": "repair", "steps": []}\n')
+    with pytest.raises(
+        UpgradeError, match="上次的安装维护没有完成，请先运行安装维护程序修复客户端"
+    ):
+        apply_upgrade(root, packages["1.1.0"])
+    assert current_json(root)["version"] == "1.0.0"
+    assert sorted(p.name for p in (root / "versions").iterdir()) == ["1.0.0"]
