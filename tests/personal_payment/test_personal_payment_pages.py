@@ -196,7 +196,9 @@ def insured_residents_of(cu: CollectorUnit, person: dict[str, Any]) -> list[str]
     return [r[0] for r in rows]
 
 
-def test_a_dropped_connection_makes_one_order(qtbot: Any, collector_unit: CollectorUnit) -> None:
+def test_a_dropped_connection_makes_one_order(
+    qtbot: Any, collector_unit: CollectorUnit, tmp_path: Path
+) -> None:
     cu = collector_unit
     (a,) = insured_residents(cu, PENSION)[:1]
     declare(cu, [{**a, "levy_category": PENSION, "grade": "02"}])
@@ -224,11 +226,24 @@ def test_a_dropped_connection_makes_one_order(qtbot: Any, collector_unit: Collec
     orders = page.service.orders(id_type="01", id_number=a["id_number"])
     assert [o["order_id"] for o in orders] == [made["order_id"]]  # one order
     assert orders[0]["state"] == "待支付"
-    dialog = page.payment_dialog
+    page.payment_dialog.btn_close.click()  # closed before the payer scanned
+
+    records = open_page(qtbot, cu, PersonalPaymentsPage)  # 缴费 from 缴费记录查询
+    records.list.query_clicked()
+    wait_ok(qtbot, records.handle)
+    qtbot.waitUntil(lambda: records.list.total == 1)
+    assert [x.key for x in records.list.model.visible_actions(0)] == ["view", "pay"]
+    records.list.trigger_row_action(0, "pay")
+    wait_ok(qtbot, records.handle)
+    dialog = records.payment_dialog
+    assert dialog is not None and dialog.order["order_id"] == made["order_id"]
+    assert read_qr(dialog, tmp_path) == page.payment_dialog.order_url  # the same order
     assert scan_and_pay(dialog.order_url, "fail").status_code == 200  # the payer gives up
     qtbot.waitUntil(lambda: dialog.settled, timeout=20_000)
     assert dialog.state.text() == "订单状态: 支付失败"
     assert dialog.result.text() == "支付失败：交易失败，缴费人取消了支付，未扣款。"
+    qtbot.waitUntil(lambda: [r["state"] for r in records.list.rows] == ["支付失败"])
+    assert [x.key for x in records.list.model.visible_actions(0)] == ["view"]
     dialog.btn_close.click()
     ask(page, a)  # nothing was paid: still pending
     wait_ok(qtbot, page.handle)
