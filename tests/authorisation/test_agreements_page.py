@@ -6,6 +6,7 @@ then a second 有效 agreement refused, 查看, 撤销 after the confirmation an
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -65,7 +66,8 @@ def send_code(
     dialog.btn_send_code.click()
     wait_ok(qtbot, page.handle)
     assert not dialog.btn_send_code.isEnabled()
-    assert dialog.btn_send_code.text() == "60秒后重新获取"
+    assert re.fullmatch(r"\d{1,2}秒后重新获取", dialog.btn_send_code.text())
+    assert 0 < dialog.countdown <= 60
     return latest_code(cu, dialog.edit_phone.text())
 
 
