@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import errno
 import json
-import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import platformdirs
 
 from client.installed import ALL_MODULES, STATE_FILE
 from installer import desktop
@@ -43,14 +40,20 @@ from installer.manifest import APP, MANIFEST, Entry, Manifest, Payload, PayloadE
 from installer.modules_state import (
     MODULE_TITLES,
     checked_modules,
-    read_installed_modules,
     state_text,
 )
+from installer.state import (
+    CURRENT,
+    VERSIONS,
+    Installation,
+    client_executable,
+    current_text,
+    default_data_dir,
+    installed_manifest,
+    read_state,
+    setup_executable,
+)
 
-CURRENT = "current.json"
-VERSIONS = "versions"
-SETUP_NAME = "setup"  # the frozen maintenance program beside the client executable
-DATA_DIR_ENV = "SHEBAOFEI_DATA_DIR"
 BUSINESS = {key: f"{title}业务" for key, title in MODULE_TITLES.items()}
 
 Progress = Callable[[int, int, str], None]
@@ -71,31 +74,6 @@ class DiskFullError(MaintenanceError):
 
 
 @dataclass
-class Installation:
-    root: Path
-    version: str | None = None
-    modules: tuple[str, ...] = ()
-    previous: str | None = None
-
-    @property
-    def installed(self) -> bool:
-        return self.version is not None and bool(self.modules)
-
-    @property
-    def version_dir(self) -> Path:
-        assert self.version is not None
-        return self.root / VERSIONS / self.version
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "dir": str(self.root),
-            "installed": self.installed,
-            "version": self.version,
-            "modules": list(self.modules),
-        }
-
-
-@dataclass
 class Result:
     action: str
     version: str | None
@@ -108,82 +86,15 @@ def _no_progress(done: int, total: int, text: str) -> None:
     pass
 
 
-def default_install_dir() -> Path:
-    """Per user, so neither the install nor the HKCU registration needs an administrator."""
-    if os.name == "nt":
-        return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "Programs" / APP
-    return Path(platformdirs.user_data_dir("SheBaoFeiProgram", "SheBaoFei", roaming=False))
-
-
-def default_data_dir() -> Path:
-    """The client's data folder as client.storage.paths resolves it without --data-dir."""
-    explicit = os.environ.get(DATA_DIR_ENV)
-    if explicit:
-        return Path(explicit).expanduser().resolve()
-    return Path(platformdirs.user_data_dir("SheBaoFeiClient", "SheBaoFei", roaming=False))
-
-
-def executable_name(stem: str) -> str:
-    return f"{stem}.exe" if os.name == "nt" else stem
-
-
-def client_executable(manifest: Manifest) -> str | None:
-    names = {e.path for e in manifest.parts.get("common", ())}
-    for name in (f"{APP}.exe", APP):
-        if name in names:
-            return name
-    return None
-
-
-def setup_executable(manifest: Manifest) -> str | None:
-    names = {e.path for e in manifest.parts.get("common", ())}
-    for name in (f"{SETUP_NAME}.exe", SETUP_NAME):
-        if name in names:
-            return name
-    return None
-
-
-def read_state(root: Path) -> Installation:
-    """What is installed in D (nothing: an Installation with version None)."""
-    state = Installation(root)
+def _current_steps(root: Path, version: str) -> list[dict[str, Any]]:
+    """current.json for `version`, unless it already names it: an upgrade's `previous` and
+    `pending_first_start` (installer.upgrade) survive a repair or an added module."""
     try:
-        current = json.loads((root / CURRENT).read_text(encoding="utf-8"))
-        version = current["version"]
-        previous = current.get("previous")
+        if json.loads((root / CURRENT).read_text(encoding="utf-8"))["version"] == version:
+            return []
     except (OSError, ValueError, KeyError, TypeError):
-        versions = sorted(p.name for p in (root / VERSIONS).glob("*") if p.is_dir())
-        if len(versions) != 1:
-            return state
-        version, previous = versions[0], None  # current.json lost: the only version it is
-    if not (root / VERSIONS / str(version)).is_dir():
-        return state
-    state.version = str(version)
-    state.previous = previous
-    state.modules = read_installed_modules(root) or _modules_on_disk(state)
-    return state
-
-
-def _modules_on_disk(state: Installation) -> tuple[str, ...]:
-    """A lost or damaged installed-modules.json: the modules whose files are there."""
-    manifest = installed_manifest(state)
-    if manifest is None:
-        return ()
-    return tuple(
-        m
-        for m in ALL_MODULES
-        if any((state.version_dir / e.path).exists() for e in manifest.parts.get(m, ()))
-    )
-
-
-def installed_manifest(state: Installation) -> Manifest | None:
-    try:
-        return Manifest.read(state.version_dir / MANIFEST)
-    except PayloadError:
-        return None
-
-
-def current_text(version: str) -> str:
-    return json.dumps({"version": version, "previous": None, "pending_first_start": False}) + "\n"
+        pass
+    return [{"do": "write", "path": CURRENT, "text": current_text(version)}]
 
 
 def _integrate_step(root: Path, step: dict[str, Any]) -> None:
@@ -321,7 +232,7 @@ def install(
                 steps.append({"do": "remove", "path": f"{VERSIONS}/{old}"})
         steps += [
             {"do": "write", "path": STATE_FILE, "text": state_text(wanted), "encoding": "ascii"},
-            {"do": "write", "path": "current.json", "text": current_text(manifest.version)},
+            *_current_steps(root, manifest.version),
             _integrate(manifest),
         ]
         checkpoint()
@@ -390,7 +301,7 @@ def repair(
                 "text": state_text(state.modules),
                 "encoding": "ascii",
             },
-            {"do": "write", "path": CURRENT, "text": current_text(manifest.version)},
+            *_current_steps(root, manifest.version),
             _integrate(manifest),
         ]
         commit(root, txn, "修复", steps)

@@ -25,6 +25,7 @@ from pathlib import Path
 from installer import journal, maintenance
 from installer.manifest import MANIFEST, PayloadError
 from installer.modules_state import ModuleChoiceError, parse_modules
+from installer.state import default_install_dir
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -64,7 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = (args.dir or maintenance.default_install_dir()).expanduser().resolve()
+    root = (args.dir or default_install_dir()).expanduser().resolve()
     if args.log:
         journal.LOG_FILE_OVERRIDE = args.log
     if args.install is None and args.repair is None and args.uninstall is None and not args.status:

@@ -36,6 +36,7 @@ from installer.journal import LockBusyError, log_line
 from installer.maintenance import BUSINESS, Installation, Result
 from installer.manifest import APP, Payload, PayloadError
 from installer.modules_state import ModuleChoiceError
+from installer.state import client_executable, installed_manifest, read_state
 
 Launcher = Callable[[Path], None]
 VERBS = {"install": "安装", "repair": "修复", "uninstall": "卸载"}
@@ -351,7 +352,7 @@ class MaintenanceWindow(QWidget):
 
     def _succeeded(self, result: Result) -> None:
         verb = VERBS[self.action]
-        self.state = maintenance.read_state(self.root)
+        self.state = read_state(self.root)
         self.progress_bar.setValue(100)
         self.done_title.setText(f"{verb}完成")
         self.done_text.setText(result.message)
@@ -368,8 +369,8 @@ class MaintenanceWindow(QWidget):
         self.stack.setCurrentIndex(2)
 
     def launch(self) -> None:
-        manifest = maintenance.installed_manifest(self.state)
-        name = maintenance.client_executable(manifest) if manifest else None
+        manifest = installed_manifest(self.state)
+        name = client_executable(manifest) if manifest else None
         if name is None:
             self.done_text.setText("找不到已安装的客户端程序，请先修复")
             return

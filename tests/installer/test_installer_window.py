@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from client import installed
 from installer import maintenance
 from installer.manifest import APP, Manifest, verify_folder
+from installer.state import read_state
 from installer.window import ConfirmUninstall, MaintenanceWindow
 from tests.installer.fake_payload import snapshot
 
@@ -169,7 +170,7 @@ def test_a_tampered_payload_is_reported_and_nothing_installed(
     assert not child(window, QPushButton, "btn_launch").isVisible()
     click(qtbot, window, "btn_back")
     assert state(window, "collector") == "未安装"
-    assert maintenance.read_state(root).installed is False
+    assert read_state(root).installed is False
 
 
 def test_without_a_payload_only_uninstall_is_offered(

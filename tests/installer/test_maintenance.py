@@ -286,3 +286,20 @@ def test_installing_a_newer_payload_replaces_the_version_and_keeps_the_modules(
     assert sorted(p.name for p in (root / "versions").iterdir()) == ["2.0.0"]
     assert installed.installed_modules(root) == ("employer", "collector")
     assert verify_folder(version_dir(root, "2.0.0"), manifest) == []
+
+
+def test_repair_and_an_added_module_keep_a_pending_upgrade_state(
+    tmp_path: Path, payload: Path
+) -> None:
+    root = tmp_path / "D"
+    install(["employer"], payload, root)
+    pending = {"version": "1.4.0", "previous": "1.3.0", "pending_first_start": True}
+    (root / "current.json").write_text(json.dumps(pending), encoding="utf-8")
+    (root / "versions" / "1.3.0").mkdir()
+    repair(root, payload)
+    install(["collector"], payload, root)
+    assert json.loads((root / "current.json").read_text(encoding="utf-8")) == pending
+    (root / "current.json").unlink()  # lost: repair writes it again for the one version
+    shutil.rmtree(root / "versions" / "1.3.0")
+    repair(root, payload)
+    assert json.loads((root / "current.json").read_text(encoding="utf-8"))["version"] == "1.4.0"
