@@ -25,7 +25,7 @@ CLOSED = "已关闭"
 STATES = (WAITING, PAID, FAILED, CLOSED)
 SETTLED = (PAID, FAILED, CLOSED)
 
-LEVY_ITEMS = {"10210": "城乡居民基本养老保险", "10211": "城乡居民基本医疗保险"}
+LEVY_ITEMS = ("10210", "10211")  # 参保险种: 城乡居民基本养老保险, 城乡居民基本医疗保险
 
 NOTHING_TICKED = "请先勾选需要缴费的缴费信息。"
 CHOOSE_METHOD = "请选择支付方式。"

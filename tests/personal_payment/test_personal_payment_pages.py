@@ -129,6 +129,10 @@ def test_verified_serial_paid_together_and_changed_orders(
     serials = {r["collection_serial"] for r in page.list.rows}
     assert len(serials) == 1 and None not in serials  # one 征集通知流水号: one tick box
     assert page.list.model.has_tick_box(0) and not page.list.model.has_tick_box(1)
+    page.list.set_condition("levy_item", "10211")  # 医疗 only: its group is shown whole
+    page.list.query_clicked()
+    wait_ok(qtbot, page.handle)
+    assert {r["levy_item"] for r in page.list.rows} == {"10210", "10211"}
     page.list.set_checked(0)
     assert len(page.list.checked_keys()) == 2  # ticked together
 

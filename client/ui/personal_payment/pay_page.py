@@ -76,10 +76,12 @@ class PersonalPayPage(BasePage):
                 ),
                 TextCondition("id_number", "* 证件号码"),
                 ComboCondition(
-                    "levy_item", "参保险种", [(n, c) for c, n in rules.LEVY_ITEMS.items()]
+                    "levy_item",
+                    "参保险种",
+                    [(self.names.levy_item(c), c) for c in rules.LEVY_ITEMS],
                 ),
                 ComboCondition("year", "缴费年度", [(f"{y}", y) for y in self.years]),
-            ],  # fmt: skip
+            ],
             actions=[
                 Action(
                     "pay",
