@@ -1,6 +1,6 @@
-"""城乡居民个人缴费 rules and wire checks without Qt or a server: tick groups, the 征集通知流水号
-rule, 支付方式, exact sums, what 缴费 allows, malformed answers, and the QR matrix (decoded
-from a PNG drawn without Qt)."""
+"""城乡居民个人缴费 rules and wire checks without a server: tick groups, the 征集通知流水号 rule,
+支付方式, exact sums, what 缴费 allows, malformed answers, the QR matrix (decoded from a PNG
+drawn without Qt), and the menu entries by collection mode."""
 
 from __future__ import annotations
 
@@ -105,3 +105,21 @@ def test_qr_matrix_decodes_to_the_url(tmp_path: Path) -> None:
     done = subprocess.run(["zbarimg", "--raw", "-q", str(tmp_path / "qr.png")],
                           capture_output=True, text=True, timeout=60)  # fmt: skip
     assert done.returncode == 0 and done.stdout.strip() == url
+
+
+def test_menu_names_the_pages_by_collection_mode() -> None:
+    from client.collector.module import DESCRIPTOR
+    from client.modules import import_object
+    from client.ui.personal_payment.pay_page import PersonalPayPage, VerifiedPayPage
+    from client.ui.personal_payment.records_page import PersonalPaymentsPage
+
+    pages = {"personal_pay_self": PersonalPayPage, "personal_pay_verified": VerifiedPayPage,
+             "personal_payments": PersonalPaymentsPage}  # fmt: skip
+    for key, page in pages.items():
+        entry = DESCRIPTOR.entry(key)
+        assert entry is not None and import_object(entry.page) is page
+    for mode, shown, hidden in (("税务自主", "personal_pay_self", "personal_pay_verified"),
+                                ("税务代征", "personal_pay_verified", "personal_pay_self")):  # fmt: skip
+        visible = {e.key: path for e, path in DESCRIPTOR.entries(mode)}
+        assert visible[shown] == ("城乡居民个人缴费",) and hidden not in visible
+        assert visible["personal_payments"] == ("城乡居民个人缴费",)
