@@ -12,13 +12,14 @@ from typing import Any
 import platformdirs
 
 from client.installed import ALL_MODULES
+from client.storage.paths import APP_AUTHOR, DATA_DIR_ENV
+from client.storage.paths import APP_NAME as CLIENT_DATA_NAME
 from installer.manifest import APP, MANIFEST, Manifest, PayloadError
 from installer.modules_state import read_installed_modules
 
 CURRENT = "current.json"
 VERSIONS = "versions"
 SETUP_NAME = "setup"  # the frozen maintenance program beside the client executable
-DATA_DIR_ENV = "SHEBAOFEI_DATA_DIR"
 
 
 @dataclass
@@ -58,7 +59,7 @@ def default_data_dir() -> Path:
     explicit = os.environ.get(DATA_DIR_ENV)
     if explicit:
         return Path(explicit).expanduser().resolve()
-    return Path(platformdirs.user_data_dir("SheBaoFeiClient", "SheBaoFei", roaming=False))
+    return Path(platformdirs.user_data_dir(CLIENT_DATA_NAME, APP_AUTHOR, roaming=False))
 
 
 def executable_name(stem: str) -> str:

@@ -80,6 +80,8 @@ def test_install_both_modules(
     entry = (apps / "shebaofei-client.desktop").read_text(encoding="utf-8")
     assert f'Exec="{version_dir(root) / APP}"' in entry and f"Name={APP}" in entry
     assert (desk / "shebaofei-client.desktop").read_text(encoding="utf-8") == entry
+    assert "[Desktop Action maintain]\nName=修复或卸载" in entry  # the menu's repair/uninstall
+    assert f'Exec="{version_dir(root) / "setup"}"' in entry
     assert not (root / STAGING).exists() and not (root / JOURNAL).exists()
     assert "安装: done" in (root / "maintenance.log").read_text(encoding="utf-8")
 

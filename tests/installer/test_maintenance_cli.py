@@ -126,3 +126,18 @@ def test_payload_command_makes_the_folder_and_zip_of_a_onedir(
     root = tmp_path / "D"
     assert setup("--install", "employer", "--dir", root, "--payload", archive, "--quiet") == 0
     assert json.loads((root / "current.json").read_text(encoding="utf-8"))["version"] == "2.1.0"
+
+
+def test_without_an_action_the_window_opens_on_the_payload_it_runs_from(
+    tmp_path: Path, payload: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    import installer.window
+
+    opened: list[tuple[Path, Path | None, tuple[str, ...]]] = []
+    monkeypatch.setattr(installer.window, "run_window", lambda *args: opened.append(args) or 0)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(payload / "setup"))  # frozen, in the payload
+    assert setup("--dir", tmp_path / "D", "--offered", "代收单位") == 0
+    assert opened == [((tmp_path / "D").resolve(), payload.resolve(), ("collector",))]
