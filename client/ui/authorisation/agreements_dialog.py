@@ -127,7 +127,12 @@ class AgreementDialog(QDialog):
     def next_step(self) -> None:
         checked = self.type_group.checkedButton()
         if checked is None:
-            self.three_facts.label_result.setText("请选择协议人银行账户（本人账户或他人账户）。")
+            shown = self.three_facts.label_result
+            shown.setProperty("role", "error")
+            shown.style().unpolish(shown)
+            shown.style().polish(shown)
+            shown.setText("请选择协议人银行账户（本人账户或他人账户）。")
+            self.radio_own.setFocus()
             return
         self.account_type = checked.text()
         self.three_facts.submit()
