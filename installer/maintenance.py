@@ -140,6 +140,11 @@ def _session(root: Path, action: str) -> Iterator[None]:
             raise
         except OSError as exc:
             log_line(root, f"{action}: failed: {exc!r}")
+            if (root / JOURNAL).exists():  # committed: the next run finishes it
+                raise MaintenanceError(
+                    f"{action}尚未全部完成（{exc.strerror or exc}）；请关闭社保费管理客户端后"
+                    "重新运行本程序，未完成的步骤会自动完成"
+                ) from exc
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):
                 raise DiskFullError(
                     f"磁盘空间不足，{action}未完成，原有安装未改动；请清理磁盘后重试"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -305,3 +306,44 @@ def test_repair_and_an_added_module_keep_a_pending_upgrade_state(
     shutil.rmtree(root / "versions" / "1.3.0")
     repair(root, payload)
     assert json.loads((root / "current.json").read_text(encoding="utf-8"))["version"] == "1.4.0"
+
+
+def test_a_step_that_fails_after_the_commit_is_finished_by_the_next_run(
+    tmp_path: Path, payload: Path, payload_manifest: Manifest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows refuses to replace a file the running client holds: the repair is committed,
+    so it says to close the client and run again, and the next run completes it."""
+    root = tmp_path / "D"
+    install(["employer", "collector"], payload, root)
+    (version_dir(root) / COMMON_FILE).write_bytes(b"damaged")
+    real_replace = os.replace
+
+    def busy(src: object, dst: object) -> None:
+        if str(dst).endswith(COMMON_FILE):
+            raise PermissionError(13, "in use")
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", busy)
+    with pytest.raises(maintenance.MaintenanceError, match="请关闭社保费管理客户端后重新运行"):
+        repair(root, payload)
+    assert (root / JOURNAL).exists()
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert maintenance.status(root).installed  # any next run finishes the journal first
+    assert not (root / JOURNAL).exists()
+    assert verify_folder(version_dir(root), payload_manifest) == []
+
+
+def test_the_maintenance_core_imports_no_qt() -> None:
+    """Only installer/window.py is Qt; the silent CLI runs where there is no display."""
+    import ast
+
+    folder = Path(__file__).resolve().parents[2] / "installer"
+    for name in ("manifest", "journal", "state", "maintenance", "desktop", "setup_cli", "payload"):
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        modules: set[str] = set()
+        for node in tree.body:  # top level only: setup_cli opens the window lazily
+            if isinstance(node, ast.Import):
+                modules |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                modules.add(node.module or "")
+        assert not any(m.startswith(("PySide6", "installer.window")) for m in modules), name
