@@ -57,6 +57,8 @@ def show_step(pages: QStackedWidget, index: int) -> None:
     if window.layout() is not None:
         window.layout().activate()
     window.adjustSize()
+    # QStackedWidget's size hint keeps the tallest page's height: fit the step's own.
+    window.resize(window.width(), max(window.minimumSizeHint().height(), window.minimumHeight()))
 
 
 def _combo(name: str) -> QComboBox:
