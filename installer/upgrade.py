@@ -13,8 +13,10 @@ replaced, current still names the old version (a half-made folder is discarded l
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
+import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -24,9 +26,13 @@ from pathlib import Path
 
 from client.installed import ALL_MODULES
 from client.upgrade.versions import VersionError, parse_version
+from installer import desktop
 from installer.journal import JOURNAL, LockBusyError, checkpoint, folder_lock, log_line
-from installer.manifest import MANIFEST, Payload, PayloadError
+from installer.manifest import MANIFEST, Manifest, Payload, PayloadError
 from installer.modules_state import read_installed_modules
+from installer.state import client_executable, setup_executable
+
+log = logging.getLogger(__name__)
 
 CURRENT = "current.json"
 VERSIONS = "versions"
@@ -172,6 +178,7 @@ def _apply(root: Path, package_zip: Path, expected_version: str | None) -> Appli
     (root / FIRST_START_MARKER).unlink(missing_ok=True)
     if state.pending_first_start and state.version not in (keep, new):
         _remove_folder(root, version_folder(root, state.version))
+    refresh_shortcut(root, new)
     log_line(root, f"upgrade {state.version} -> {new}: installed, previous {keep} kept")
     return AppliedUpgrade(state.version, new, target)
 
@@ -246,6 +253,7 @@ def _confirm(root: Path, version: str | None) -> bool:
     write_current(root, CurrentState(state.version, None, False))
     checkpoint()
     (root / FIRST_START_MARKER).unlink(missing_ok=True)
+    refresh_shortcut(root, state.version)  # before the folder it may still name goes
     if state.previous and state.previous != state.version:
         _remove_folder(root, version_folder(root, state.previous))
     log_line(root, f"upgrade {state.version}: started, previous {state.previous} removed")
@@ -270,6 +278,7 @@ def _rollback(root: Path) -> str:
     (root / FIRST_START_MARKER).unlink(missing_ok=True)
     if state.version != state.previous:
         _remove_folder(root, version_folder(root, state.version))
+    refresh_shortcut(root, state.previous)
     log_line(root, f"rollback {state.version} -> {state.previous}")
     return state.previous
 
@@ -284,6 +293,32 @@ def _remove_folder(root: Path, folder: Path) -> None:
     trash.parent.mkdir(parents=True, exist_ok=True)
     os.replace(folder, trash)
     shutil.rmtree(trash, ignore_errors=True)
+
+
+def refresh_shortcut(root: Path, version: str) -> bool:
+    """Point the shortcut "社保费管理客户端" (and the 程序和功能 entry) at `version`, which
+    it starts from D/versions/<v>/. On Linux only a .desktop entry of this D is rewritten
+    (none: nothing to do). A failure is logged, never fatal: the launcher rule still starts
+    the current version. True when refreshed."""
+    folder = version_folder(root, version)
+    try:
+        manifest = Manifest.read(folder / MANIFEST)
+    except PayloadError:
+        return False
+    client, setup = client_executable(manifest), setup_executable(manifest)
+    if client is None:
+        return False
+    if not desktop.WINDOWS and not any(
+        path.is_file() and str(root) in path.read_text(encoding="utf-8", errors="replace")
+        for path in desktop.linux_entry_paths()
+    ):
+        return False
+    try:
+        desktop.integrate(folder / client, folder / setup if setup else None, version, root)
+    except (OSError, subprocess.SubprocessError):
+        log.exception("refreshing the shortcut for %s failed", version)
+        return False
+    return True
 
 
 def _tidy(root: Path) -> CurrentState | None:
