@@ -18,7 +18,12 @@ from typing import Any
 from client.authorisation.accounts import AccountRuleError, BankFields
 from client.authorisation.people import AreaResident
 from client.collector.persons import PersonError, check_person
-from client.documents.agreement_pdf import AgreementDocument, suggested_name, write_agreement_pdf
+from client.documents.agreement_pdf import (
+    AgreementDocument,
+    suggested_name,
+    write_agreement_pdf,
+    write_agreement_terms,
+)
 from client.payments.bank_codes import BankCodes
 from client.sync.api import ApiClient
 
@@ -27,6 +32,7 @@ ACCOUNT_TYPES = (OWN, OTHER)
 VALID, REVOKED = "有效", "已撤销"
 STATES = (VALID, REVOKED)
 CONSENT_TEXT = "我已知晓并同意《社保费扣费协议书》"
+TERMS_NAME = "社保费扣费协议书.pdf"
 RESEND_SECONDS = 60
 SAVED = "协议保存成功。"
 REVOKE_QUESTION = "是否确定撤销该协议？撤销后该协议将不再参与社保费批扣。"
@@ -197,3 +203,10 @@ def print_agreement(
     doc = AgreementDocument.of(row, collector_name, collector_id, id_types)
     Path(folder).mkdir(parents=True, exist_ok=True)
     return write_agreement_pdf(doc, Path(folder) / suggested_name(doc))
+
+
+def terms_pdf(folder: Path, collector_name: str, collector_id: str) -> Path:
+    """《社保费扣费协议书》 to read before agreeing (the consent's link): the terms with the
+    parties left blank, written to `folder` (made if missing)."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return write_agreement_terms(Path(folder) / TERMS_NAME, collector_name, collector_id)

@@ -75,7 +75,7 @@ class AgreementDocument:
     branch_name: str
     account_number: str
     tax_authority: str
-    signed_on: date
+    signed_on: date | None  # None: the blank 协议书 offered before signing
     state: str = "有效"
 
     @classmethod
@@ -115,7 +115,9 @@ class AgreementDocument:
         )
 
 
-def chinese_date(day: date) -> str:
+def chinese_date(day: date | None) -> str:
+    if day is None:
+        return "________年____月____日"
     return f"{day.year}年{day.month:02d}月{day.day:02d}日"
 
 
@@ -130,6 +132,34 @@ def write_agreement_pdf(doc: AgreementDocument, path: Path) -> Path:
                         ("账户所有人", doc.holder.name), ("缴费账号", doc.account_number)):  # fmt: skip
         if not value:
             raise DocumentError(INCOMPLETE.format(what=what))
+    target = Path(path)
+    with atomic_output(target, WRITE_MESSAGES) as tmp:
+        try:
+            _build(doc, tmp)
+        except LayoutError as exc:
+            raise DocumentError(LAYOUT_FAILED) from exc
+    return target
+
+
+def write_agreement_terms(path: Path, collector_name: str, collector_id: str) -> Path:
+    """《社保费扣费协议书》 as offered before signing (the link beside the consent): the
+    terms, the 代收单位, and blank parties and account to be filled in by hand."""
+    blank = Party("", "", "")
+    doc = AgreementDocument(
+        agreement_id="（签订后生成）",
+        collector_name=collector_name,
+        collector_id=collector_id,
+        payer=blank,
+        holder=blank,
+        account_type="本人账户 / 他人账户",
+        phone="",
+        bank_name="",
+        branch_name="",
+        account_number="",
+        tax_authority="",
+        signed_on=None,
+        state="",
+    )
     target = Path(path)
     with atomic_output(target, WRITE_MESSAGES) as tmp:
         try:
@@ -155,12 +185,14 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    shown = escape(text).replace("\n", "<br/>").replace("\u3000", "&#160;" * 3)
+    return Paragraph(shown, style)
 
 
 def _parties(doc: AgreementDocument, s: dict[str, ParagraphStyle]) -> Table:
     cell, head = s["cell"], s["head"]
-    holder_note = "\n（协议人本人）" if doc.account_type == OWN else "\n（他人账户）"
+    holder_note = {OWN: "\n（协议人本人）", OTHER: "\n（他人账户）"}.get(doc.account_type, "")
+    phone = doc.phone or ("—" if doc.account_type == OWN else "")
     rows = [
         [_p("代收单位", head), _p("名称", head), _p(doc.collector_name, cell), "", ""],
         ["", _p("纳税人识别号", head), _p(doc.collector_id, cell), "", ""],
@@ -170,7 +202,7 @@ def _parties(doc: AgreementDocument, s: dict[str, ParagraphStyle]) -> Table:
         [_p(f"账户所有人{holder_note}", head), _p("姓名", head), _p(doc.holder.name, cell),
          _p("证件类型", head), _p(doc.holder.id_type, cell)],
         ["", _p("证件号码", head), _p(doc.holder.id_number, cell),
-         _p("预留手机号码", head), _p(doc.phone or "—", cell)],
+         _p("预留手机号码", head), _p(phone, cell)],
         [_p("扣款账户", head), _p("开户银行", head), _p(doc.bank_name, cell),
          _p("账户类型", head), _p(doc.account_type, cell)],
         ["", _p("开户网点", head), _p(doc.branch_name, cell), "", ""],
@@ -247,7 +279,7 @@ def _build(doc: AgreementDocument, path: Path) -> None:
     story += [
         Spacer(1, 8),
         _p(
-            f"签订（验证通过）日期：{chinese_date(doc.signed_on)}　　协议状态：{doc.state}",
+            f"签订（验证通过）日期：{chinese_date(doc.signed_on)}　　协议状态：{doc.state or '—'}",
             s["body"],
         ),  # fmt: skip
         Spacer(1, 18),

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from client.authorisation.agreements import print_agreement
+from client.authorisation.agreements import TERMS_NAME, print_agreement, terms_pdf
 from client.documents.agreement_pdf import (
     TITLE,
     AgreementDocument,
@@ -113,3 +113,15 @@ def test_an_incomplete_agreement_is_refused(tmp_path: Path) -> None:
             write_agreement_pdf(document(**changes), tmp_path / "x.pdf")
         assert caught.value.message == f"该协议缺少{what}，无法打印协议书。请重新查询后再打印。"
     assert leftovers(tmp_path) == []
+
+
+@needs_poppler
+def test_the_terms_offered_before_signing(tmp_path: Path) -> None:
+    target = terms_pdf(tmp_path / "new", *COLLECTOR)
+    assert target.name == TERMS_NAME and page_count(target) == 1
+    text = compact(pdf_text(target))
+    assert "名称成都市双流区永安镇付家坝村村民委员会" in text
+    assert "协议号：（签订后生成）" in text and "七、本协议一式三份" in text
+    assert "________年____月____日" in text
+    if cjk_font().embedded:
+        assert all(row[-5] == "yes" for row in pdffonts(target))

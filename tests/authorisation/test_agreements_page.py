@@ -152,6 +152,13 @@ def test_other_account_agreement_revoke_and_print(
     assert dialog.edit_holder_name.isReadOnly() and dialog.edit_holder_name.text() == person["name"]
     assert not dialog.edit_phone.isVisibleTo(dialog)
     fill_bank(dialog, f"62{uuid.uuid4().int % 10**17:017d}")
+    # the 《社保费扣费协议书》 link shows the terms before the clerk agrees
+    dialog.btn_terms.click()
+    wait_ok(qtbot, page.handle)
+    assert page.preview is not None and page.preview.page_count == 1
+    terms = compact(pdf_text(page.preview.pdf_path))
+    assert cu.session.unit.taxpayer_name in terms and "费批扣" in terms
+    page.preview.reject()
     dialog.check_consent.setChecked(True)
     save(qtbot, page, dialog)
     assert dialog.label_error.text().startswith(ONE_VALID.format(number=signed["agreement_id"]))

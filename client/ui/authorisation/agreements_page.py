@@ -17,6 +17,7 @@ from client.authorisation.agreements import (
     can_revoke,
     check_phone,
     print_agreement,
+    terms_pdf,
 )
 from client.errors import user_message
 from client.jobs import Job, JobCancelled, JobContext
@@ -206,6 +207,26 @@ class AgreementsPage(BasePage):
             failed,
             cancellable=False,
         )
+        return self.handle
+
+    def show_terms(self, dialog: AgreementDialog) -> JobHandle[Path]:
+        """The 《社保费扣费协议书》 link: the terms in the print preview (打印, 另存为)."""
+        unit = self.ctx.session.unit
+        folder = Path(self.ctx.ui.app.paths.documents_dir) / unit.unit_id
+
+        def show(path: Path) -> None:
+            self.preview = PrintPreviewDialog(
+                path, "社保费扣费协议书", path.name, self.prompts, dialog
+            )
+            self.preview.open()
+
+        self.handle = dialog.runner.run(
+            Job("正在生成社保费扣费协议书",
+                lambda _c: terms_pdf(folder, unit.taxpayer_name, unit.taxpayer_id)),
+            show,
+            self._failed,
+            cancellable=False,
+        )  # fmt: skip
         return self.handle
 
     # -- 查看 -----------------------------------------------------------------------------
