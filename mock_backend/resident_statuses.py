@@ -92,6 +92,24 @@ def _paid(raw: sqlite3.Connection, item_ids: set[str]) -> dict[str, tuple[bool, 
     return found
 
 
+def _paid_personally(raw: sqlite3.Connection, item_ids: set[str]) -> set[tuple[str, str, str]]:
+    """(item, 证件类型, 证件号码) of persons who paid their own line by 城乡居民个人缴费 (§3.21):
+    paid, although the rest of the item's line may still be open."""
+    found: set[tuple[str, str, str]] = set()
+    for item_id in item_ids:
+        try:
+            rows = raw.execute(
+                "SELECT l.id_type, l.id_number, MAX(p.order_id) FROM personal_paid_lines p"
+                " JOIN fee_item_lines l ON l.item_id = p.item_id AND l.position = p.position"
+                " WHERE p.item_id = ? GROUP BY l.id_type, l.id_number",
+                (item_id,),
+            ).fetchall()
+        except sqlite3.OperationalError:  # no 个人缴费 tables in this database
+            return found
+        found.update((item_id, str(t), str(n).upper()) for t, n, _order in rows)
+    return found
+
+
 def _with_status(
     raw: sqlite3.Connection, unit_id: str, year: int, rows: list[tuple[Any, ...]]
 ) -> list[list[Any]]:
@@ -101,6 +119,7 @@ def _with_status(
     for hit in raw.execute(_DECLARED, (unit_id, year, rows[0][0], rows[-1][0])):
         declared[(hit[0], hit[1])] = hit  # the latest declaration wins
     paid = _paid(raw, {hit[6] for hit in declared.values()})
+    personally = _paid_personally(raw, {hit[6] for hit in declared.values()})
     records = []
     for row in rows:
         hit = declared.get((row[0], row[7]))
@@ -109,6 +128,8 @@ def _with_status(
             continue
         _person, _category, grade, amount, declaration_id, declared_at, item_id, pay = hit
         lines_paid, paid_at = paid.get(item_id, (pay in ("缴费成功", "无需缴费"), None))
+        if not lines_paid and (item_id, str(row[2]), str(row[3]).upper()) in personally:
+            lines_paid = True
         records.append(
             [*row, DECLARED, PAID if lines_paid else UNPAID, grade, text_of(amount),
              declaration_id, declared_at, paid_at if lines_paid else None]

@@ -10,6 +10,7 @@ from client.collector.menu_personal import PERSONAL_MENU
 from client.collector.reminders import resident_alerts, resident_todos
 from client.fees.reminders import fee_todos
 from client.modules import MenuEntry, MenuGroup, ModuleDescriptor
+from client.payments.reminders import payment_alerts, payment_todos
 
 FEE_PAGES = "client.ui.fees"  # the 社保费申报 pages both modules share
 
@@ -72,6 +73,6 @@ DESCRIPTOR = ModuleDescriptor(
         ),
     ),
     quick_buttons=("residents", "self_declare", "fee_records", "unit_info", "network", "password"),
-    todo_providers=(fee_todos, resident_todos),
-    alert_providers=(resident_alerts,),
+    todo_providers=(fee_todos, payment_todos, resident_todos),
+    alert_providers=(resident_alerts, payment_alerts),
 )

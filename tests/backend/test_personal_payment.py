@@ -138,6 +138,10 @@ def test_self_rows_paid_one_person_at_a_time(unit: ResidentUnit) -> None:
     assert unit.declaration(declaration_id)["pay_status"] == "部分缴费"
     left = [x for x in arrears(unit) if x["declaration_id"] == declaration_id]
     assert [Decimal(x["amount"]) for x in left] == [grades[(2026, PENSION, "02")]]
+    # 申报缴费状态 (§3.5): the payer is 已缴费 although the declaration is only partly paid
+    states = {r["id_number"]: r["pay_status"] for r in unit.status_rows()
+              if r["levy_category"] == PENSION}  # fmt: skip
+    assert (states[a["id_number"]], states[b["id_number"]]) == ("已缴费", "未缴费")
 
     again = unit.http.get(
         f"{_path(unit)}/personal-orders/{created['order_id']}/payment", headers=unit.headers
