@@ -166,6 +166,11 @@ def _apply(root: Path, package_zip: Path, expected_version: str | None) -> Appli
     target = version_folder(root, new)
     if target.exists():  # a leftover of an earlier attempt that never became current
         _remove_folder(root, target)
+    if target.exists():
+        shutil.rmtree(staging, ignore_errors=True)
+        raise UpgradeError(
+            f"无法替换安装目录中残留的版本文件夹{target.name}，请关闭所有客户端窗口后重试。"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     checkpoint()
     os.replace(staging, target)
@@ -291,7 +296,11 @@ def _remove_folder(root: Path, folder: Path) -> None:
         return
     trash = root / STAGING / f"removed-{folder.name}-{uuid.uuid4().hex[:8]}"
     trash.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(folder, trash)
+    try:
+        os.replace(folder, trash)
+    except OSError:  # e.g. the old version still exiting on Windows: tidied at a later start
+        log.warning("could not remove %s now", folder, exc_info=True)
+        return
     shutil.rmtree(trash, ignore_errors=True)
 
 

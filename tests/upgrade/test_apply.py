@@ -202,3 +202,32 @@ def test_no_upgrade_over_an_unfinished_maintenance_run(
         apply_upgrade(root, packages["1.1.0"])
     assert current_json(root)["version"] == "1.0.0"
     assert sorted(p.name for p in (root / "versions").iterdir()) == ["1.0.0"]
+
+
+def test_a_previous_version_that_cannot_be_removed_yet_goes_at_a_later_start(
+    tmp_path: Path, packages: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Windows the old version may still be exiting when the new one confirms: its
+    folder cannot be moved then; the confirmation stands and the next start removes it."""
+    import installer.upgrade as upgrade
+
+    root = install(tmp_path / "D", packages["1.0.0"])
+    apply_upgrade(root, packages["1.1.0"])
+    real_replace = upgrade.os.replace
+
+    def busy(src: object, dst: object) -> None:
+        if Path(str(src)) == version_folder(root, "1.0.0"):
+            raise PermissionError("in use")
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(upgrade.os, "replace", busy)
+    assert confirm_started(root, "1.1.0") is True
+    assert current_json(root) == {
+        "version": "1.1.0",
+        "previous": None,
+        "pending_first_start": False,
+    }
+    assert version_folder(root, "1.0.0").exists()
+    monkeypatch.setattr(upgrade.os, "replace", real_replace)
+    assert choose_version(root) == "1.1.0"
+    assert not version_folder(root, "1.0.0").exists()
