@@ -353,6 +353,7 @@ class Database:
         import mock_backend.authorisation_accounts_tables  # noqa: F401  (registers tables)
         import mock_backend.authorisation_tables  # noqa: F401  (likewise)
         import mock_backend.collect_tables  # noqa: F401  (registers its tables on `metadata`)
+        import mock_backend.personal_payment_tables  # noqa: F401  (likewise)
         import mock_backend.refund_tables  # noqa: F401  (likewise)
         import mock_backend.resident_tables  # noqa: F401  (likewise)
         import mock_backend.wage_tables  # noqa: F401  (likewise)

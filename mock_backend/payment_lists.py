@@ -100,6 +100,13 @@ PERSON_ROWS = (
     " WHERE i.unit_id = ? AND i.item_id = fl.item_id AND l.item_id = fl.item_id"
     " AND +l.unit_id = i.unit_id AND fl.person_id = ? AND +l.state = ?"
     " AND fl.period >= ? AND fl.period <= ?"
+    # 城乡居民个人缴费 splits a payer's share off the 个人缴纳 line into a line of its own: the
+    # payer's part is that line only, and nobody else's part is on it.
+    " AND CASE WHEN EXISTS (SELECT 1 FROM personal_order_rows r WHERE r.paid_line_id = l.line_id)"
+    " THEN EXISTS (SELECT 1 FROM personal_order_rows r WHERE r.paid_line_id = l.line_id"
+    " AND r.item_id = fl.item_id AND r.line_position = fl.position)"
+    " ELSE NOT (l.part = '个人缴纳' AND EXISTS (SELECT 1 FROM personal_paid_lines p"
+    " WHERE p.item_id = fl.item_id AND p.position = fl.position)) END"
 )
 
 

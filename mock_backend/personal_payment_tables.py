@@ -52,6 +52,7 @@ personal_order_rows = Table(
     Column("amount", Integer, nullable=False),
     Column("paid_line_id", String),  # the arrears line (QF…) the payment settled
     PrimaryKeyConstraint("order_id", "position"),
+    Index("ix_personal_order_rows_paid_line", "paid_line_id"),  # 缴费证明 reads lines by it
     sqlite_with_rowid=False,
 )
 

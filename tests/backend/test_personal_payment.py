@@ -158,6 +158,19 @@ def test_self_rows_paid_one_person_at_a_time(unit: ResidentUnit) -> None:
     assert unit.declaration(declaration_id)["pay_status"] == "缴费成功"
     assert [x for x in arrears(unit) if x["declaration_id"] == declaration_id] == []
 
+    # 缴费证明 (§3.12): each payer's own line once, not the other's split line as well
+    unit.backend.process_arrivals(unit.unit_id)
+    for who, grade in ((a, "05"), (b, "02")):
+        proof = unit.http.get(
+            f"/mgmt/units/{unit.unit_id}/payment-list/persons",
+            params={**person(who), "period_from": "2026-01", "period_to": "2026-12"},
+            headers=unit.headers,
+        )
+        assert proof.status_code == 200, proof.text
+        body = proof.json()
+        amounts = [Decimal(r[body["fields"].index("amount")]) for r in body["records"]]
+        assert amounts == [grades[(2026, PENSION, grade)]], body
+
     listed = unit.http.get(f"{_path(unit)}/personal-orders", headers=unit.headers).json()
     assert [o["order_id"] for o in listed["orders"]] == [other["order_id"], created["order_id"]]
     assert {o["state"] for o in listed["orders"]} == {"支付成功"}
