@@ -16,6 +16,7 @@ from benchmarks.common import BenchEnv, Report, temp_dir
 MODULES = [
     "benchmarks.bench_sync",
     "benchmarks.bench_shell",
+    "benchmarks.bench_backup",  # backup and restore of a copy of the synced client
     "benchmarks.bench_roster",
     "benchmarks.bench_wage_import",
     "benchmarks.bench_self_declare",  # its own big collector on the shared backend

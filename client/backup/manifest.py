@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -153,30 +154,55 @@ def read_manifest(location: Path) -> tuple[Path, Manifest]:
     return folder, manifest
 
 
-def verify(folder: Path, manifest: Manifest, progress: Any = None) -> None:
-    """Every file present, a database, of a schema this client knows, with its checksum."""
+def check_schema(manifest: Manifest) -> None:
+    """Refuse a backup whose databases are of a newer schema than this client knows."""
     heads = own_heads()
     for f in manifest.files:
         mine = heads["unit"] if f.unit_kind else heads["app"]
         if _newer(f.revision, mine):
             raise BackupError(NEWER_SCHEMA.format(file=f.path, found=f.revision, mine=mine))
+
+
+def checked_file(folder: Path, f: BackupFile) -> Path:
+    """The file of a manifest entry: inside the backup, present, of its size, a database."""
+    if ".." in Path(f.path).parts or Path(f.path).is_absolute():
+        raise BackupError(UNREADABLE)
+    target = folder / f.path
+    if not target.is_file():
+        raise BackupError(MISSING_FILE.format(file=f.path))
+    if target.stat().st_size != f.size:
+        raise BackupError(DAMAGED_FILE.format(file=f.path))
+    with target.open("rb") as handle:
+        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise BackupError(NOT_SQLITE.format(file=f.path))
+    return target
+
+
+def verify(folder: Path, manifest: Manifest, progress: Any = None) -> None:
+    """Every file present, a database, of a schema this client knows, with its checksum."""
+    check_schema(manifest)
+    for f in manifest.files:
+        checked_file(folder, f)
     done = 0
     for f in manifest.files:
-        target = folder / f.path
-        if ".." in Path(f.path).parts or Path(f.path).is_absolute():
-            raise BackupError(UNREADABLE)
-        if not target.is_file():
-            raise BackupError(MISSING_FILE.format(file=f.path))
-        if target.stat().st_size != f.size:
-            raise BackupError(DAMAGED_FILE.format(file=f.path))
-        with target.open("rb") as handle:
-            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-                raise BackupError(NOT_SQLITE.format(file=f.path))
-        if sha256_of(target) != f.sha256:
+        if sha256_of(folder / f.path) != f.sha256:
             raise BackupError(DAMAGED_FILE.format(file=f.path))
         done += f.size
         if progress is not None:
             progress(done)
+
+
+def copy_verified(source: Path, target: Path, f: BackupFile) -> None:
+    """Copy a backup file while checking its SHA-256 in the same pass (fsynced)."""
+    digest = hashlib.sha256()
+    with source.open("rb") as src, target.open("wb") as dst:
+        while chunk := src.read(CHUNK):
+            digest.update(chunk)
+            dst.write(chunk)
+        dst.flush()
+        os.fsync(dst.fileno())
+    if digest.hexdigest() != f.sha256:
+        raise BackupError(DAMAGED_FILE.format(file=f.path))
 
 
 def this_client_version() -> str:

@@ -33,6 +33,9 @@ from client.backup.manifest import (
     BackupError,
     BackupFile,
     Manifest,
+    check_schema,
+    checked_file,
+    copy_verified,
     read_manifest,
     revision_of,
     sha256_of,
@@ -290,8 +293,13 @@ def inspect_backup(location: Path, ctx: JobContext | None = None) -> tuple[Path,
 
 
 # -- 恢复 ---------------------------------------------------------------------------------
-def _journal(paths: DataPaths) -> Path:
-    return paths.root / RESTORE_DIR / JOURNAL
+def _checkpoint(db: Path) -> None:
+    """Fold a closed database's WAL into the file, so the file alone is the data."""
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
 
 
 def _move_aside(paths: DataPaths, old: Path, name: str) -> None:
@@ -326,21 +334,63 @@ def _swap_in(paths: DataPaths) -> None:
     _fsync_dir(paths.root)
 
 
+def _adopt_as_backup(old: Path, parent: Path, kind: str) -> BackupResult | None:
+    """The data a restore replaced, moved aside whole, becomes a backup of its own (manifest
+    written, folder renamed into the backup folder): nothing of it is lost."""
+    started = time.perf_counter()
+    databases = []
+    if (old / "app.sqlite3").exists():
+        databases.append((old / "app.sqlite3", "app.sqlite3", None, None))
+    for db in sorted((old / "units").glob("*.sqlite3")) if (old / "units").is_dir() else []:
+        unit_kind, _, unit_id = db.stem.partition("-")
+        databases.append((db, f"units/{db.name}", unit_kind or None, unit_id or None))
+    if not databases:
+        shutil.rmtree(old, ignore_errors=True)
+        return None
+    for side in old.glob("app.sqlite3-*"):
+        side.unlink()  # checkpointed before the swap
+    for side in (old / "units").glob("*.sqlite3-*") if (old / "units").is_dir() else []:
+        side.unlink()
+    files = [
+        BackupFile(rel, db.stat().st_size, sha256_of(db), revision_of(db), unit_kind, unit_id)
+        for db, rel, unit_kind, unit_id in databases
+    ]
+    manifest = Manifest(
+        APP_NAME, FORMAT, this_client_version(), datetime.now().isoformat(timespec="seconds"),
+        kind, tuple(files), _units_info(DataPaths(old)),
+    )  # fmt: skip
+    _write_json(old / MANIFEST, manifest.to_json())
+    parent.mkdir(parents=True, exist_ok=True)
+    target = _unique_folder(parent, datetime.now())
+    try:
+        os.replace(old, target)
+    except OSError:  # another disk: copy, then drop the original
+        staging = parent / f".{target.name}.partial"
+        shutil.copytree(old, staging)
+        os.replace(staging, target)
+        shutil.rmtree(old, ignore_errors=True)
+    return BackupResult(target, manifest, time.perf_counter() - started)
+
+
 def recover_interrupted_restore(paths: DataPaths) -> str | None:
     """Before the databases open: finish a restore a kill interrupted after its copy was
-    complete, or discard one that was still copying. What happened, or None."""
+    complete (the replaced data kept as a 恢复前备份), or discard one that was still
+    copying. What happened, or None."""
     work = paths.root / RESTORE_DIR
     if not work.exists():
         return None
     journal = work / JOURNAL
-    state = None
+    state: dict[str, Any] = {}
     if journal.exists():
         try:
-            state = json.loads(journal.read_text(encoding="utf-8")).get("state")
+            state = json.loads(journal.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            state = None
-    if state == "swapping":
+            state = {}
+    if state.get("state") == "swapping":
         _swap_in(paths)
+        parent = Path(state.get("safety") or default_folder(paths))
+        if (work / "old").exists():
+            _adopt_as_backup(work / "old", parent, "before-restore")
         shutil.rmtree(work, ignore_errors=True)
         log.warning("an interrupted restore was completed")
         return "completed"
@@ -355,31 +405,34 @@ def restore(
     ctx: JobContext | None = None,
     safety_parent: Path | None = None,
 ) -> RestoreResult:
-    """恢复 from the backup at `location`. Every database must be closed by the caller."""
+    """恢复 from the backup at `location`. Every database must be closed by the caller.
+
+    The backup is checked (manifest, schema, every file's size and header, and its SHA-256
+    while it is copied); the current data is moved aside whole and kept as a 恢复前备份."""
     ctx = ctx or JobContext()
     started = time.perf_counter()
-    folder, manifest = inspect_backup(location, ctx.sub(0, 30, "正在校验备份"))
+    folder, manifest = read_manifest(location)
+    check_schema(manifest)
+    for f in manifest.files:
+        checked_file(folder, f)
     recover_interrupted_restore(paths)
     _check_space(paths.root, manifest.size, RESTORE_NO_SPACE)
-    safety = None
-    if _databases(paths):
-        parent = safety_parent or default_folder(paths)
-        safety = make_backup(paths, parent, "before-restore", ctx.sub(30, 60, "正在备份当前数据"))
+    safety_parent = safety_parent or default_folder(paths)
     work = paths.root / RESTORE_DIR
     new = work / "new"
     (new / "units").mkdir(parents=True)
     _write_json(work / JOURNAL, json.dumps({"state": "staging", "from": str(folder)}))
-    sub = ctx.sub(60, 95, "正在复制备份数据")
     done = 0
     try:
         for f in manifest.files:
             ctx.check_cancelled()
-            sub.progress("正在复制备份数据", done, manifest.size)
-            target = new / f.path
-            shutil.copyfile(folder / f.path, target)
-            with target.open("rb+") as handle:
-                os.fsync(handle.fileno())
+            ctx.progress("正在校验并复制备份数据", done, manifest.size)
+            copy_verified(folder / f.path, new / f.path, f)
             done += f.size
+        _fsync_dir(new / "units")
+        _fsync_dir(new)
+        for db, *_ in _databases(paths):
+            _checkpoint(db)
     except BaseException as exc:
         shutil.rmtree(work, ignore_errors=True)
         if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
@@ -388,10 +441,13 @@ def restore(
                 RESTORE_NO_SPACE.format(need=size_text(manifest.size), free=size_text(free))
             ) from exc
         raise
-    _fsync_dir(new / "units")
-    _fsync_dir(new)
-    _write_json(work / JOURNAL, json.dumps({"state": "swapping", "from": str(folder)}))
+    _write_json(
+        work / JOURNAL,
+        json.dumps({"state": "swapping", "from": str(folder), "safety": str(safety_parent)}),
+    )
     _swap_in(paths)
+    ctx.progress("正在保存恢复前的数据", 95, 100)
+    safety = _adopt_as_backup(work / "old", safety_parent, "before-restore")
     shutil.rmtree(work, ignore_errors=True)
     paths.ensure()
     ctx.progress("恢复完成", 100, 100)
