@@ -33,13 +33,17 @@ def main(argv: list[str] | None = None) -> int:
     from client.ui.context import UiServices
     from client.ui.controller import AppController
     from client.ui.prompts import PromptService
+    from client.upgrade.startup import confirm_start, prepare_start
 
+    if prepare_start():  # a new version whose first start failed: the old one was started
+        return 0
     app = make_application(sys.argv[:1])
     context = AppContext.open(args.data_dir, args.server)
     setup_logging(context.paths.logs_dir)
     log.info("client starting, data in %s, server %s", context.paths.root, context.server_url)
     controller = AppController(UiServices(context, PromptService()))
     controller.start()
+    confirm_start()  # the first window is up: an upgraded version counts as started
     if args.quit_after_start:
         from PySide6.QtCore import QTimer
 
