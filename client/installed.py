@@ -1,7 +1,7 @@
 """Which modules are installed: written by the installer, read by the shell.
 
 The maintenance program writes `installed-modules.json` in the installation folder D, two
-levels above the program (D/versions/<v>/, docs/contract/issue14-layout.md); a onedir used
+levels above the program (D/versions/<v>/, docs/installer.md, "Appendix"); a onedir used
 without it (QA, the old Inno Setup layout) has the file next to the program. A development
 checkout (the project's pyproject.toml beside the package) counts both as installed.
 `SHEBAOFEI_INSTALLED_MODULES=employer,collector` overrides both, for tests and QA.

@@ -1,6 +1,6 @@
 """安装、修复、卸载 (manual §1.4.1-§1.4.3) of an installation folder D, without Qt.
 
-Layout (docs/contract/issue14-layout.md): D/versions/<v>/ the program files of the common
+Layout (docs/installer.md, "Appendix"): D/versions/<v>/ the program files of the common
 part and the installed modules, D/versions/<v>/manifest.json, D/current.json,
 D/installed-modules.json, D/maintenance.log. The user's data folder (platformdirs, outside
 D) is never touched, except by an uninstall of the last module that is asked to remove it.

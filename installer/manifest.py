@@ -1,4 +1,4 @@
-"""The payload manifest (docs/contract/issue14-layout.md): every program file with its part
+"""The payload manifest (docs/installer.md, "Appendix"): every program file with its part
 (common / employer / collector), size and SHA-256; and the payload it describes, a folder or
 a zip, read file by file with the hash checked while copying.
 

@@ -1,4 +1,4 @@
-"""What is installed in a folder D (docs/contract/issue14-layout.md), read without changing
+"""What is installed in a folder D (docs/installer.md, "Appendix"), read without changing
 anything: the current version and modules, the installed manifest, the default folders."""
 
 from __future__ import annotations

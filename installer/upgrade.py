@@ -1,4 +1,4 @@
-"""Applying an upgrade package to an installed folder D (docs/contract/issue14-layout.md).
+"""Applying an upgrade package to an installed folder D (docs/installer.md, "Appendix").
 
 `apply_upgrade` unpacks a payload zip into `D/.staging/`, checks every file against the
 manifest, renames the folder to `D/versions/<new>/` and switches `D/current.json` in one

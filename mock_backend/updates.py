@@ -2,7 +2,7 @@
 
 `latest(channel)` is the newest published release of a channel; its metadata
 (version, notes, size, sha256, url, forced) is signed over the canonical JSON the
-client checks (docs/contract/issue14-layout.md). For tests a release can be published
+client checks (docs/installer.md, "Appendix"). For tests a release can be published
 tampered: `package` serves altered bytes under the original hash, `signature` serves
 altered bytes with their own hash but the original signature.
 """

@@ -1,4 +1,4 @@
-"""The wire layouts of 城乡居民个人缴费 (docs/contract/issue13-personal-payment.md), checked
+"""The wire layouts of 城乡居民个人缴费 (docs/http-contract.md, issue 13), checked
 before anything is shown: another layout raises `MalformedResponseError`. Amounts stay the
 server's strings after they were checked to be amounts."""
 

@@ -1,4 +1,4 @@
-"""Where this client is installed (D, docs/contract/issue14-layout.md) and restarting it.
+"""Where this client is installed (D, docs/installer.md, "Appendix") and restarting it.
 
 Frozen inside `D/versions/<v>/`, D is two folders up. `SHEBAOFEI_INSTALL_DIR` names D
 explicitly (QA, tests); a development checkout has no D: an upgrade there is downloaded

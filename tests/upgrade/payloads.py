@@ -1,4 +1,4 @@
-"""Small fake payloads (a zip with manifest.json, per docs/contract/issue14-layout.md) and
+"""Small fake payloads (a zip with manifest.json, per docs/installer.md, "Appendix") and
 an installed folder D built from one, for the upgrade tests."""
 
 from __future__ import annotations
