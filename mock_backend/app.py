@@ -142,7 +142,9 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         app.include_router(admin.router)
         app.include_router(admin_ops.router)
     # Added innermost first: ServerTime wraps Faults wraps Idempotency wraps the routes.
-    app.add_middleware(IdempotencyMiddleware, store=IdempotencyStore(db, clock))
+    app.add_middleware(
+        IdempotencyMiddleware, store=IdempotencyStore(db, clock), principal=ctx.auth.principal
+    )  # keys scoped to the token's unit: never replayed to another unit (issue 15)
     app.add_middleware(FaultMiddleware, registry=ctx.faults)
     app.add_middleware(ServerTimeMiddleware, clock=clock)
     return app

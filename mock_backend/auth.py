@@ -18,7 +18,8 @@ from mock_backend.seed.taxpayers import pad_password
 
 MAX_FAILURES = 5
 TOKEN_LIFETIME = timedelta(hours=24)
-_PBKDF2_ITERATIONS = 60_000
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+_SCRYPT_MAXMEM = 64 * 1024 * 1024
 
 UNIT_COLUMNS = (
     "unit_id, taxpayer_id, taxpayer_name, registered_on, taxpayer_status, unit_type, kind,"
@@ -33,17 +34,33 @@ def unit_json(row: tuple[Any, ...]) -> dict[str, Any]:
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
+    """A salted scrypt hash (N=2^14, r=8, p=1: 16 MiB and a noticeable fraction of a second
+    per guess), stored as `scrypt$N$r$p$salt$digest`."""
     salt = salt or secrets.token_bytes(16)
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, _PBKDF2_ITERATIONS)
-    return f"pbkdf2_sha256${_PBKDF2_ITERATIONS}${salt.hex()}${digest.hex()}"
+    digest = _scrypt(password, salt, _SCRYPT_N, _SCRYPT_R, _SCRYPT_P)
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(
+        password.encode(), salt=salt, n=n, r=r, p=p, maxmem=_SCRYPT_MAXMEM, dklen=32
+    )
 
 
 def verify_password(password: str, stored: str) -> bool:
+    """Checks a scrypt hash, or a PBKDF2 one written before the switch (still accepted)."""
     try:
-        _, iterations, salt, digest = stored.split("$")
-        candidate = hashlib.pbkdf2_hmac(
-            "sha256", password.encode(), bytes.fromhex(salt), int(iterations)
-        )
+        scheme, *fields = stored.split("$")
+        if scheme == "scrypt":
+            n, r, p, salt, digest = fields
+            candidate = _scrypt(password, bytes.fromhex(salt), int(n), int(r), int(p))
+        elif scheme == "pbkdf2_sha256":
+            iterations, salt, digest = fields
+            candidate = hashlib.pbkdf2_hmac(
+                "sha256", password.encode(), bytes.fromhex(salt), int(iterations)
+            )
+        else:
+            return False
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(candidate.hex(), digest)
@@ -227,6 +244,15 @@ class AuthService:
             if row is not None:
                 return row[0], row[1], row[2]
         raise ApiError(401, "TOKEN_INVALID", "登录状态已失效或尚未登录，请重新登录后再试。")
+
+    def principal(self, authorization: str | None) -> str:
+        """The unit id of an `Authorization: Bearer` header's valid token, else ""."""
+        if not authorization or authorization[:7].lower() != "bearer ":
+            return ""
+        try:
+            return self.unit_of_token(authorization[7:].strip())[0]
+        except ApiError:
+            return ""
 
 
 def _locked(until: str) -> ApiError:

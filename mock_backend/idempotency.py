@@ -1,5 +1,9 @@
 """Idempotency-Key handling (pure ASGI): a POST or PUT is executed once per (key, method, path).
 
+Keys are scoped to who asks: the unit of the bearer token (nobody without a valid one), so a
+stored answer is never replayed to another unit or to an anonymous caller — they reach the
+route and its 401/403 — while the unit itself, even after logging in again, gets it back.
+
 A repeat gets the stored status and body back without the work being done again; the same
 key with a different body is refused with 422 IDEMPOTENCY_MISMATCH. Concurrent repeats wait
 on a per-key lock, so they too see one execution. Records expire after 24 hours.
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import anyio.to_thread
@@ -73,9 +78,15 @@ def body_digest(body: bytes) -> str:
 
 
 class IdempotencyMiddleware:
-    def __init__(self, app: ASGIApp, store: IdempotencyStore) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        store: IdempotencyStore,
+        principal: Callable[[str | None], str] | None = None,
+    ) -> None:
         self.app = app
         self.store = store
+        self.principal = principal  # Authorization header → unit id ("" for nobody)
         self._locks: dict[Ident, tuple[asyncio.Lock, int]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -87,7 +98,14 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         body = await _read_body(receive)
-        ident: Ident = (key.decode("latin-1"), scope["method"], scope["path"])
+        scoped = key.decode("latin-1")
+        if self.principal is not None:
+            auth = next((v for k, v in scope["headers"] if k == b"authorization"), None)
+            who = await anyio.to_thread.run_sync(
+                self.principal, None if auth is None else auth.decode("latin-1")
+            )
+            scoped = f"{who}\x1f{scoped}"
+        ident: Ident = (scoped, scope["method"], scope["path"])
         digest = body_digest(body)
         lock = self._acquire(ident)
         try:
@@ -109,7 +127,7 @@ class IdempotencyMiddleware:
                     error_body(
                         "IDEMPOTENCY_MISMATCH",
                         "同一个请求编号已用于内容不同的请求，请重新发起本次操作。",
-                        {"idempotency_key": ident[0]},
+                        {"idempotency_key": ident[0].rpartition("\x1f")[2]},
                     ),
                 )
             else:
