@@ -22,7 +22,7 @@ from sqlalchemy import Connection, select
 from client.storage.unit_db import UnitDatabase
 from client.storage.unit_models import PendingSubmission
 from client.sync.api import ApiClient
-from client.sync.errors import ApiError, NetworkError
+from client.sync.errors import ApiError, MalformedResponseError, NetworkError
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,26 @@ class SubmissionUncertainError(NetworkError):
         "提交后与税务系统的连接中断，无法确认是否已提交成功。请检查网络后再次点击提交，"
         "系统会确认上次的提交结果，不会重复提交。"
     )
+
+
+class SubmissionUnreadableError(SubmissionUncertainError):
+    """An answer that could not be read (cut short, not JSON, another shape) or a gateway's
+    502/504: whether the server acted is unknown, so the request stays stored."""
+
+    default_message = (
+        "税务系统的答复无法识别，无法确认是否已提交成功。请稍后再次点击提交，"
+        "系统会确认上次的提交结果，不会重复提交。"
+    )
+
+
+GATEWAY_STATUSES = (502, 504)  # a gateway's answer: the request may have reached the server
+
+
+def _uncertain(exc: ApiError) -> bool:
+    """An answer that does not say whether the server acted: unreadable, or a gateway's.
+
+    A refusal (4xx) or the server's own 500/503 means it did nothing."""
+    return isinstance(exc, MalformedResponseError) or exc.status in GATEWAY_STATUSES
 
 
 class Submitter:
@@ -106,12 +126,22 @@ class Submitter:
         except NetworkError as exc:
             log.warning("submission %s: outcome unknown (%s)", key, type(exc).__name__)
             raise SubmissionUncertainError(technical=exc.technical) from None
-        except ApiError:
+        except ApiError as exc:
+            if _uncertain(exc):
+                # The server may have acted: keep the request for the resend.
+                log.warning("submission %s: answer unreadable (%s)", key, exc.technical)
+                raise SubmissionUnreadableError(technical=exc.technical) from None
             # The server answered with a refusal: nothing was done, nothing to retry.
             with self.db.write() as conn:
                 conn.exec_driver_sql("DELETE FROM pending_submissions WHERE key = ?", (key,))
             raise
-        with self.db.write() as conn:
-            apply(conn, answer, ids)
-            conn.exec_driver_sql("DELETE FROM pending_submissions WHERE key = ?", (key,))
+        try:
+            with self.db.write() as conn:
+                apply(conn, answer, ids)
+                conn.exec_driver_sql("DELETE FROM pending_submissions WHERE key = ?", (key,))
+        except (ApiError, KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            # An answer of the wrong shape: nothing was applied (the transaction rolled back)
+            # and the request stays stored; a resend gets the server's first answer again.
+            log.warning("submission %s: answer of the wrong shape (%r)", key, exc)
+            raise SubmissionUnreadableError(technical=repr(exc)) from None
         return answer
