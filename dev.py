@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Developer entry point: `python dev.py run | test | bench | build`.
+"""Developer entry point: `python dev.py run | test | bench | soak | build`.
 
 Works with the system Python alone (3.11+) on Debian without a display and on Windows:
 it creates `.venv` when missing, installs the project with the extras the command needs
@@ -128,6 +128,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.only:
         extra += ["--only", args.only]
     return run([python, "-m", "benchmarks", *extra], env=headless_env())
+
+
+def cmd_soak(args: argparse.Namespace) -> int:
+    """The crash and fault suite (soak/): SIGKILLs and a fault proxy, a few minutes."""
+    python = ensure_venv()
+    env = headless_env()
+    if args.seed is not None:
+        env["SOAK_SEED"] = str(args.seed)
+    return run([python, "-m", "soak"], env=env)
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -372,6 +381,13 @@ def main(argv: list[str] | None = None) -> int:
     p_bench.add_argument("--json", help="also write the figures to this JSON file")
     p_bench.add_argument("--only", help="run only benchmarks whose name contains this")
     p_bench.set_defaults(func=cmd_bench)
+    p_soak = sub.add_parser(
+        "soak",
+        help="kill the client at random moments and walk it "
+        "through network faults; prints the figures (SOAK_* env vars scale)",
+    )
+    p_soak.add_argument("--seed", type=int, help="repeat a run (its seed is printed)")
+    p_soak.set_defaults(func=cmd_soak)
     p_build = sub.add_parser(
         "build",
         help="build the onedir app with PyInstaller (dist/), its payload (dist/payload/), "

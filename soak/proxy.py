@@ -113,8 +113,8 @@ class FaultProxy:
                 keep = await self._answer(request, writer)
                 if not keep:
                     return
-        except (ConnectionError, asyncio.IncompleteReadError, ValueError):
-            return
+        except (ConnectionError, asyncio.IncompleteReadError, ValueError, httpx.HTTPError):
+            return  # the backend dropped the connection (its own fault): drop the client's
         finally:
             with contextlib.suppress(Exception):
                 writer.close()
