@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     if prepare_start():  # a new version whose first start failed: the old one was started
         return 0
     app = make_application(sys.argv[:1])
+    from client.ui.data_folder_guard import hold_data_folder
+
+    _lock = hold_data_folder(args.data_dir, quiet=args.quit_after_start)  # in use/read-only: exit
     context = AppContext.open(args.data_dir, args.server)
     setup_logging(context.paths.logs_dir)
     log.info("client starting, data in %s, server %s", context.paths.root, context.server_url)
