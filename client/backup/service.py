@@ -19,6 +19,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -334,9 +335,12 @@ def _swap_in(paths: DataPaths) -> None:
     _fsync_dir(paths.root)
 
 
-def _adopt_as_backup(old: Path, parent: Path, kind: str) -> BackupResult | None:
+def _adopt_as_backup(
+    old: Path, parent: Path, kind: str, digests: dict[str, str] | None = None
+) -> BackupResult | None:
     """The data a restore replaced, moved aside whole, becomes a backup of its own (manifest
-    written, folder renamed into the backup folder): nothing of it is lost."""
+    written, folder renamed into the backup folder): nothing of it is lost. `digests` are the
+    SHA-256 of the files (by relative path) when already known."""
     started = time.perf_counter()
     databases = []
     if (old / "app.sqlite3").exists():
@@ -351,8 +355,16 @@ def _adopt_as_backup(old: Path, parent: Path, kind: str) -> BackupResult | None:
         side.unlink()  # checkpointed before the swap
     for side in (old / "units").glob("*.sqlite3-*") if (old / "units").is_dir() else []:
         side.unlink()
+    known = digests or {}
     files = [
-        BackupFile(rel, db.stat().st_size, sha256_of(db), revision_of(db), unit_kind, unit_id)
+        BackupFile(
+            rel,
+            db.stat().st_size,
+            known.get(rel) or sha256_of(db),
+            revision_of(db),
+            unit_kind,
+            unit_id,
+        )  # fmt: skip
         for db, rel, unit_kind, unit_id in databases
     ]
     manifest = Manifest(
@@ -423,7 +435,19 @@ def restore(
     (new / "units").mkdir(parents=True)
     _write_json(work / JOURNAL, json.dumps({"state": "staging", "from": str(folder)}))
     done = 0
+    current = _databases(paths)
+    digests: dict[str, str] = {}
+    hashing: threading.Thread | None = None
     try:
+        for db, *_ in current:
+            _checkpoint(db)
+        # The current data will be the 恢复前备份: hash it on a second thread meanwhile
+        # (hashlib and file reads release the GIL), unchanged since it is closed.
+        hashing = threading.Thread(
+            target=lambda: digests.update({rel: sha256_of(db) for db, rel, *_ in current}),
+            name="恢复前备份校验", daemon=True,
+        )  # fmt: skip
+        hashing.start()
         for f in manifest.files:
             ctx.check_cancelled()
             ctx.progress("正在校验并复制备份数据", done, manifest.size)
@@ -431,9 +455,10 @@ def restore(
             done += f.size
         _fsync_dir(new / "units")
         _fsync_dir(new)
-        for db, *_ in _databases(paths):
-            _checkpoint(db)
+        hashing.join()
     except BaseException as exc:
+        if hashing is not None:
+            hashing.join()
         shutil.rmtree(work, ignore_errors=True)
         if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
             free = shutil.disk_usage(paths.root).free
@@ -447,7 +472,7 @@ def restore(
     )
     _swap_in(paths)
     ctx.progress("正在保存恢复前的数据", 95, 100)
-    safety = _adopt_as_backup(work / "old", safety_parent, "before-restore")
+    safety = _adopt_as_backup(work / "old", safety_parent, "before-restore", digests)
     shutil.rmtree(work, ignore_errors=True)
     paths.ensure()
     ctx.progress("恢复完成", 100, 100)
