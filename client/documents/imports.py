@@ -63,7 +63,14 @@ from client.documents.template_checks import (
     merged_rows,
 )
 from client.documents.templates import ERROR_COLUMN, TemplateSpec
-from client.documents.workbook_checks import CORRUPT, ImportRefused, check_file, formula_cells
+from client.documents.workbook_checks import (
+    CORRUPT,
+    DEFAULT_MAX_ROWS,
+    ImportRefused,
+    check_file,
+    formula_cells,
+    scan_sheets,
+)
 from client.jobs import JobContext
 
 __all__ = [
@@ -131,7 +138,14 @@ def read_import(
     if check is not None and load_check is not None:
         raise ValueError("give check or load_check, not both")
     with _collector_paused():
-        return _read(spec, Path(path), ctx or JobContext(), check, load_check)
+        try:
+            return _read(spec, Path(path), ctx or JobContext(), check, load_check)
+        except BaseException as exc:
+            # python-calamine turns a Rust panic on a malformed file into PanicException,
+            # which is not an Exception: the file is unreadable, not the program broken.
+            if type(exc).__name__ == "PanicException":
+                raise ImportRefused(CORRUPT) from None
+            raise
 
 
 def _read(
@@ -143,6 +157,23 @@ def _read(
 ) -> ImportResult:
     ctx.progress(READ_PHASE, 0, None)
     check_file(source)
+    # The caller's check loads (e.g. a SQLite query, without the GIL) while the file is
+    # scanned and parsed.
+    check_worker = _Worker(load_check or (lambda: check))
+    try:
+        return _read_checked(spec, source, ctx, check_worker)
+    finally:
+        check_worker.wait()  # never leave a thread reading the caller's database
+
+
+def _read_checked(
+    spec: TemplateSpec, source: Path, ctx: JobContext, check_worker: _Worker[Any]
+) -> ImportResult:
+    # Each sheet's extent before python-calamine allocates it (a cell at XFD1048576 would
+    # make it ask for half a terabyte), and a file far beyond the template's row limit.
+    limit = spec.max_rows or DEFAULT_MAX_ROWS
+    scan_sheets(source, spec.header_row + (2 * limit if spec.max_rows else limit), limit)
+    ctx.check_cancelled()
     try:
         book = CalamineWorkbook.from_path(str(source))
     except (CalamineError, OSError, ValueError):
@@ -151,18 +182,20 @@ def _read(
     try:
         check_template(spec, book)
         ctx.check_cancelled()
-        # Python-calamine parses the sheet without holding the GIL; meanwhile one thread
-        # loads the caller's check (e.g. a SQLite query, which also runs without the GIL)
-        # and another scans the sheet's XML for formulas (mostly unzipping, without the
-        # GIL too), so both are done by the time the rows are there.
-        check_worker = _Worker(load_check or (lambda: check))
+        # Python-calamine parses the sheet without holding the GIL; meanwhile the caller's
+        # check loads and a thread scans the sheet's XML for formulas (mostly unzipping,
+        # without the GIL too), so both are done by the time the rows are there.
         formula_worker = _Worker(lambda: formula_cells(source, spec.sheet_title))
-        workers += [check_worker, formula_worker]
+        workers.append(formula_worker)
         sheet = data_sheet(spec, book)
         # The whole grid from A1 (calamine's iter_rows pads rows but not columns when the
         # used range does not start at A1), so an index is the 0-based Excel row.
-        grid = sheet.to_python(skip_empty_area=False)
-        merged = merged_rows(spec, sheet)  # a merged header is refused first
+        try:
+            grid = sheet.to_python(skip_empty_area=False)
+            ranges = sheet.merged_cell_ranges
+        except (CalamineError, ValueError, OverflowError):
+            raise ImportRefused(CORRUPT) from None
+        merged = merged_rows(spec, ranges)  # a merged header is refused first
         del sheet
         book.close()  # its memory is not needed for the checks
         first = spec.header_row

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from client.documents.cell_guard import guarded
 from client.documents.columns import ParsedColumn, parse_column
 from client.documents.templates import TemplateSpec
 from client.documents.workbook_checks import ImportRefused
@@ -110,7 +111,10 @@ def parse_rows(
     if len(set(map(len, data))) > 1 or (data and len(data[0]) < width):
         data = [(cells + [""] * width)[:width] for cells in data]
     n = len(data)
-    columns = [parse_column([r[i] for r in data], c.parse) for i, c in enumerate(spec.columns)]
+    columns = [
+        parse_column([r[i] for r in data], guarded(c.key, c.parse))
+        for i, c in enumerate(spec.columns)
+    ]
     merged_at = {r - first_index for r in merged if r - first_index < n}
     blank = set.intersection(*(c.empty for c in columns)) - merged_at
     total = n - len(blank) + len(merged) - len(merged_at)

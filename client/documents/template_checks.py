@@ -10,7 +10,7 @@ from typing import Any
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from client.documents.templates import ERROR_COLUMN, META_SHEET, TemplateSpec
-from client.documents.workbook_checks import CORRUPT, ImportRefused
+from client.documents.workbook_checks import CORRUPT, DEFAULT_MAX_ROWS, ImportRefused
 
 HEADER_SEARCH_ROWS = 10
 
@@ -32,6 +32,9 @@ COLUMNS_CHANGED = (
 )
 REORDERED = "模板中列的顺序被调整了，应为：{names}，请不要移动模板中的列。"
 HEADER_MERGED = "模板的表头中有合并单元格（{ref}），请不要修改模板的表头。"
+TOO_MANY_MERGED = (
+    "模板中合并单元格覆盖的行数过多（如{ref}），请取消合并，并在每一行分别填写后重新导入。"
+)
 
 Rows = Iterator[tuple[int, list[Any]]]  # (0-based Excel row, cells from column A)
 
@@ -125,17 +128,25 @@ def _header_message(expected: list[str], actual: list[str]) -> str:
     return COLUMNS_CHANGED.format(missing="、".join(missing), extra="、".join(extra))
 
 
-def merged_rows(spec: TemplateSpec, sheet: CalamineSheet) -> dict[int, tuple[int, str]]:
+def merged_rows(
+    spec: TemplateSpec, ranges: list[tuple[tuple[int, int], tuple[int, int]]] | None
+) -> dict[int, tuple[int, str]]:
     """0-based data row → (first column, "A3:A5") of the merge covering it; a merge that
-    touches the header refuses the file."""
+    touches the header refuses the file, and so do merges covering more rows than the
+    template may hold (each row would be an error of its own)."""
     header_index = spec.header_row - 1
+    limit = spec.max_rows or DEFAULT_MAX_ROWS
+    covered = 0
     rows: dict[int, tuple[int, str]] = {}
-    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ():
+    for (r0, c0), (r1, c1) in ranges or ():
         if r1 < header_index or c0 >= len(spec.columns):
             continue  # the notes above the header, or outside the template's columns
         ref = f"{excel_ref(r0, c0)}:{excel_ref(r1, c1)}"
         if r0 <= header_index:
             raise ImportRefused(HEADER_MERGED.format(ref=ref))
+        covered += r1 - r0 + 1
+        if covered > limit:
+            raise ImportRefused(TOO_MANY_MERGED.format(ref=ref))
         for r in range(r0, r1 + 1):
             rows.setdefault(r, (c0, ref))
     return rows
