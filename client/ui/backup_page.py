@@ -123,7 +123,12 @@ class BackupPage(BasePage):
         form.addRow(self.check_auto)
         self.spin_keep = QSpinBox(objectName="spin_auto_keep")
         self.spin_keep.setRange(1, 99)
-        form.addRow("最多保留份数：", self.spin_keep)
+        self.spin_keep.setSuffix(" 份")
+        self.spin_keep.setFixedWidth(110)
+        keep = QHBoxLayout()
+        keep.addWidget(self.spin_keep)
+        keep.addStretch(1)
+        form.addRow("最多保留份数：", keep)
         row = QHBoxLayout()
         self.edit_auto_folder = QLineEdit(objectName="edit_auto_folder")
         browse = button("浏览…", "btn_auto_browse")
@@ -133,7 +138,10 @@ class BackupPage(BasePage):
         form.addRow("备份路径：", row)
         self.btn_save_auto = button("保存", "btn_save_auto", primary=True)
         self.btn_save_auto.clicked.connect(self.save_auto)
-        form.addRow(self.btn_save_auto)
+        save = QHBoxLayout()
+        save.addWidget(self.btn_save_auto)
+        save.addStretch(1)
+        form.addRow("", save)
         return tab
 
     def _restore_tab(self) -> QWidget:
@@ -149,7 +157,10 @@ class BackupPage(BasePage):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for column in range(5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.btn_restore = button("恢复", "btn_restore", primary=True)
