@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from soak import env, worker
-from soak.proxy import FaultProxy
+from soak.proxy import FAULTS, FaultProxy
 
 ATTEMPTS = 6
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -133,12 +133,19 @@ def run_walks(root: Path, rng: random.Random, seed: int) -> bool:
 
 
 def walk_many(
-    backend: Any, unit: env.SoakUnit, walks: int, ratio: float, stall: float, rng: random.Random
+    backend: Any,
+    unit: env.SoakUnit,
+    walks: int,
+    ratio: float,
+    stall: float,
+    rng: random.Random,
+    kinds: tuple[str, ...] = FAULTS,
 ) -> WalkStats:
     """`walks` walks through a new proxy; the server checked for duplicates afterwards."""
     stats = WalkStats()
     # half of the faults from the proxy, half from the backend's fault injection
-    proxy = FaultProxy(backend.url, ratio=ratio / 2, seed=rng.randrange(10**9), stall_seconds=stall)
+    proxy = FaultProxy(backend.url, ratio=ratio / 2, seed=rng.randrange(10**9),
+                       stall_seconds=stall, kinds=kinds)  # fmt: skip
     try:
         for n in range(walks):
             backend.mutate(unit.unit_id, "employees", add=rng.randint(5, 50),
