@@ -62,6 +62,8 @@ COLLECTOR = PaymentWording(
     "三方协议缴费记录",
     unlock_on_payment_page=True,
     renamed={
+        # a locked 欠费 is resolved on the 缴费 page itself (§3.9: 解除锁定)
+        "请先在【缴费记录】中处理后再开具": "请先勾选锁定的欠费点击【解除锁定】处理后再开具",
         "【缴费记录】": "【三方协议缴费记录】",
         # 代收单位 sign their unit agreement outside this client (no 单位三方协议管理 menu).
         "到【单位三方协议管理】": "到电子税务局或开户银行",
