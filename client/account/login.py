@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+
+from sqlalchemy.exc import DatabaseError
 
 from client.account.data_update import LoginUpdateResult, login_update
 from client.account.registration import InputError
 from client.app_context import AppContext, UnitSession
+from client.backup.manifest import Manifest
+from client.backup.service import BackupSettings, default_folder, list_backups
 from client.domain.passwords import new_password_error
 from client.jobs import Job
 from client.storage.app_models import RegisteredUnit
+from client.storage.integrity import DamagedDatabaseError, database_problem, set_aside
+from client.storage.unit_db import UnitDatabase
 from client.sync.errors import ApiError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -47,11 +58,57 @@ class LoginService:
         except ApiError:
             api.close()
             raise
-        db = self.ctx.app_db.open_unit_db(unit)
+        try:
+            db = self.open_unit_db(unit)
+        except BaseException:
+            api.close()
+            raise
         self.ctx.end_session()
         session = UnitSession(unit, api, db, region, result.initial_password)
         self.ctx.session = session
         return session
+
+    # -- the unit's database: checked before it opens --------------------------------------
+    def unit_db_path(self, unit: RegisteredUnit) -> Path:
+        return self.ctx.paths.units_dir / unit.db_file
+
+    def open_unit_db(self, unit: RegisteredUnit) -> UnitDatabase:
+        """The unit's database, after a check that the file is whole; DamagedDatabaseError
+        (nothing touched) when it is not."""
+        path = self.unit_db_path(unit)
+        problem = database_problem(path)
+        if problem is None:
+            try:
+                return self.ctx.app_db.open_unit_db(unit)
+            except (DatabaseError, sqlite3.DatabaseError):
+                problem = database_problem(path)
+                if problem is None:
+                    raise  # locked or the like: not damage
+        log.warning("unit database %s is damaged: %s", path.name, problem)
+        raise DamagedDatabaseError(path, problem)
+
+    def set_aside_damaged(self, unit: RegisteredUnit) -> Path | None:
+        """重新下载: the damaged file goes to damaged/ and the next login starts clean."""
+        path = self.unit_db_path(unit)
+        if not path.exists():
+            return None
+        return set_aside(path, self.ctx.paths.root)
+
+    def backups_of(self, unit: RegisteredUnit) -> list[tuple[Path, Manifest]]:
+        """Backups (default and 自动备份 folders, newest first) holding the unit's database."""
+        folders = [default_folder(self.ctx.paths)]
+        auto = BackupSettings.load(self.ctx.app_db).auto_folder
+        if auto and Path(auto) not in folders:
+            folders.append(Path(auto))
+        found = []
+        for folder in folders:
+            for location, manifest in list_backups(folder):
+                if any(
+                    f.unit_id == unit.unit_id and f.unit_kind == unit.kind for f in manifest.files
+                ):
+                    found.append((location, manifest))
+        found.sort(key=lambda item: item[1].created_at, reverse=True)
+        return found
 
     def verify_password(self, session: UnitSession, password: str) -> None:
         """安全认证 inside a session (before paying, voiding …): the server checks the

@@ -20,6 +20,7 @@ from client.app_context import UnitSession
 from client.errors import user_message
 from client.jobs import Job, Progress
 from client.storage.app_models import RegisteredUnit
+from client.storage.integrity import DamagedDatabaseError
 from client.ui.context import UiServices
 from client.ui.jobs import JobHandle
 from client.ui.network_settings import NetworkSettingsDialog
@@ -95,6 +96,8 @@ class AuthDialog(_ShellDialog):
             self.btn_ok.setEnabled(True)
             self.edit_password.clear()
             self.status.setText(user_message(error))
+            if isinstance(error, DamagedDatabaseError) and not handle.token.cancelled:
+                self.offer_repair(error, password)
 
         def ok(session: UnitSession) -> None:
             self.btn_ok.setEnabled(True)
@@ -111,12 +114,86 @@ class AuthDialog(_ShellDialog):
             progress=False,
         )
 
+    def offer_repair(self, error: DamagedDatabaseError, password: str) -> DamagedDatabaseDialog:
+        """The unit's database is damaged: 重新下载 (the file set aside, the login done
+        again), 从备份恢复 (the newest backup holding the unit) or 取消 (nothing changes)."""
+        backups = self.service.backups_of(self.unit)
+        dialog = DamagedDatabaseDialog(error, backups[0] if backups else None, self)
+        self.repair_dialog = dialog
+
+        def chosen(choice: str) -> None:
+            if choice == DamagedDatabaseDialog.DOWNLOAD:
+                self.service.set_aside_damaged(self.unit)
+                self.edit_password.setText(password)
+                self.submit()
+            elif choice == DamagedDatabaseDialog.RESTORE and backups:
+                restore = self.ui.restore_backup
+                if restore is None:
+                    self.status.setText("请在主窗口的“系统设置-备份恢复”中恢复数据。")
+                    return
+                self.service.set_aside_damaged(self.unit)  # the 恢复前备份 must not read it
+                self.reject()
+                restore(backups[0][0])
+
+        dialog.chosen.connect(chosen)
+        dialog.open()
+        return dialog
+
     def reject(self) -> None:
         """Esc or closing the window: a password check under way is abandoned, so no
         session stays open and no password change pops up later."""
         if self.handle is not None and not self.handle.done:
             self.handle.cancel()
         super().reject()
+
+
+class DamagedDatabaseDialog(QDialog):
+    """本地数据损坏: the sentence, and 重新下载 / 从备份恢复 / 取消."""
+
+    DOWNLOAD, RESTORE, CANCEL = "download", "restore", "cancel"
+    chosen = Signal(str)
+
+    def __init__(
+        self,
+        error: DamagedDatabaseError,
+        backup: tuple[object, object] | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("dialog_damaged_database")
+        self.setWindowTitle("本地数据损坏")
+        layout = QVBoxLayout(self)
+        text = error.message
+        if backup is not None:
+            manifest = backup[1]
+            when = str(getattr(manifest, "created_at", "")).replace("T", " ")
+            text += (
+                f"\n最近一次包含本单位的备份时间为{when}；从备份恢复会用该备份替换客户端的全部数据"
+                "（恢复前的数据会先另行备份）。"
+            )
+        else:
+            text += "\n没有找到包含本单位的备份，只能重新下载。"
+        layout.addWidget(label(text, "label_damaged_database"))
+        self.btn_download = button("重新下载", "btn_damaged_download", primary=True)
+        self.btn_restore = button("从备份恢复", "btn_damaged_restore")
+        self.btn_cancel = button("取消", "btn_damaged_cancel")
+        self.btn_restore.setEnabled(backup is not None)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for b in (self.btn_download, self.btn_restore, self.btn_cancel):
+            row.addWidget(b)
+        layout.addLayout(row)
+        self.btn_download.clicked.connect(lambda: self._choose(self.DOWNLOAD))
+        self.btn_restore.clicked.connect(lambda: self._choose(self.RESTORE))
+        self.btn_cancel.clicked.connect(self.reject)
+
+    def _choose(self, choice: str) -> None:
+        self.accept()
+        self.chosen.emit(choice)
+
+    def reject(self) -> None:
+        super().reject()
+        self.chosen.emit(self.CANCEL)
 
 
 class ChangePasswordDialog(_ShellDialog):
