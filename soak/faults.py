@@ -84,7 +84,8 @@ def admin_faults(backend: Any, seed: int, ratio: float) -> None:
     backend.add_fault("latency", ratio=share, latency_ms=300, seed=seed + 3)
 
 
-def walk(unit: env.SoakUnit, proxy: FaultProxy, stats: WalkStats) -> None:
+def walk(unit: env.SoakUnit, proxy: FaultProxy, stats: WalkStats) -> bool:
+    """One walk; whether its 数据更新 completed (the employees must then equal the server's)."""
     from client.account.login import LoginService
     from client.app_context import AppContext
     from client.fees.declare import FeeDeclarations
@@ -96,9 +97,11 @@ def walk(unit: env.SoakUnit, proxy: FaultProxy, stats: WalkStats) -> None:
         login = LoginService(ctx)
         session = attempt("登录", lambda: login.authenticate(registered, env.PASSWORD), stats)
         if session is None:
-            return
+            return False
         try:
+            before = stats.completed
             attempt("数据更新", lambda: login.data_update_job(session).run(JobContext()), stats)
+            updated = stats.completed > before
             attempt("提交申报", lambda: worker.declare(ctx, session, env.PASSWORD), stats)
             service = FeeDeclarations(session.api, session.db, session.unit.unit_id)
             attempt("获取反馈", lambda: service.fetch_feedback(), stats)
@@ -107,6 +110,7 @@ def walk(unit: env.SoakUnit, proxy: FaultProxy, stats: WalkStats) -> None:
             session.close()
     finally:
         ctx.close()
+    return updated
 
 
 def run_walks(root: Path, rng: random.Random, seed: int) -> bool:
@@ -154,7 +158,10 @@ def walk_many(
             backend.generate_fee_items(unit.unit_id, f"2025-{12 - n % 12:02d}")
             admin_faults(backend, rng.randrange(10**6), ratio / 2)
             try:
-                walk(unit, proxy, stats)
+                if walk(unit, proxy, stats):
+                    differs = env.feed_differences(backend, unit)
+                    if differs:
+                        stats.failures.append(f"walk {n + 1}: after 数据更新 {differs}")
             finally:
                 hits = backend.admin_get("faults")
                 stats.backend_faults += sum(f["hits"] for f in hits["faults"])

@@ -234,7 +234,9 @@ def _wrong_type(body: bytes, r: float) -> bytes:
     value = parent[key]
     if isinstance(value, str):
         parent[key] = 12345
-    elif isinstance(value, bool) or value is None:
+    elif value is None:
+        parent[key] = ["unexpected"]
+    elif isinstance(value, bool):
         parent[key] = "是"
     elif isinstance(value, int | float):
         parent[key] = "一百"
