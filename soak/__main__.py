@@ -85,7 +85,7 @@ def run_kills(root: Path, rng: random.Random, seed: int) -> bool:
             print(f"  ! {problem}", flush=True)
         by_task = ", ".join(f"{t} {n}" for t, n in sorted(stats.by_task.items()))
         print(f"  kills tried / clean: {stats.tried} / {stats.clean}   (landed while working: "
-              f"{stats.landed}; {by_task}; {time.monotonic() - started:.0f} s)", flush=True)  # fmt: skip
+              f"{stats.landed}; full syncs resumed from a staged snapshot: {stats.resumed}; {by_task}; {time.monotonic() - started:.0f} s)", flush=True)  # fmt: skip
         return stats.clean == stats.tried and not stats.problems
     finally:
         backend.stop()

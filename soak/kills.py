@@ -33,6 +33,7 @@ WORK_TIMEOUT = 900.0
 class KillStats:
     tried: int = 0
     landed: int = 0  # the process was still working when killed
+    resumed: int = 0  # full syncs killed with a staged snapshot that the next run resumed
     clean: int = 0
     by_task: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
@@ -231,6 +232,7 @@ def kill_round(task: str, worker: Worker, rng: random.Random, round_no: int,
     if worker.kill_during(task, rng):
         stats.landed += 1
     problems = [f"after the kill: {p}" for p in env.integrity_problems(worker.unit.folder)]
+    staged = staged_records(worker.unit) if task == "full" else 0
     failed = recover(task, worker)
     if failed:
         problems.append(failed)
@@ -240,6 +242,18 @@ def kill_round(task: str, worker: Worker, rng: random.Random, round_no: int,
         stats.problems += [f"round {round_no} ({task}): {p}" for p in problems]
     else:
         stats.clean += 1
+        stats.resumed += staged > 0
+
+
+def staged_records(unit: env.SoakUnit) -> int:
+    """Records of a snapshot staged when the process died (0 when none is staged)."""
+    rows = _local(unit, "SELECT staging_active FROM sync_state WHERE feed = 'employees'")
+    if not rows or not rows[0][0]:
+        return 0
+    try:
+        return int(_local(unit, "SELECT COUNT(*) FROM employees__staging")[0][0])
+    except sqlite3.OperationalError:
+        return 0
 
 
 def calibrate(worker: Worker, tasks: tuple[str, ...], rng: random.Random) -> list[str]:
