@@ -54,6 +54,15 @@ def clear_message(exc: BaseException) -> str | None:
     return message if message.rstrip().endswith(("。", "！", "？", "）", ")")) else None
 
 
+def client_frame(exc: BaseException) -> str:
+    """Where in the client's code the exception came from (its deepest client frame)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "/client/" in f.filename]
+    if not frames:
+        return "outside the client"
+    last = frames[-1]
+    return f"{last.filename.split('/client/', 1)[1]}:{last.lineno} in {last.name}"
+
+
 def attempt(name: str, action: Callable[[], Any], stats: WalkStats) -> Any:
     """Run one operation as a clerk would: again after each clear message."""
     stats.operations += 1
@@ -64,8 +73,8 @@ def attempt(name: str, action: Callable[[], Any], stats: WalkStats) -> Any:
         except Exception as exc:  # noqa: BLE001 - classified below
             told = clear_message(exc)
             if told is None:
-                where = "".join(traceback.format_exception(exc)[-3:]).strip()
-                stats.failures.append(f"{name}: {type(exc).__name__} without a message: {where}")
+                stats.failures.append(f"{name}: {type(exc).__name__} without a message, "
+                                      f"{client_frame(exc)}: {str(exc)[:200]}")  # fmt: skip
                 return None
             stats.messages[f"{name}: {told}"] += 1
             continue
