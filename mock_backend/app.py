@@ -141,6 +141,9 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         app.include_router(admin_residents.router)
         app.include_router(admin.router)
         app.include_router(admin_ops.router)
+        from mock_backend.routes import admin_security  # tokens expire now (issue 15)
+
+        app.include_router(admin_security.router)
     # Added innermost first: ServerTime wraps Faults wraps Idempotency wraps the routes.
     app.add_middleware(
         IdempotencyMiddleware, store=IdempotencyStore(db, clock), principal=ctx.auth.principal

@@ -245,6 +245,17 @@ class AuthService:
                 return row[0], row[1], row[2]
         raise ApiError(401, "TOKEN_INVALID", "登录状态已失效或尚未登录，请重新登录后再试。")
 
+    def expire_sessions(self, unit_id: str | None = None) -> int:
+        """Admin: every token (of one unit, or of all) stops working now; how many did."""
+        now = self.clock.now_text()
+        with self.db.write() as conn:
+            cursor = driver(conn).execute(
+                "UPDATE sessions SET expires_at = ? WHERE expires_at > ?"
+                " AND (? IS NULL OR unit_id = ?)",
+                (now, now, unit_id, unit_id),
+            )
+            return int(cursor.rowcount)
+
     def principal(self, authorization: str | None) -> str:
         """The unit id of an `Authorization: Bearer` header's valid token, else ""."""
         if not authorization or authorization[:7].lower() != "bearer ":

@@ -4,6 +4,10 @@ Applies the user's proxy to every call (a proxy saved in 网络设置 mid-sessio
 from the next request), retries GETs (and POSTs, which always carry an
 idempotency key, so a retry cannot act twice) with backoff, and turns every failure
 into a typed `ApiError` with a Chinese message.
+
+A token that expired mid-session (401 TOKEN_INVALID) is renewed through `reauthenticate`
+when one is set (the UI asks for the 申报密码 again), and the request is sent once more
+with the same idempotency key, so the work under way goes on instead of being lost.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -49,6 +53,8 @@ class ApiClient:
         self.retries = retries
         self.backoff = backoff
         self.token: str | None = None
+        # Renews an expired token (True when a new one is in `token`); None: no renewal.
+        self.reauthenticate: Callable[[], bool] | None = None
         self.last_server_time: str | None = None
         self._timeout = httpx.Timeout(timeout, connect=connect_timeout)
         self._transport = transport
@@ -114,7 +120,42 @@ class ApiClient:
         headers: Mapping[str, str] | None = None,
     ) -> bytes:
         """The body of a successful response; retries transient failures (a POST or PUT is
-        retried with the same idempotency key, so the server does its work once)."""
+        retried with the same idempotency key, so the server does its work once). An
+        expired token is renewed once through `reauthenticate`, then the request repeated."""
+        if method in ("POST", "PUT"):
+            idempotency_key = idempotency_key or str(uuid.uuid4())
+        sent_token = self.token
+        try:
+            return self._request_bytes(method, path, params, body, idempotency_key, headers)
+        except e.TokenInvalidError:
+            if not self._renew_token(sent_token):
+                raise
+        log.info("token renewed; %s %s sent again", method, path)
+        return self._request_bytes(method, path, params, body, idempotency_key, headers)
+
+    def _renew_token(self, failed: str | None) -> bool:
+        hook = self.reauthenticate
+        if hook is None or failed is None or self._closed:
+            return False
+        if self.token is not None and self.token != failed:
+            return True  # another request renewed it meanwhile
+        log.info("the login expired; asking for the 申报密码 again")
+        try:
+            renewed = bool(hook())
+        except Exception:
+            log.exception("renewing the login failed")
+            return False
+        return renewed and self.token is not None and self.token != failed
+
+    def _request_bytes(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None,
+        body: Any,
+        idempotency_key: str | None,
+        headers: Mapping[str, str] | None,
+    ) -> bytes:
         headers = dict(headers or {})
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"

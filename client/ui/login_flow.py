@@ -25,6 +25,7 @@ from client.ui.context import UiServices
 from client.ui.jobs import JobHandle
 from client.ui.network_settings import NetworkSettingsDialog
 from client.ui.password_form import PasswordChangeForm
+from client.ui.reauth import install_reauthentication
 from client.ui.widgets.common import HeaderBar, button, label, network_button
 
 
@@ -104,6 +105,7 @@ class AuthDialog(_ShellDialog):
             if handle.token.cancelled:  # closed while the server was checking
                 self.ui.app.discard_session(session)
                 return
+            install_reauthentication(self.ui, session)  # an expired login: 安全认证, go on
             self.authenticated.emit(session)
             self.accept()
 

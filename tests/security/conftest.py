@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from tests.employer.conftest import employer_env  # noqa: F401  (a logged-in employer)
 from tests.shell.conftest import make_shell  # noqa: F401  (the shell on the real backend)
 from tests.support.backend import BackendServer
 
