@@ -60,7 +60,7 @@ def client_frame(exc: BaseException) -> str:
     if not frames:
         return "outside the client"
     last = frames[-1]
-    return f"{last.filename.split('/client/', 1)[1]}:{last.lineno} in {last.name}"
+    return f"client/{last.filename.split('/client/', 1)[1]}:{last.lineno} in {last.name}"
 
 
 def attempt(name: str, action: Callable[[], Any], stats: WalkStats) -> Any:
