@@ -45,6 +45,7 @@ from client.documents.row_checks import (
     FORMULA,
     MERGED,
     NO_DATA,
+    ONLY_FORMULAS,
     PROGRESS_EVERY,
     REQUIRED,
     TOO_MANY_ROWS,
@@ -80,6 +81,7 @@ __all__ = [
     "FORMULA",
     "MERGED",
     "NO_DATA",
+    "ONLY_FORMULAS",
     "PROGRESS_EVERY",
     "READ_PHASE",
     "REQUIRED",
@@ -204,7 +206,14 @@ def _read_checked(
         ctx.check_cancelled()
         del grid[:first]
         ctx.progress(CHECK_PHASE, 0, len(grid))
-        parsed = parse_rows(spec, grid, first, merged)  # while the workers may still run
+        try:
+            parsed = parse_rows(spec, grid, first, merged)  # while the workers may still run
+        except ImportRefused as exc:
+            if exc.message == NO_DATA.format(row=spec.first_data_row) and any(
+                row >= first for row in formula_worker.result()
+            ):
+                raise ImportRefused(ONLY_FORMULAS) from None
+            raise
         formulas, row_check = formula_worker.result(), check_worker.result()
         ctx.check_cancelled()
         checked = check_rows(parsed, formulas, row_check, ctx)

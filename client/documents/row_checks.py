@@ -24,6 +24,7 @@ NO_DATA = "模板中没有填写数据，请从第{row}行开始填写后再导�
 TOO_MANY_ROWS = "文件中填写了{count}行数据，超过了每次最多导入{limit}行的限制，请分成多个文件导入。"
 REQUIRED = "必填，不能为空。"
 FORMULA = "单元格中是公式，请直接填写内容（可复制后“选择性粘贴—数值”）。"
+ONLY_FORMULAS = "模板中填写的内容都是公式，请直接填写内容（可复制后“选择性粘贴—数值”）后再导入。"
 MERGED = "单元格被合并（{ref}），请取消合并，并在每一行分别填写。"
 DUPLICATE = "与第{rows}行重复（{columns}相同）。"
 
@@ -142,7 +143,10 @@ def apply_formulas_and_merges(parsed: ParsedRows, formulas: dict[int, list[int]]
     for index, cols in formulas.items():
         pos = index - first
         computed = [c for c in cols if c < width]
-        if 0 <= pos < n and pos not in blank and computed:
+        if 0 <= pos < n and computed:
+            if pos in blank:  # only formulas without a value: still a row, with errors
+                blank.discard(pos)
+                parsed.total += 1
             errors = [e for e in found.get(pos, ()) if e[0] not in computed]
             found[pos] = errors + [(c, FORMULA) for c in computed]
     for index, (col, ref) in parsed.merged.items():
