@@ -10,6 +10,7 @@ Scale with environment variables:
   SOAK_STALL_SECONDS   how long a stalled response stalls (5; 30 is the real thing)
   SOAK_WALK_EMPLOYEES  employees of the unit of the walks (2000)
   SOAK_ONLY            kills | faults (default both)
+  SOAK_TASKS           the tasks killed, e.g. full,incremental (default all five)
 Exits 1 when a kill round was not clean, a walk did not end with a clear message, or
 anything was declared or paid twice.
 """
@@ -73,7 +74,9 @@ def run_kills(root: Path, rng: random.Random, seed: int) -> bool:
         took = {**workers["sync"].took, **workers["other"].took}
         print("  clean run of each task: " + ", ".join(f"{t} {s:.1f} s" for t, s in took.items()),
               flush=True)  # fmt: skip
-        plan = [TASKS[i % len(TASKS)] for i in range(kills)]
+        tasks = tuple(t for t in os.environ.get("SOAK_TASKS", "").split(",") if t in TASKS)
+        tasks = tasks or TASKS
+        plan = [tasks[i % len(tasks)] for i in range(kills)]
         rng.shuffle(plan)
         for n, task in enumerate(plan, 1):
             worker = workers["sync" if task in ("full", "incremental") else "other"]
