@@ -15,10 +15,24 @@ class RedactingFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = ID_PATTERN.sub(lambda m: m.group(1) + "********" + m.group(2), message)
+        masked = mask_ids(message)
         if masked != message:
             record.msg, record.args = masked, None
+        # A traceback's text names what the exception said (证件号码… 不在本单位): masked too.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = _FORMATTER.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_ids(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_ids(record.stack_info)
         return True
+
+
+_FORMATTER = logging.Formatter()
+
+
+def mask_ids(text: str) -> str:
+    return ID_PATTERN.sub(lambda m: m.group(1) + "********" + m.group(2), text)
 
 
 def setup_logging(logs_dir: Path, level: int = logging.INFO) -> Path:

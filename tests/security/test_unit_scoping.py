@@ -220,3 +220,72 @@ def test_a_stored_answer_is_not_replayed_to_another_unit(
     (method, path), key = next(iter(keys.items()))
     response = http.request(method, path, json={}, headers={**again, "Idempotency-Key": key})
     assert response.headers.get("idempotent-replayed") == "true"
+
+
+def _values_of(payload: Any, key: str) -> list[str]:
+    """Every value of `key` anywhere in a JSON answer (objects, lists, field/record pages)."""
+    found: list[str] = []
+    if isinstance(payload, dict):
+        fields = payload.get("fields")
+        records = payload.get("records")
+        if isinstance(fields, list) and key in fields and isinstance(records, list):
+            index = fields.index(key)
+            found += [str(r[index]) for r in records if isinstance(r, list) and r[index]]
+        for name, value in payload.items():
+            if name == key and isinstance(value, str | int) and value:
+                found.append(str(value))
+            else:
+                found += _values_of(value, key)
+    elif isinstance(payload, list):
+        for value in payload:
+            found += _values_of(value, key)
+    return found
+
+
+def test_another_units_records_are_not_reached_through_ones_own_path(
+    backend: BackendServer, http: httpx.Client, routes: list[tuple[str, str]]
+) -> None:
+    """The demo units hold declarations, agreements, deductions, vouchers …: each record id
+    that a unit's own list shows is tried by another unit under that unit's own path."""
+    all_units = backend.admin_get("units")
+    attackers = _units(backend)
+    route_set = set(routes)
+    tried = 0
+    leaks = []
+    for kind in ("employer", "collector"):
+        victim = next(u for u in all_units if u["kind"] == kind and u["unit_id"] <= "U000020")
+        victim_token = _login(http, victim)
+        attacker = attackers[f"{kind}_a"]
+        attacker_token = _login(http, attacker)
+        plan = []
+        for method, template in routes:
+            params = [p.split("}")[0] for p in template.split("{")[1:]]
+            extra = [p for p in params if p not in ("unit_id", "feed")]
+            if len(extra) != 1:
+                continue
+            name = extra[0]
+            listing = template.split(f"/{{{name}}}")[0]
+            if ("GET", listing) not in route_set:
+                continue
+            own = http.get(_fill(listing, victim["unit_id"]), headers=victim_token)
+            if own.status_code != 200:
+                continue
+            ids = _values_of(own.json(), name)
+            if not ids:
+                continue
+            plan.append((method, template, name, ids[0], listing))
+        # The attacker's own lists first: reading them may bring its own data up to date
+        # (fee items are made when first asked for), which is not an effect of the attack.
+        for listing in {p[4] for p in plan}:
+            http.get(_fill(listing, attacker["unit_id"]), headers=attacker_token)
+        before = fingerprint(backend.data_dir)
+        for method, template, name, record_id, _listing in plan:
+            path = _fill(template.replace(f"{{{name}}}", record_id), attacker["unit_id"])
+            response = _call(http, method, path, attacker_token)
+            tried += 1
+            told = victim["unit_id"] in response.text or victim["taxpayer_name"] in response.text
+            if response.is_success or told:
+                leaks.append(f"{kind} {method} {template} {record_id}: {response.status_code}")
+        assert fingerprint(backend.data_dir) == before
+    assert leaks == []
+    assert tried >= 10  # declarations, agreements, deductions, vouchers … of the demo units
