@@ -24,6 +24,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from client.documents.cells import CellParser, text
 from client.documents.xlsx import FOLDER_DENIED, ExportError, write_atomically
+from client.documents.xlsx_writer import looks_like_formula
 from client.jobs import JobContext
 
 META_SHEET = "_template"
@@ -193,6 +194,14 @@ def _plain_cell(ws: WriteOnlyWorksheet, value: Any, column: TemplateColumn | Non
             isinstance(value, float) and value.is_integer() and abs(value) < 1e15
         ):
             value = str(int(value))
+    if isinstance(value, str) and looks_like_formula(value):
+        # openpyxl would write "=…" as a formula: kept as text, quoted as Excel does.
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        if text_column:
+            cell.number_format = TEXT_FORMAT
+        return cell
     if isinstance(value, str) and text_column:
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = TEXT_FORMAT

@@ -11,6 +11,13 @@ characters); None and "" → no cell; bool → TRUE/FALSE; int, float, Decimal �
 and infinity → no cell; integers of 16 or more digits → text, since Excel keeps only 15);
 date, datetime, time, timedelta → Excel serials with a date/time format; anything else →
 str(value) as text. Only one sheet is open at a time: adding a sheet finishes the last one.
+
+Text that Excel would take for a formula once the cell is edited or the sheet saved as CSV
+— starting with "=", "+", "-", "@", a tab or a carriage return, such as a name typed as
+`=HYPERLINK(…)` or `=cmd|' /C calc'!A0` — is written in its column's style with
+`quotePrefix` set, as Excel itself stores text typed after an apostrophe: the value stays
+exactly the text (read back unchanged by python-calamine and openpyxl, never as a formula)
+and Excel keeps treating it as text. Inline strings are never evaluated on opening anyway.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import os
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import IO, Any
@@ -58,6 +65,7 @@ class Style:
     horizontal: str | None = None
     vertical: str | None = None
     wrap: bool = False
+    quote_prefix: bool = False  # text that looks like a formula stays text in Excel
 
 
 # The fixed styles, registered in this order by every workbook (their ids are these).
@@ -89,6 +97,13 @@ _FORBIDDEN = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
 _NEEDS_WORK = re.compile(f"[&<>_\r{_FORBIDDEN}]").search  # "_": see escape_text
 _ILLEGAL = re.compile(f"[{_FORBIDDEN}]")
 _ESCAPED_CODE = re.compile("_(x[0-9A-Fa-f]{4}_)")
+FORMULA_STARTS = "=+-@\t\r"  # a text cell starting so is written with quotePrefix
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether Excel would take `text` for a formula (or a DDE call) when it is edited or
+    reopened as CSV."""
+    return bool(text) and text[0] in FORMULA_STARTS
 
 
 def clean_text(text: str) -> str:
@@ -165,6 +180,13 @@ class XlsxWriter:
 
     def style(self, style_id: int) -> Style:
         return self.styles[style_id]
+
+    def quoted(self, style_id: int) -> int:
+        """The id of `style_id` with quotePrefix (for text that looks like a formula)."""
+        style = self.styles[style_id]
+        if style.quote_prefix:
+            return style_id
+        return self.add_style(replace(style, quote_prefix=True))
 
     def add_sheet(
         self,
@@ -282,7 +304,13 @@ class SheetWriter:
             if sid is not None:
                 text, kept, num, _ = self._pieces(sid)
             t = type(v)
-            if t is str and v and not _NEEDS_WORK(v) and len(v) <= MAX_TEXT:
+            if (
+                t is str
+                and v
+                and not _NEEDS_WORK(v)
+                and len(v) <= MAX_TEXT
+                and v[0] not in FORMULA_STARTS
+            ):
                 cells.append(f"{ref}{rn}{text if v[0] > ' ' < v[-1] else kept}{v}</t></is></c>")
             elif (
                 (t is int and -BIG_INT < v < BIG_INT)
@@ -312,6 +340,10 @@ class SheetWriter:
                 t = type(v)
                 if t is str:
                     if v:
+                        if v[0] in FORMULA_STARTS:
+                            if xml := cell(j, rn, v, None):
+                                add(xml)
+                            continue
                         if needs_work(v) or len(v) > MAX_TEXT:
                             v = escape_text(v)
                             if not v:
@@ -407,6 +439,8 @@ class SheetWriter:
                     base = self.book.add_style(_with_format(self.book.style(base), fmt))
                 return f"{ref}{rn}{self._pieces(base)[2]}{number}</v></c>"
             value = "" if fmt == _NO_CELL else str(value)
+        if value and value[0] in FORMULA_STARTS:
+            base = self.book.quoted(base)
         if value and (_NEEDS_WORK(value) or len(value) > MAX_TEXT):
             value = escape_text(value)
         if not value:  # no cell, or an empty one in its own style
@@ -447,8 +481,7 @@ def _number(value: Any) -> tuple[Any, str]:
 
 
 def _with_format(style: Style, number_format: str) -> Style:
-    return Style(number_format, style.bold, style.font_color, style.fill_color,
-                 style.horizontal, style.vertical, style.wrap)  # fmt: skip
+    return replace(style, number_format=number_format)
 
 
 # -- the other parts ---------------------------------------------------------------------
@@ -514,6 +547,7 @@ def _styles_xml(styles: list[Style]) -> str:
             + (' applyNumberFormat="1"' if fmt else "")
             + (' applyFont="1"' if font else "")
             + (' applyFill="1"' if fill else "")
+            + (' quotePrefix="1"' if s.quote_prefix else "")
             + (f' applyAlignment="1"><alignment{align}/></xf>' if align else "/>")
         )
     num_fmts = "".join(

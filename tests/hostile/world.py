@@ -97,10 +97,15 @@ class Target:
 
 
 class World:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, fresh: bool = True) -> None:
+        """A new world at `root`, or (`fresh=False`) the one a `World` left there."""
         root.mkdir(parents=True, exist_ok=True)
         self.root = root
         self.app_db = AppDatabase(resolve_data_dir(str(root / "client")))
+        self.db_path = root / "unit.sqlite3"
+        if not fresh:
+            self.unit_db = UnitDatabase(self.db_path, root / "backups")
+            return
         self.app_db.save_rule_files([
             _rule("levy_modes", _entries({"10201": "税务自主"})),
             _rule("levy_items", _entries({"10201": "企业职工基本养老保险费",
@@ -111,7 +116,6 @@ class World:
                                  "declaration_start_month": "2015-01"}),
             _rule("resident_grades", _grades()),
         ])  # fmt: skip
-        self.db_path = root / "unit.sqlite3"
         self.unit_db = UnitDatabase(self.db_path, root / "backups")
         common = {"seq": 1, "gender": "男", "status": "1", "updated_at": "2026-11-01 08:00:00"}
         with self.unit_db.write() as conn:
