@@ -46,13 +46,14 @@ _ANY_FORMULA_LIKE = re.compile("(?m)^" + _FORMULA_START)
 
 
 def _formula_like_in(lines: str) -> bool:
-    """Whether a line of `lines` (each line after a "\n") starts like a formula: literal
-    searches first, the expression only where a line starts with "+" or "-"."""
-    if "\n=" in lines or "\n@" in lines:
-        return True
-    if "\n+" in lines or "\n-" in lines:
-        return _ANY_FORMULA_LIKE.search(lines) is not None
-    return False
+    """Whether a line of `lines` (each line after a "\n") starts like a formula: a quick
+    search for a line starting with = @ + or -, the full expression only then."""
+    if _RISKY_LINE.search(lines) is None:
+        return False
+    return _ANY_FORMULA_LIKE.search(lines) is not None
+
+
+_RISKY_LINE = re.compile(r"\n[=@+\-]")
 
 
 def guarded(key: str, parse: CellParser) -> CellParser:
