@@ -56,7 +56,7 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
 # What a workbook may make the reader do (a 100,000-row template is about 35 MB of XML).
 MAX_MEMBERS = 1000  # zip members (a template has about ten)
-MAX_UNZIPPED = 256 << 20  # all members together, as declared by the zip
+MAX_UNZIPPED = 160 << 20  # all members together, as declared by the zip
 MAX_SMALL_PART = 8 << 20  # workbook.xml and its relationships, parsed whole
 MAX_RATIO = 200  # unzipped / zipped for a member over RATIO_FROM (XML of a sheet: 10-30)
 RATIO_FROM = 1 << 20
