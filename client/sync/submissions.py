@@ -46,6 +46,8 @@ class SubmissionUnreadableError(SubmissionUncertainError):
     )
 
 
+# What applying an answer of an unexpected shape raises (a Decimal of "一百" included).
+WRONG_SHAPE = (ApiError, LookupError, TypeError, ValueError, AttributeError, ArithmeticError)
 GATEWAY_STATUSES = (502, 504)  # a gateway's answer: the request may have reached the server
 
 
@@ -139,7 +141,7 @@ class Submitter:
             with self.db.write() as conn:
                 apply(conn, answer, ids)
                 conn.exec_driver_sql("DELETE FROM pending_submissions WHERE key = ?", (key,))
-        except (ApiError, KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        except WRONG_SHAPE as exc:
             # An answer of the wrong shape: nothing was applied (the transaction rolled back)
             # and the request stays stored; a resend gets the server's first answer again.
             log.warning("submission %s: answer of the wrong shape (%r)", key, exc)
