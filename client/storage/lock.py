@@ -1,9 +1,10 @@
 """One client per data folder: an exclusive lock on `<data folder>/.lock`, held for the
 whole run (no Qt).
 
-The lock is an OS lock on an open file (`flock` on POSIX, `msvcrt.locking` of the first
-byte on Windows), so it goes away with the process however it ends — a killed client never
-leaves a stale lock behind. The file itself holds the holder's process id, for people only.
+The lock is an OS lock on an open file (`flock` on POSIX, `msvcrt.locking` of one byte
+past the text on Windows), so it goes away with the process however it ends — a killed
+client never leaves a stale lock behind. The file holds the holder's process id: a client
+started by the holder (the restart after an upgrade) waits for it to quit.
 
 `claim_data_folder(root)` also finds a data folder the client cannot write (read-only
 mount, no permission) before anything opens a database, so the clerk gets one clear
@@ -15,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -24,6 +26,10 @@ from client.storage.errors import StorageError
 from client.storage.paths import APP_AUTHOR, APP_NAME, DATA_DIR_ENV
 
 LOCK_NAME = ".lock"
+GRACE_SECONDS = 2.0
+PARENT_WAIT_SECONDS = 120.0
+POLL_SECONDS = 0.2
+WINDOWS_LOCK_OFFSET = 1 << 20
 
 
 class DataFolderInUseError(StorageError):
@@ -82,8 +88,14 @@ def data_root(explicit: str | os.PathLike[str] | None = None) -> Path:
     return root.expanduser().resolve()
 
 
-def claim_data_folder(root: Path) -> DataFolderLock:
+def claim_data_folder(
+    root: Path, grace: float = GRACE_SECONDS, parent_wait: float = PARENT_WAIT_SECONDS
+) -> DataFolderLock:
     """Make `root` if needed, check that it can be written and take its lock.
+
+    A holder that lets go within `grace` seconds is waited for (a client just closing); so
+    is, for up to `parent_wait` seconds, the process that started this one (an upgrade
+    starts the new version, then the old one quits — and may still make its 自动备份).
 
     Raises DataFolderNotWritableError or DataFolderInUseError (nothing in the folder is
     written then, beyond the lock file's creation on a first start).
@@ -97,14 +109,22 @@ def claim_data_folder(root: Path) -> DataFolderLock:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise DataFolderNotWritableError(root, _reason(exc)) from exc
-    try:
-        locked = _try_lock(fd)
-    except OSError as exc:
-        os.close(fd)
-        raise DataFolderNotWritableError(root, _reason(exc)) from exc
-    if not locked:
-        os.close(fd)
-        raise DataFolderInUseError(root)
+    started = time.monotonic()
+    parent = os.getppid()
+    while True:
+        try:
+            locked = _try_lock(fd)
+        except OSError as exc:
+            os.close(fd)
+            raise DataFolderNotWritableError(root, _reason(exc)) from exc
+        if locked:
+            break
+        waited = time.monotonic() - started
+        limit = parent_wait if holder_pid(root) == parent else grace
+        if waited >= limit:
+            os.close(fd)
+            raise DataFolderInUseError(root)
+        time.sleep(POLL_SECONDS)
     lock = DataFolderLock(root, fd)
     try:
         _probe_writable(root)
@@ -113,6 +133,15 @@ def claim_data_folder(root: Path) -> DataFolderLock:
         lock.release()
         raise DataFolderNotWritableError(root, _reason(exc)) from exc
     return lock
+
+
+def holder_pid(root: Path) -> int | None:
+    """The process id the lock's holder wrote, if any."""
+    try:
+        text = (root / LOCK_NAME).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return int(text) if text.isdigit() else None
 
 
 def _probe_writable(root: Path) -> None:
@@ -144,17 +173,18 @@ def _reason(exc: OSError) -> str:
 
 
 def _write_pid(fd: int) -> None:
-    if sys.platform == "win32":  # the locked first byte cannot be rewritten there
-        return
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    """Always the same 21 bytes at the start (no truncation, which a Windows lock past the
+    end could refuse)."""
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.write(fd, f"{os.getpid():<20}\n".encode("ascii"))
 
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
+    # One byte far past the text is locked, so the process id stays readable by others.
     def _try_lock(fd: int) -> bool:
-        os.lseek(fd, 0, os.SEEK_SET)
+        os.lseek(fd, WINDOWS_LOCK_OFFSET, os.SEEK_SET)
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         except OSError:
@@ -162,7 +192,7 @@ if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
         return True
 
     def _unlock(fd: int) -> None:
-        os.lseek(fd, 0, os.SEEK_SET)
+        os.lseek(fd, WINDOWS_LOCK_OFFSET, os.SEEK_SET)
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 else:

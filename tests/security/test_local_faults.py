@@ -18,6 +18,7 @@ from client.storage.lock import (
     DataFolderInUseError,
     DataFolderNotWritableError,
     claim_data_folder,
+    holder_pid,
 )
 from tests.support.backend import BackendServer
 
@@ -57,7 +58,7 @@ def _wait_for_lock_holder(root: Path, process: subprocess.Popen[str]) -> None:
     for _ in range(600):
         if process.poll() is not None:
             raise AssertionError(f"the first client ended: {process.communicate()}")
-        if lock.exists() and lock.read_text().strip() == str(process.pid):
+        if lock.exists() and holder_pid(root) == process.pid:
             return
         time.sleep(0.1)
     raise AssertionError("the first client never took the data folder's lock")
@@ -106,10 +107,37 @@ def test_the_lock_in_one_process(tmp_path: Path) -> None:
         assert held.held
         assert (tmp_path / LOCK_NAME).read_text().strip() == str(os.getpid())
         with pytest.raises(DataFolderInUseError) as refused:
-            claim_data_folder(tmp_path)
+            claim_data_folder(tmp_path, grace=0)
         assert "客户端已在运行" in refused.value.message
+        assert holder_pid(tmp_path) == os.getpid()
     assert not held.held
-    claim_data_folder(tmp_path).release()  # free again
+    claim_data_folder(tmp_path, grace=0).release()  # free again
+
+
+def test_a_client_started_by_the_holder_waits_for_it_to_quit(tmp_path: Path) -> None:
+    """The restart after an upgrade: the old client starts the new one, then quits."""
+    script = (
+        "import sys, pathlib\n"
+        "from client.storage.lock import claim_data_folder\n"
+        "lock = claim_data_folder(pathlib.Path(sys.argv[1]), grace=0, parent_wait=60)\n"
+        "print('took it', flush=True)\n"
+    )
+    held = claim_data_folder(tmp_path, grace=0)
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(1.0)
+        assert child.poll() is None  # still waiting: its parent holds the lock
+    finally:
+        held.release()
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 0, err
+    assert "took it" in out
 
 
 def _read_only_command(data: Path, command: list[str]) -> tuple[list[str], bool]:
