@@ -227,7 +227,11 @@ def _scan_sheet(
                 prefix = start[1] or b""
                 p = re.escape(prefix)
                 unusual = re.compile(rb"<" + p + rb'c(?! r="[A-Z]\d\d?\d?\d?\d?")')
-                bare = re.compile(rb"<" + p + rb'c(?! r=")')
+                # a cell tag without an r attribute after plain "…" attributes (anything
+                # odder counts as without one: an upper bound)
+                bare = re.compile(
+                    rb"<" + p + rb'c(?=[\s>/])(?!(?:\s+[\w:.-]+\s*=\s*"[^"]*")*\s+r\s*=\s*")'
+                )
                 end_tag = b"</" + prefix + b"sheetData"
                 text = text[start.end() :]
             end = text.find(end_tag)
