@@ -64,6 +64,7 @@ class Case:
     expect: Callable[[Target], Outcome]
     needs: str | None = None  # a column key the import must have
     heavy: bool = False  # slow to build: thrown at one import only
+    posix_only: bool = False  # needs os.mkfifo
 
 
 # -- zip plumbing ---------------------------------------------------------------------------
@@ -553,7 +554,7 @@ def _superscript_id(t: Target) -> str:
 CASES: list[Case] = [
     Case("0字节文件", empty_file, _refused(wb.EMPTY_FILE)),
     Case("文件夹", directory, _refused(wb.DIRECTORY)),
-    Case("命名管道", named_pipe, _refused(wb.NOT_REGULAR)),
+    Case("命名管道", named_pipe, _refused(wb.NOT_REGULAR), posix_only=True),
     Case("GBK文本改名为xlsx", gbk_csv_renamed, _refused(wb.RENAMED)),
     Case("GBK编码CSV", gbk_csv, _refused(wb.CSV_FILE)),
     Case("随机内容", random_bytes, _refused(wb.RENAMED)),
