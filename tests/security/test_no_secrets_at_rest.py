@@ -26,13 +26,16 @@ from client.backup.service import default_folder, make_backup  # noqa: E402
 from client.domain.wages import BY_ITEM, DAILY  # noqa: E402
 from client.logging_setup import setup_logging  # noqa: E402
 from client.storage.integrity import SQLITE_MAGIC  # noqa: E402
+from client.storage.settings import ProxyConfig  # noqa: E402
 from tests.employer.conftest import EmployerEnv  # noqa: E402
 from tests.employer.test_wage_pages import Pages, fetch_now, rows  # noqa: E402
 from tests.shell.test_shell_flow import NEW_PASSWORD, login  # noqa: E402
 from tests.shell.test_shell_more import registered_shell  # noqa: E402
+from tests.support.proxies import HttpProxy  # noqa: E402
 
 FULL_ID = re.compile(rb"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 SQLITE_SIDE = ("-wal", "-journal", "-shm")
+PROXY_PASSWORD = "Proxy-Secret-7731"
 
 
 def is_sqlite(path: Path) -> bool:
@@ -72,6 +75,11 @@ def test_no_password_token_or_id_number_at_rest(
     log_file = setup_logging(paths.logs_dir)
     handler = root_logger.handlers[-1]
     tokens: list[str] = []
+    # The whole walk goes through an HTTP proxy with a user and password (网络设置).
+    proxy = HttpProxy("clerk", PROXY_PASSWORD)
+    controller.ui.app.set_proxy(
+        ProxyConfig("http", "127.0.0.1", proxy.port, "clerk", PROXY_PASSWORD)
+    )
     try:
         window = login(qtbot, controller, 0, "975310", NEW_PASSWORD)
         session = window.session
@@ -122,6 +130,7 @@ def test_no_password_token_or_id_number_at_rest(
         make_backup(paths, default_folder(paths))
         controller.switch_unit()
     finally:
+        proxy.close()
         root_logger.removeHandler(handler)
         handler.close()
         root_logger.setLevel(level)
@@ -129,6 +138,7 @@ def test_no_password_token_or_id_number_at_rest(
     text = log_file.read_text(encoding="utf-8")
     assert "looking at " + sample[:6] in text  # the log was written, masked
     assert "a failure naming a person" in text
-    found = scan(paths.root, [NEW_PASSWORD, *tokens], id_numbers)
+    assert proxy.requests > 10  # the walk went through the proxy
+    found = scan(paths.root, [NEW_PASSWORD, PROXY_PASSWORD, *tokens], id_numbers)
     assert found == []
     assert not str(chosen).startswith(str(paths.root))
