@@ -170,8 +170,23 @@ class SheetScan:
 # all have such a reference is passed with one regular-expression search; only the rest is
 # looked at exactly.
 USUAL_ROWS, USUAL_COLUMNS = 99_999, 26
-_REF = re.compile(rb' r="([A-Z]{1,3})?(\d+)"')
 _SHEET_DATA = re.compile(rb"<([A-Za-z_][\w.-]*:)?sheetData(?:\s[^>]*)?>")
+_ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_LOOSE_REF = re.compile(rb"([A-Za-z]*)(\d+)")
+
+
+class _Patterns:
+    """The expressions of a sheet whose tags carry `prefix` ("" or e.g. "x:")."""
+
+    def __init__(self, prefix: bytes) -> None:
+        p = re.escape(prefix)
+        # a cell whose tag does not start with a usual reference
+        self.unusual = re.compile(rb"<" + p + rb'c(?! r="[A-Z]\d\d?\d?\d?\d?")')
+        self.cell = re.compile(rb"<" + p + rb"c(?=[\s>/])")
+        self.letters = re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})\d{1,7}"')
+        self.digits = re.compile(rb"<" + p + rb'c r="[A-Z]{1,3}(\d{1,7})"')
+        self.tag = re.compile(rb"<" + p + rb"(c|row)(?=[\s>/])([^>]*)")
+        self.end = b"</" + prefix + b"sheetData"
 
 
 def scan_sheets(path: Path, max_rows: int, limit: int | None = None) -> dict[str, SheetScan]:
@@ -197,18 +212,17 @@ def _scan_sheet(
 ) -> SheetScan:
     """The sheet's bounds from its XML, a block at a time (about 0.1 s for 100,000 rows).
 
-    Only cells take room. A cell with its reference (as every program writes them) is
-    placed there; python-calamine places one without a reference after the previous one.
-    One search per block finds a cell whose tag does not start with a usual reference; such
-    blocks are read exactly: every reference, and every cell without one (counted as if all
-    were in one row and below every row: an upper bound). Refused as soon as the bounds
-    pass the limits."""
-    max_row, max_col = USUAL_ROWS, USUAL_COLUMNS
-    far = (0, "")
-    bare_cells = 0
+    Only cells take room. A cell with its reference is placed there; python-calamine places
+    one without (or with one it cannot read) after the previous one, and accepts lower-case
+    letters, single quotes and spaces around "=". One search per block finds a cell whose
+    tag does not start with a usual reference (r first, row ≤ 99,999, column ≤ Z); such a
+    block is read exactly — by two more searches when every cell starts with a reference
+    as programs write them, else tag by tag — and a cell without a reference is counted as
+    if all were in one row and below every row (an upper bound). Refused as soon as the
+    bounds pass the limits."""
+    bounds = _Bounds()
     overlap = b""
-    unusual = bare = None
-    end_tag = b""
+    patterns: _Patterns | None = None
     with archive.open(part) as stream:
         while True:
             block = stream.read(SCAN_BLOCK)
@@ -218,45 +232,86 @@ def _scan_sheet(
                 cut = text.rfind(b"<")
                 if cut > 0:
                     text, overlap = text[:cut], text[cut:]
-            if unusual is None or bare is None:
+            if patterns is None:
                 start = _SHEET_DATA.search(text)
                 if start is None:
                     if not block:
                         break
                     continue  # the start tag, if cut, waits in the overlap
-                prefix = start[1] or b""
-                p = re.escape(prefix)
-                unusual = re.compile(rb"<" + p + rb'c(?! r="[A-Z]\d\d?\d?\d?\d?")')
-                # a cell tag without an r attribute after plain "…" attributes (anything
-                # odder counts as without one: an upper bound)
-                bare = re.compile(
-                    rb"<" + p + rb'c(?=[\s>/])(?!(?:\s+[\w:.-]+\s*=\s*"[^"]*")*\s+r\s*=\s*")'
-                )
-                end_tag = b"</" + prefix + b"sheetData"
+                patterns = _Patterns(start[1] or b"")
                 text = text[start.end() :]
-            end = text.find(end_tag)
+            end = text.find(patterns.end)
             data = text if end < 0 else text[:end]
-            if unusual.search(data) is not None:
-                for m in _REF.finditer(data):
-                    col = _column_index(m[1].decode()) + 1 if m[1] else 0
-                    row = int(m[2])
-                    if col > USUAL_COLUMNS or row > USUAL_ROWS:
-                        size = max(col, 1) * row
-                        if size > far[0]:
-                            far = (size, (m[1] or b"").decode() + m[2].decode())
-                    max_col, max_row = max(max_col, col), max(max_row, row)
-                bare_cells += len(bare.findall(data))
-                rows, cols = max_row + bare_cells, min(max_col + bare_cells, 16_384)
-                if rows > max_rows:
-                    raise ImportRefused(FAR_TOO_MANY_ROWS.format(rows=rows, limit=limit))
-                if rows * cols > MAX_SHEET_CELLS:
-                    where = f"，如单元格{far[1]}" if far[1] else ""
-                    raise ImportRefused(
-                        SHEET_TOO_WIDE.format(sheet=name, rows=rows, cols=cols, where=where)
-                    )
+            if patterns.unusual.search(data) is not None:
+                bounds.add(data, patterns)
+                bounds.check(name, max_rows, limit)
             if end >= 0 or not block:
                 break  # python-calamine reads no cell after </sheetData>
-    return SheetScan(max_row + bare_cells, min(max_col + bare_cells, 16_384), far[1])
+    return SheetScan(bounds.rows, bounds.cols, bounds.far[1])
+
+
+class _Bounds:
+    """What the exactly read blocks of a sheet reach."""
+
+    def __init__(self) -> None:
+        self.max_row, self.max_col = USUAL_ROWS, USUAL_COLUMNS
+        self.far = (0, "")  # (rows x columns, the reference)
+        self.bare_cells = self.bare_rows = 0
+
+    @property
+    def rows(self) -> int:
+        return self.max_row + self.bare_cells + self.bare_rows
+
+    @property
+    def cols(self) -> int:
+        return self.max_col + self.bare_cells
+
+    def add(self, data: bytes, p: _Patterns) -> None:
+        digits = p.digits.findall(data)
+        if len(digits) == len(p.cell.findall(data)):  # every cell starts r="A1"
+            if digits:
+                longest = max(map(len, digits))
+                row = int(max(d for d in digits if len(d) == longest))
+                letters = p.letters.findall(data)
+                widest = max(map(len, letters))
+                col = _column_index(max(x for x in letters if len(x) == widest).decode()) + 1
+                self._reach(row, col)
+            return
+        for m in p.tag.finditer(data):  # tag by tag, as python-calamine reads them
+            attributes = {k: v1 or v2 for k, v1, v2 in _ATTRIBUTE.findall(m[2])}
+            ref = _LOOSE_REF.fullmatch(attributes.get(b"r", b""))
+            if m[1] == b"row":
+                if ref is not None and not ref[1]:
+                    self.max_row = max(self.max_row, int(ref[2]))
+                else:
+                    self.bare_rows += 1
+            elif ref is not None and ref[1]:
+                self._reach(int(ref[2]), _column_index(ref[1].upper().decode()) + 1)
+            else:
+                self.bare_cells += 1
+
+    def _reach(self, row: int, col: int) -> None:
+        if (col > USUAL_COLUMNS or row > USUAL_ROWS) and col * row > self.far[0]:
+            self.far = (col * row, f"{_column_letters(col)}{row}")
+        self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, col)
+
+    def check(self, name: str, max_rows: int, limit: int) -> None:
+        rows, cols = self.rows, self.cols
+        if rows > max_rows:
+            raise ImportRefused(FAR_TOO_MANY_ROWS.format(rows=rows, limit=limit))
+        if rows * cols > MAX_SHEET_CELLS:
+            where = f"，如单元格{self.far[1]}" if self.far[1] else ""
+            raise ImportRefused(
+                SHEET_TOO_WIDE.format(sheet=name, rows=rows, cols=min(cols, 16_384), where=where)
+            )
+
+
+def _column_letters(col: int) -> str:
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:

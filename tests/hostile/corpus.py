@@ -382,6 +382,18 @@ def far_column(t: Target, d: Path) -> Path:
     return with_sheet_xml(t, d, "最远列", lambda x: x.replace(b"</sheetData>", cell))
 
 
+def _odd_reference(file_name: str, attribute: str) -> Callable[[Target, Path], Path]:
+    """A value at column XFD of a data row, its reference written in a way python-calamine
+    accepts but a scan for r="…" would miss."""
+
+    def build(t: Target, d: Path) -> Path:
+        r = t.spec.first_data_row + 1
+        cell = f'<row r="{r}"><c {attribute.format(r=r)}><v>1</v></c></row></sheetData>'
+        return with_sheet_xml(t, d, file_name, lambda x: x.replace(b"</sheetData>", cell.encode()))
+
+    return build
+
+
 def cells_without_reference(t: Target, d: Path) -> Path:
     """A row of 20,000 cells without references: each lands one column further."""
     r = t.spec.first_data_row + 1
@@ -594,6 +606,11 @@ CASES: list[Case] = [
             )
         ),
     ),  # fmt: skip
+    Case("小写列引用xfd", _odd_reference("小写引用", 'r="xfd{r}"'), lambda t: _far_column(t)),
+    Case("单引号引用", _odd_reference("单引号引用", "r='XFD{r}'"), lambda t: _far_column(t)),
+    Case(
+        "等号两侧空格的引用", _odd_reference("空格引用", 'r = "XFD{r}"'), lambda t: _far_column(t)
+    ),
     Case(
         "两万个无引用单元格",
         cells_without_reference,
@@ -657,6 +674,17 @@ CASES: list[Case] = [
         needs="id_number",
     ),  # fmt: skip
 ]
+
+
+def _far_column(t: Target) -> Refused:
+    return Refused(
+        wb.SHEET_TOO_WIDE.format(
+            sheet=t.spec.sheet_title,
+            rows=wb.USUAL_ROWS,
+            cols=16_384,
+            where=f"，如单元格XFD{t.spec.first_data_row + 1}",
+        )
+    )
 
 
 def _rows_refused(t: Target) -> Refused:
