@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,6 +27,12 @@ from mock_backend.db import Database, driver
 from mock_backend.errors import error_body
 
 LIFETIME_SECONDS = 24 * 3600
+# Requests whose bodies hold a password (and whose answers may hold a bearer token): the
+# body is remembered only as a salted scrypt digest and the stored answer is encrypted with
+# a key derived from the body the same way, so the idempotency table holds no fast hash of
+# a password and no live token — only someone repeating the very request can read it back.
+SECRET_BODY_PATHS = frozenset({"/api/v1/mgmt/auth/login", "/api/v1/mgmt/auth/password"})
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**13, 8, 1
 
 Ident = tuple[str, str, str]
 
@@ -68,13 +76,48 @@ class IdempotencyStore:
             raw.execute("DELETE FROM idempotency WHERE created_at < ?", (now - LIFETIME_SECONDS,))
 
 
+def _canonical(body: bytes) -> bytes:
+    """JSON with sorted keys, so key order does not make a different body."""
+    try:
+        return orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS) if body else b""
+    except orjson.JSONDecodeError:
+        return body
+
+
 def body_digest(body: bytes) -> str:
     """Hash of the request body; JSON is canonicalised so key order does not matter."""
+    return hashlib.sha256(_canonical(body)).hexdigest()
+
+
+def _scrypt(body: bytes, salt: bytes) -> tuple[str, bytes]:
+    out = hashlib.scrypt(
+        _canonical(body), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P,
+        maxmem=64 * 1024 * 1024, dklen=64,
+    )  # fmt: skip
+    return f"scrypt${salt.hex()}${out[:32].hex()}", out[32:]
+
+
+def seal_digest(body: bytes) -> tuple[str, bytes]:
+    """(digest text to store, key for the answer) of a secret-bearing body, newly salted."""
+    return _scrypt(body, secrets.token_bytes(16))
+
+
+def open_digest(body: bytes, stored: str) -> bytes | None:
+    """The answer's key when `body` is the body that was stored, else None."""
     try:
-        canonical = orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS) if body else b""
-    except orjson.JSONDecodeError:
-        canonical = body
-    return hashlib.sha256(canonical).hexdigest()
+        scheme, salt, _digest = stored.split("$")
+        if scheme != "scrypt":
+            return None
+        text, key = _scrypt(body, bytes.fromhex(salt))
+    except ValueError:
+        return None
+    return key if hmac.compare_digest(text, stored) else None
+
+
+def keystream_xor(data: bytes, key: bytes) -> bytes:
+    """Encrypts and decrypts alike (a fresh key per record: SHAKE-256 as the keystream)."""
+    stream = hashlib.shake_256(key).digest(len(data))
+    return (int.from_bytes(data, "big") ^ int.from_bytes(stream, "big")).to_bytes(len(data), "big")
 
 
 class IdempotencyMiddleware:
@@ -117,9 +160,17 @@ class IdempotencyMiddleware:
     async def _handle(
         self, ident: Ident, digest: str, body: bytes, scope: Scope, receive: Receive, send: Send
     ) -> None:
+        secret = scope["path"] in SECRET_BODY_PATHS
         stored = await anyio.to_thread.run_sync(self.store.get, ident)
+        if stored is not None and secret:
+            key = await anyio.to_thread.run_sync(open_digest, body, stored.body_hash)
+            matches = key is not None
+            if key is not None:
+                stored.body = keystream_xor(stored.body, key)
+        else:
+            matches = stored is not None and stored.body_hash == digest
         if stored is not None:
-            if stored.body_hash != digest:
+            if not matches:
                 await _send(
                     send,
                     422,
@@ -162,7 +213,11 @@ class IdempotencyMiddleware:
 
         await self.app(scope, replay_receive, capture)
         if complete and 0 < status < 500:
-            stored = StoredResponse(digest, status, content_type, b"".join(chunks))
+            content = b"".join(chunks)
+            if secret:
+                digest, key = await anyio.to_thread.run_sync(seal_digest, body)
+                content = keystream_xor(content, key)
+            stored = StoredResponse(digest, status, content_type, content)
             await anyio.to_thread.run_sync(self.store.put, ident, stored)
 
     def _acquire(self, ident: Ident) -> asyncio.Lock:

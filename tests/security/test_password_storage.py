@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
+import time
 
 import httpx
 
@@ -64,3 +66,61 @@ def test_hash_checks() -> None:
     salt = bytes(range(16))
     digest = hashlib.pbkdf2_hmac("sha256", b"abc12345", salt, 60_000).hex()
     assert verify_password("abc12345", f"pbkdf2_sha256$60000${salt.hex()}${digest}")
+
+
+def _login_digests(backend: BackendServer) -> list[str]:
+    conn = sqlite3.connect(f"file:{backend.data_dir / DATABASE_NAME}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            "SELECT body_hash FROM idempotency WHERE path = '/api/v1/mgmt/auth/login'"
+        )
+        return [r[0] for r in rows]
+    finally:
+        conn.close()
+
+
+def test_tokens_are_kept_only_as_digests(backend: BackendServer, http: httpx.Client) -> None:
+    unit = backend.create_taxpayer(employees_per_unit=1)["units"][0]
+    initial = next(u for u in backend.admin_get("units") if u["unit_id"] == unit["unit_id"])
+    # As the client sends it: with an Idempotency-Key (the answer must not be kept).
+    token = http.post(
+        "/mgmt/auth/login",
+        json={"unit_id": unit["unit_id"], "password": initial["initial_password"]},
+        headers={"Idempotency-Key": "login-key-1"},
+    ).json()["token"]
+    # The answer is stored just after it was sent: wait for the record.
+    for _ in range(100):
+        if _login_digests(backend):
+            break
+        time.sleep(0.05)
+    data = b"".join(
+        p.read_bytes() for p in backend.data_dir.glob(f"{DATABASE_NAME}*") if p.is_file()
+    )
+    assert token.encode() not in data
+    conn = sqlite3.connect(f"file:{backend.data_dir / DATABASE_NAME}?mode=ro", uri=True)
+    try:
+        kept = {r[0] for r in conn.execute("SELECT token FROM sessions")}
+    finally:
+        conn.close()
+    assert hashlib.sha256(token.encode()).hexdigest() in kept
+    # The login's body (with the password) is kept only as a salted scrypt digest, and its
+    # answer encrypted: no fast hash of the password, no token.
+    digests = _login_digests(backend)
+    assert digests and all(d.startswith("scrypt$") for d in digests)
+    body = json.dumps(
+        {"password": initial["initial_password"], "unit_id": unit["unit_id"]},
+        separators=(",", ":"),
+    ).encode()
+    assert hashlib.sha256(body).hexdigest().encode() not in data
+    repeat = http.post(
+        "/mgmt/auth/login",
+        json={"unit_id": unit["unit_id"], "password": initial["initial_password"]},
+        headers={"Idempotency-Key": "login-key-1"},
+    )
+    assert repeat.headers.get("idempotent-replayed") == "true"
+    assert repeat.json()["token"] == token
+    answer = http.get(
+        f"/mgmt/units/{unit['unit_id']}/registration",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 200
