@@ -37,6 +37,17 @@ DECLARATION_KEYS = (
 _REQUIRED_TEXT = ("item_id", "category", "data_source", "unit_number", "period_start",
                   "period_end", "levy_item", "levy_category", "state")  # fmt: skip
 _AMOUNTS = ("wage_total", "base_total", "unit_amount", "personal_amount", "amount")
+# text or absent: a number or a list there would be stored as text unnoticed or fail the store
+_OPTIONAL_TEXT = tuple(k for k in ITEM_FIELDS if k not in (*_REQUIRED_TEXT, *_AMOUNTS, "headcount"))
+_DECLARATION_TEXT = tuple(k for k in DECLARATION_KEYS if k not in ("items", "headcount"))
+
+
+def _text_or_none(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _fail(what: str) -> MalformedResponseError:
@@ -61,10 +72,12 @@ def item_row(record: Any) -> dict[str, Any]:
         raise _fail("item text field")
     if row["state"] not in ITEM_STATES:
         raise _fail(f"item state {row['state']!r}")
-    if not isinstance(row["headcount"], int) or isinstance(row["headcount"], bool):
+    if not _count(row["headcount"]):
         raise _fail("item headcount")
     if any(not isinstance(row[k], str) for k in _AMOUNTS):
         raise _fail("item amount")
+    if not all(_text_or_none(row[k]) for k in _OPTIONAL_TEXT):
+        raise _fail("item field")
     row["merge_key"] = merge_key(row)
     return row
 
@@ -102,6 +115,10 @@ def declaration(entry: Any) -> dict[str, Any]:
         raise _fail("declaration entry")
     if entry["status"] not in DECLARATION_STATES or not isinstance(entry["items"], list):
         raise _fail("declaration status")
+    if not all(_text_or_none(entry[k]) for k in _DECLARATION_TEXT):
+        raise _fail("declaration field")
+    if entry["headcount"] is not None and not _count(entry["headcount"]):
+        raise _fail("declaration headcount")
     out = dict(entry)
     out["items"] = [item_row(r) for r in entry["items"]]
     failed = entry.get("failed_rows") or []
@@ -123,8 +140,10 @@ def submitted(answer: Any) -> list[dict[str, Any]]:
     for entry in entries:
         if (
             not isinstance(entry, dict)
-            or not entry.get("declaration_id")
+            or not isinstance(entry.get("declaration_id"), str)
+            or not entry["declaration_id"]
             or not isinstance(entry.get("item_ids"), list)
+            or not all(isinstance(i, str) for i in entry["item_ids"])
         ):
             raise _fail("submission entry")
     return entries
