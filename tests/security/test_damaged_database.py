@@ -141,3 +141,60 @@ def test_database_problem_finds_each_kind_of_damage(tmp_path: Path) -> None:
     assert moved.parent == tmp_path / DAMAGED_FOLDER
     error = DamagedDatabaseError(path, "x")
     assert "重新下载" in error.message and "从备份恢复" in error.message
+
+
+def _app_folder_with_backup(tmp_path: Path) -> Path:
+    from client.app_context import AppContext
+    from client.storage.app_db import RegionChoice
+
+    root = tmp_path / "data"
+    ctx = AppContext.open(str(root), "http://127.0.0.1:9")
+    ctx.app_db.choose_region(RegionChoice("440300", "深圳市", "税务自主", True, True))
+    make_backup(ctx.paths, default_folder(ctx.paths))
+    ctx.close()
+    _cut_in_half(root / "app.sqlite3")
+    return root
+
+
+def _open_region(root: Path) -> Any:
+    from client.app_context import AppContext
+
+    ctx = AppContext.open(str(root), "http://127.0.0.1:9")
+    try:
+        return ctx.region()
+    finally:
+        ctx.close()
+
+
+def test_a_damaged_app_database_is_restored_from_the_newest_backup(tmp_path: Path) -> None:
+    from client.ui.data_folder_guard import hold_data_folder
+    from client.ui.prompts import PromptService
+
+    root = _app_folder_with_backup(tmp_path)
+    prompts = PromptService.scripted([True])  # 从备份恢复
+    lock = hold_data_folder(str(root), prompts=prompts)
+    try:
+        assert "是否从备份恢复" in prompts.history[0].text
+        assert "已从" in prompts.last.text and "备份恢复" in prompts.last.text
+        assert database_problem(root / "app.sqlite3") is None
+        region = _open_region(root)
+        assert region is not None and region.code == "440300"
+        assert list((root / DAMAGED_FOLDER).glob("app.*.sqlite3"))
+    finally:
+        lock.release()
+
+
+def test_a_damaged_app_database_can_start_clean(tmp_path: Path) -> None:
+    from client.ui.data_folder_guard import hold_data_folder
+    from client.ui.prompts import PromptService
+
+    root = _app_folder_with_backup(tmp_path)
+    prompts = PromptService.scripted([False])  # 重新开始
+    lock = hold_data_folder(str(root), prompts=prompts)
+    try:
+        assert "重新开始" in prompts.last.text
+        assert not (root / "app.sqlite3").exists()
+        assert _open_region(root) is None  # a clean start: the region is chosen again
+        assert list((root / DAMAGED_FOLDER).glob("app.*.sqlite3"))
+    finally:
+        lock.release()
