@@ -424,6 +424,17 @@ def entity_bomb(t: Target, d: Path) -> Path:
     return with_sheet_xml(t, d, "实体炸弹", edit)
 
 
+def deep_nesting(t: Target, d: Path) -> Path:
+    """A cell of 100,000 nested rich-text runs and a formula of 100,000 nested brackets
+    (under a megabyte, so the zip's ratio check lets it through to the parsers)."""
+    r = t.spec.first_data_row
+    depth = 100_000
+    cell = f'<c r="A{r}" t="inlineStr"><is>' + "<r>" * depth + "<t>x</t>" + "</r>" * depth
+    cell += f'</is></c><c r="B{r}"><f>' + "(" * depth + "1" + ")" * depth + "</f><v>1</v></c>"
+    row = f'<row r="{r}">{cell}</row></sheetData>'.encode()
+    return with_sheet_xml(t, d, "深层嵌套", lambda x: x.replace(b"</sheetData>", row))
+
+
 def workbook_dtd(t: Target, d: Path) -> Path:
     parts = members(t.filled(d / "原.xlsx"))
     text = parts["xl/workbook.xml"]
@@ -622,6 +633,7 @@ CASES: list[Case] = [
     ),  # fmt: skip
     Case("一百万行", million_rows, lambda t: _rows_refused(t), heavy=True),
     Case("实体炸弹(DTD)", entity_bomb, _refused(wb.CORRUPT)),
+    Case("十万层嵌套XML", deep_nesting, _refused(wb.CORRUPT)),
     Case("工作簿中的DTD", workbook_dtd, _refused(wb.SUSPICIOUS)),
     Case(
         "合并一百万行",
