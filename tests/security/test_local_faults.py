@@ -45,10 +45,11 @@ def _client(data_dir: Path, server: str, *extra: str) -> subprocess.Popen[str]:
 
 
 def _files(root: Path) -> dict[str, str]:
-    """Every file under the folder with a digest of its bytes (the lock file's too)."""
+    """Every file under the folder with a digest of its bytes (the lock file's too; not
+    SQLite's -shm index, which a reader of the running client may touch)."""
     out = {}
     for path in sorted(root.rglob("*")):
-        if path.is_file():
+        if path.is_file() and not path.name.endswith("-shm"):
             out[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out
 

@@ -27,6 +27,7 @@ from client.domain.wages import BY_ITEM, DAILY  # noqa: E402
 from client.logging_setup import setup_logging  # noqa: E402
 from client.storage.integrity import SQLITE_MAGIC  # noqa: E402
 from client.storage.settings import ProxyConfig  # noqa: E402
+from mock_backend.ids import is_valid_id_number  # noqa: E402
 from tests.employer.conftest import EmployerEnv  # noqa: E402
 from tests.employer.test_wage_pages import Pages, fetch_now, rows  # noqa: E402
 from tests.shell.test_shell_flow import NEW_PASSWORD, login  # noqa: E402
@@ -60,7 +61,8 @@ def scan(root: Path, secrets: list[str], id_numbers: set[str]) -> list[str]:
             if number.encode() in data:
                 found.append(f"{name}: ID {number[:6]}…")
         for match in FULL_ID.finditer(data):
-            found.append(f"{name}: ID-shaped {match.group()[:6]!r}…")
+            if is_valid_id_number(match.group().decode().upper()):  # a real one, by its check
+                found.append(f"{name}: ID-shaped {match.group()[:6]!r}…")
     return found
 
 
