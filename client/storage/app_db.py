@@ -61,13 +61,14 @@ class AppDatabase(LocalDatabase):
         """Units of one module, filtered by 纳税人识别号/纳税人名称/备注 keyword."""
         query = select(RegisteredUnit).where(RegisteredUnit.kind == kind)
         keyword = keyword.strip()
-        if keyword:
-            like = f"%{keyword}%"
+        if keyword:  # %, _ and the backslash are text here, not wildcards
+            escaped = keyword.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            like = f"%{escaped}%"
             query = query.where(
                 or_(
-                    RegisteredUnit.taxpayer_id.like(like),
-                    RegisteredUnit.taxpayer_name.like(like),
-                    RegisteredUnit.remark.like(like),
+                    RegisteredUnit.taxpayer_id.like(like, escape="\\"),
+                    RegisteredUnit.taxpayer_name.like(like, escape="\\"),
+                    RegisteredUnit.remark.like(like, escape="\\"),
                 )
             )
         with self.read() as session:

@@ -92,6 +92,12 @@ def test_units_add_search_remark_and_duplicates(app_db: AppDatabase) -> None:
     assert [u.unit_id for u in app_db.units("employer", "1244030045")] == ["U2"]
     assert [u.unit_id for u in app_db.units("collector")] == ["C1"]
     assert app_db.unit(a.id).remark == "总部"
+    # %, _ and the backslash are text in the search box, not wildcards
+    app_db.set_remark(a.id, "完成100%_a\\b")
+    assert [u.unit_id for u in app_db.units("employer", "%")] == ["U1"]
+    assert [u.unit_id for u in app_db.units("employer", "_")] == ["U1"]
+    assert [u.unit_id for u in app_db.units("employer", "0%_a\\b")] == ["U1"]
+    assert app_db.units("employer", "完成_") == [] and app_db.units("employer", "'") == []
 
 
 def test_proxy_password_is_not_stored_in_plain_text(app_db: AppDatabase) -> None:
