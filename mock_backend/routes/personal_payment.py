@@ -1,10 +1,15 @@
 """征收子系统, 城乡居民个人缴费 of a 代收单位 (manual §3.21–§3.23): a resident's pending rows,
 payment orders, 缴费记录查询, and the payment page the order's QR code opens on the payer's
-phone (`/pay/{order_id}`, no login: the order number is the secret, as with a real QR)."""
+phone (`/pay/{order_id}/{token}`, no login: the token — an HMAC of the order number under a
+secret of this database — is what the QR code gives; order numbers alone are sequential)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import html
+import secrets
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
@@ -17,7 +22,7 @@ from mock_backend import personal_payment_orders as orders
 from mock_backend.clock import CST, format_datetime
 from mock_backend.collect_due import make_arrears
 from mock_backend.context import BackendContext, Session, get_ctx
-from mock_backend.db import Database, driver
+from mock_backend.db import Database, driver, get_meta, set_meta
 from mock_backend.errors import ApiError
 from mock_backend.fee_money import text_of
 from mock_backend.fee_schedule import ensure_generated
@@ -40,6 +45,7 @@ pay_router = APIRouter(tags=["支付页面 (扫码)"])
 def install(app: FastAPI, db: Database) -> None:
     """Create the tables (a database seeded before issue 13 lacks them) and the routes."""
     create_tables(db)
+    _secret(db)  # made (or read) now, never inside a request's transaction
     app.include_router(router)
     app.include_router(pay_router)
 
@@ -111,13 +117,42 @@ def _up_to_date(ctx: BackendContext, unit_id: str) -> datetime:
     return now
 
 
-def _pay_url(request: Request, order_id: str) -> str:
-    return f"{str(request.base_url).rstrip('/')}/pay/{order_id}"
+_SECRET_KEY = "pay_url_secret"
+_secrets: dict[str, bytes] = {}
 
 
-def _with_url(request: Request, order: dict[str, Any]) -> dict[str, Any]:
+def _secret(db: Database) -> bytes:
+    """This database's secret for payment links (made once, kept in meta)."""
+    key = str(db.path)
+    if key not in _secrets:
+        with db.write() as conn:
+            value = get_meta(conn, _SECRET_KEY)
+            if value is None:
+                value = secrets.token_hex(32)
+                set_meta(conn, _SECRET_KEY, value)
+        _secrets[key] = bytes.fromhex(value)
+    return _secrets[key]
+
+
+def pay_token(db: Database, order_id: str) -> str:
+    digest = hmac.new(_secret(db), order_id.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode()
+
+
+def _check_token(ctx: BackendContext, order_id: str, token: str) -> None:
+    """A link not made by this server names no order (the same answer as a wrong number)."""
+    if not hmac.compare_digest(token, pay_token(ctx.db, order_id)):
+        raise orders.order_not_found(order_id)
+
+
+def _pay_url(request: Request, ctx: BackendContext, order_id: str) -> str:
+    token = pay_token(ctx.db, order_id)
+    return f"{str(request.base_url).rstrip('/')}/pay/{order_id}/{token}"
+
+
+def _with_url(request: Request, ctx: BackendContext, order: dict[str, Any]) -> dict[str, Any]:
     waiting = order["state"] == orders.WAITING
-    return {**order, "pay_url": _pay_url(request, order["order_id"]) if waiting else None}
+    return {**order, "pay_url": _pay_url(request, ctx, order["order_id"]) if waiting else None}
 
 
 # -- the clerk's side --------------------------------------------------------------------
@@ -186,7 +221,7 @@ def create_order(
         order_id = orders.create_order(raw, unit_id, mode, person, rows, method, now)
         order = orders.order_head(raw, unit_id, order_id)
         detail = orders.order_rows(raw, order_id)
-    return {**_with_url(request, order), "rows": detail}
+    return {**_with_url(request, ctx, order), "rows": detail}
 
 
 @router.get("/personal-orders")
@@ -226,7 +261,7 @@ def order_detail(
     with ctx.db.read() as conn:
         raw = driver(conn)
         order = orders.order_head(raw, unit_id, order_id)
-        return {**_with_url(request, order), "rows": orders.order_rows(raw, order_id)}
+        return {**_with_url(request, ctx, order), "rows": orders.order_rows(raw, order_id)}
 
 
 @router.get("/personal-orders/{order_id}/payment")
@@ -244,7 +279,7 @@ def continue_payment(
     if order["state"] != orders.WAITING:
         raise ApiError(409, "ORDER_STATE_CHANGED", orders.STATE_CHANGED,
                        {"order_id": order_id, "state": order["state"]})  # fmt: skip
-    return _with_url(request, order)
+    return _with_url(request, ctx, order)
 
 
 # -- the payer's phone -------------------------------------------------------------------
@@ -253,7 +288,7 @@ _PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <body><h1>{title}</h1><p>订单号：{order_id}</p><p>缴费人：{name}</p>
 <p>缴费金额：{amount} 元</p><p>支付方式：{method}</p><p>订单状态：<b id="state">{state}</b></p>
 {body}</body></html>"""
-_FORM = """<form method="post" action="/pay/{order_id}/confirm">
+_FORM = """<form method="post" action="/pay/{order_id}/{token}/confirm">
 <button name="result" value="success" id="confirm">确认支付</button>
 <button name="result" value="fail" id="cancel">取消支付</button></form>"""
 
@@ -281,13 +316,14 @@ def _open_order(ctx: BackendContext, order_id: str) -> dict[str, Any]:
         return {**orders.order_head(driver(conn), None, order_id), "unit_id": row[0]}
 
 
-@pay_router.get("/pay/{order_id}", response_class=HTMLResponse)
-def pay_page(order_id: str, ctx: BackendContext = Depends(get_ctx)) -> HTMLResponse:
+@pay_router.get("/pay/{order_id}/{token}", response_class=HTMLResponse)
+def pay_page(order_id: str, token: str, ctx: BackendContext = Depends(get_ctx)) -> HTMLResponse:
     """What the QR code opens: the order with 确认支付 / 取消支付 while it is 待支付."""
+    _check_token(ctx, order_id, token)
     order = _open_order(ctx, order_id)
     if order["state"] != orders.WAITING:
         return _page(order, f"<p>{html.escape(orders.STATE_CHANGED)}</p>")
-    return _page(order, _FORM.format(order_id=html.escape(order_id)))
+    return _page(order, _FORM.format(order_id=html.escape(order_id), token=html.escape(token)))
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -296,13 +332,15 @@ async def _form(request: Request) -> dict[str, str]:
     return {key: values[0] for key, values in fields.items()}
 
 
-@pay_router.post("/pay/{order_id}/confirm", response_class=HTMLResponse)
+@pay_router.post("/pay/{order_id}/{token}/confirm", response_class=HTMLResponse)
 def pay_confirm(
     order_id: str,
+    token: str,
     form: dict[str, str] = Depends(_form),
     ctx: BackendContext = Depends(get_ctx),
 ) -> HTMLResponse:
     """确认支付 (result=success) or 取消支付 (result=fail); 409 when the order moved on."""
+    _check_token(ctx, order_id, token)
     result = form.get("result", "success")
     order = _open_order(ctx, order_id)
     now = ctx.clock.now()

@@ -121,7 +121,7 @@ def test_self_rows_paid_one_person_at_a_time(unit: ResidentUnit) -> None:
     created = made(order(unit, a, "self", [first["row_id"]], "支付宝", key))
     assert created["state"] == "待支付" and created["method"] == "支付宝"
     assert Decimal(created["amount"]) == grades[(2026, PENSION, "05")]
-    assert created["pay_url"].endswith(f"/pay/{created['order_id']}")
+    assert f"/pay/{created['order_id']}/" in created["pay_url"]  # and the link's token
     replay = made(order(unit, a, "self", [first["row_id"]], "支付宝", key))
     assert replay["order_id"] == created["order_id"]
     waiting = detail(unit, created["order_id"])
@@ -288,6 +288,14 @@ def test_refusals(unit: ResidentUnit, backend: BackendServer, http: httpx.Client
     bad_method = order(unit, a, "self", [first["row_id"]], "现金")
     assert bad_method.status_code == 422
     assert error_of(bad_method)["message"] == "支付方式应为微信、支付宝、政融支付之一，请重新选择。"
+    # the payment page is reached through the QR's link only, never by guessing order numbers
+    created = made(order(unit, a, "self", [first["row_id"]]))
+    base = created["pay_url"].rsplit("/", 1)[0]
+    with httpx.Client(trust_env=False, timeout=30) as phone:
+        for guess in (base, f"{base}/AAAAAAAAAAAAAAAAAAAAAAAA", f"{base}/x/confirm"):
+            page = phone.get(guess) if not guess.endswith("confirm") else phone.post(guess)
+            assert page.status_code == 404 and a["name"] not in page.text, guess
+        assert phone.get(created["pay_url"]).status_code == 200
     nothing = order(unit, a, "self", [])
     assert nothing.status_code == 422 and error_of(nothing)["code"] == "NOTHING_SELECTED"
     stale = order(unit, a, "self", ["FI0000000000:1"])
