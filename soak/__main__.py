@@ -9,7 +9,7 @@ Scale with environment variables:
   SOAK_FAULT_RATIO     share of proxied requests given a fault (0.2)
   SOAK_STALL_SECONDS   how long a stalled response stalls (5; 30 is the real thing)
   SOAK_WALK_EMPLOYEES  employees of the unit of the walks (2000)
-  SOAK_ONLY            kills | faults (default both)
+  SOAK_ONLY            kills | faults | hostile (default all three)
   SOAK_TASKS           the tasks killed, e.g. full,incremental (default all five)
 Exits 1 when a kill round was not clean, a walk did not end with a clear message, or
 anything was declared or paid twice.
@@ -100,11 +100,27 @@ def run_faults(root: Path, rng: random.Random, seed: int) -> bool:
     return run_walks(root, rng, seed)
 
 
+def run_hostile() -> bool:
+    """The hostile-file corpus, each file in its own process (benchmarks/soak_hostile.py)."""
+    from benchmarks import soak_hostile
+    from benchmarks.common import Report
+
+    print("== hostile files: every case at one import, each in its own process", flush=True)
+    report = Report()
+    soak_hostile.run(report)
+    figures = {f.name: f.value for f in report.figures}
+    tried = figures.get("hostile files tried", 0)
+    clear = figures.get("hostile files ending with a clear message", -1)
+    return bool(tried) and clear == tried
+
+
 def main() -> int:
     # The client's warnings (retries, unknown outcomes) are expected here by the hundred.
     logging.basicConfig(level=logging.ERROR)
     seed = env.env_int("SOAK_SEED", random.SystemRandom().randrange(10**6))
-    only = {"kills", "faults"} & set(filter(None, os.environ.get("SOAK_ONLY", "").split(",")))
+    only = {"kills", "faults", "hostile"} & set(
+        filter(None, os.environ.get("SOAK_ONLY", "").split(","))
+    )
     print(f"soak seed {seed} (SOAK_SEED={seed} repeats this run)", flush=True)
     ok = True
     with tempfile.TemporaryDirectory(prefix="soak-", ignore_cleanup_errors=True) as tmp:
@@ -115,6 +131,8 @@ def main() -> int:
         if not only or "faults" in only:
             (root / "faults").mkdir()
             ok &= run_faults(root / "faults", random.Random(seed + 1), seed)
+        if not only or "hostile" in only:
+            ok &= run_hostile()
     print("soak: " + ("all clean" if ok else "FAILED"), flush=True)
     return 0 if ok else 1
 
