@@ -12,6 +12,7 @@ from pathlib import Path
 from benchmarks.common import BenchEnv, Report
 
 NAME = "shell"
+START_RUNS = 7  # a 2-core machine shared with other work: the best shows the client's own cost
 
 
 def start_seconds(data_dir: Path, url: str) -> float:
@@ -93,8 +94,10 @@ def _quiet_offscreen_warnings() -> None:
 def run(report: Report, env: BenchEnv) -> None:
     backend = env.backend(report)
     data_dir = env.synced_client(report)
-    runs = [start_seconds(data_dir, backend.url) for _ in range(5)]
-    report.add("start to 单位管理 window (median of 5)", statistics.median(runs), "s", "≤ 1.5 s")
+    runs = [start_seconds(data_dir, backend.url) for _ in range(START_RUNS)]
+    report.add(f"start to 单位管理 window (best of {START_RUNS})", min(runs), "s", "≤ 0.5 s")
+    report.add(f"  median of the {START_RUNS} starts", statistics.median(runs), "s")
+    report.add("  spread of the starts (slowest − best)", max(runs) - min(runs), "s")
     elapsed, employees = login_seconds(data_dir, backend.url, env.client_password)
     report.add(
         f"login to main window, {employees:,} synced employees, no changes",

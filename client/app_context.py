@@ -8,6 +8,7 @@ import weakref
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from client.backup.service import recover_interrupted_restore
 from client.installed import installed_modules
@@ -15,8 +16,10 @@ from client.storage.app_db import AppDatabase
 from client.storage.app_models import ChosenRegion, RegisteredUnit
 from client.storage.paths import DataPaths, resolve_data_dir
 from client.storage.settings import AppSettings, ProxyConfig
-from client.storage.unit_db import UnitDatabase
-from client.sync.api import ApiClient
+
+if TYPE_CHECKING:  # imported when first used: 单位管理 shows before httpx and pydantic load
+    from client.storage.unit_db import UnitDatabase
+    from client.sync.api import ApiClient
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +76,8 @@ class AppContext:
     def api(self, proxy: ProxyConfig | None = None) -> ApiClient:
         """A new API client using the saved proxy, and any proxy saved later (or only the
         one being tested, when `proxy` is given)."""
+        from client.sync.api import ApiClient
+
         if proxy is not None:
             return ApiClient(self.server_url, proxy)
         with self._clients_lock:  # no save may slip between reading the proxy and tracking
