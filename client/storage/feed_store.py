@@ -7,6 +7,7 @@ consistent database: either a page and its cursor are both there, or neither is.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,14 @@ class RowsRejectedError(StorageError):
         self.technical = technical
 
 
-REJECTED = (IntegrityError, InterfaceError, ProgrammingError)
+REJECTED = (
+    IntegrityError,
+    InterfaceError,
+    ProgrammingError,
+    sqlite3.IntegrityError,
+    sqlite3.InterfaceError,
+    sqlite3.ProgrammingError,
+)
 
 
 @dataclass
@@ -334,13 +342,19 @@ class FeedStore:
     def _insert(
         self, conn: Connection, table: str, item_table: str, records: list[Row], items: list[Row]
     ) -> None:
+        # Straight to the driver's cursor, in the connection's transaction: rows may be
+        # the decoded record lists (SQLAlchemy takes only tuples), and 400,000 items skip
+        # its parameter handling.
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             if records:
-                conn.exec_driver_sql(self.spec.insert_sql(table), records)
+                cursor.executemany(self.spec.insert_sql(table), records)
             if items:
-                conn.exec_driver_sql(self.spec.item_insert_sql(item_table), items)
+                cursor.executemany(self.spec.item_insert_sql(item_table), items)
         except REJECTED as exc:
-            raise RowsRejectedError(str(exc.orig)) from None
+            raise RowsRejectedError(str(getattr(exc, "orig", exc))) from None
+        finally:
+            cursor.close()
 
     def _load(
         self, conn: Connection, ids: Sequence[int], table: str, item_table: str
