@@ -8,10 +8,12 @@ them as a Fragment. No per-field Python objects, no model validation of outgoing
 from __future__ import annotations
 
 import sqlite3
+import threading
 from functools import cache
+from weakref import WeakKeyDictionary
 
 import orjson
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from mock_backend.db import driver, sequence_value
 from mock_backend.errors import ApiError
@@ -70,18 +72,70 @@ def _array(texts: list[str]) -> orjson.Fragment:
     return orjson.Fragment("[" + ",".join(texts) + "]")
 
 
+class _Rendered:
+    """Records already rendered as wire JSON, per database and feed: id → (seq, text).
+
+    Every change to a record or its items gives it a new sequence value (records.py), so
+    a text whose seq still matches is the record as it is now. A snapshot page is then one
+    index-ordered read of (id, seq) and a join of texts; only new or changed records are
+    rendered (by SQLite, as before).
+    """
+
+    def __init__(self) -> None:
+        self.texts: dict[int, tuple[int, str]] = {}
+
+
+_RENDERED: WeakKeyDictionary[Engine, dict[str, _Rendered]] = WeakKeyDictionary()
+_rendered_lock = threading.Lock()
+
+
+def _rendered(conn: Connection, spec: FeedSpec) -> _Rendered:
+    with _rendered_lock:
+        per_db = _RENDERED.setdefault(conn.engine, {})
+        return per_db.setdefault(spec.name, _Rendered())
+
+
+def _render(
+    raw: sqlite3.Connection, spec: FeedSpec, unit_id: str, ids: list[int]
+) -> dict[int, tuple[int, str]]:
+    """The records `ids` (one unit's, ascending) rendered now: id → (seq, text)."""
+    select = f"SELECT r.id, r.seq, {_json_columns(spec)} FROM {spec.table} r WHERE r.unit_id = ?"
+    if len(ids) > 200:  # most of a range: one ordered scan of it
+        rows = raw.execute(f"{select} AND r.id BETWEEN ? AND ?", (unit_id, ids[0], ids[-1]))
+    else:
+        rows = raw.execute(f"{select} AND r.id IN ({','.join('?' * len(ids))})", (unit_id, *ids))
+    wanted = set(ids)
+    return {
+        rid: (seq, _record_text(record, items)) for rid, seq, record, items in rows if rid in wanted
+    }
+
+
 def snapshot_page(
     conn: Connection, spec: FeedSpec, unit_id: str, after_id: int, limit: int
 ) -> bytes:
     raw = driver(conn)
-    rows = raw.execute(
-        f"SELECT r.id, {_json_columns(spec)} FROM {spec.table} r"
+    keys = raw.execute(
+        f"SELECT r.id, r.seq FROM {spec.table} r"
         " WHERE r.unit_id = ? AND r.deleted = 0 AND r.id > ? ORDER BY r.id LIMIT ?",
         (unit_id, after_id, limit + 1),
     ).fetchall()
-    has_more = len(rows) > limit
+    has_more = len(keys) > limit
     if has_more:
-        rows = rows[:limit]
+        keys = keys[:limit]
+    texts = _rendered(conn, spec).texts
+    known = [texts.get(rid) for rid, _ in keys]
+    page_texts = [
+        t[1] if t is not None and t[0] == seq else None
+        for (_, seq), t in zip(keys, known, strict=True)
+    ]
+    stale = [rid for (rid, _), t in zip(keys, page_texts, strict=True) if t is None]
+    if stale:
+        fresh = _render(raw, spec, unit_id, stale)  # this read's versions
+        texts.update(fresh)
+        page_texts = [
+            t if t is not None else fresh[rid][1]
+            for (rid, _), t in zip(keys, page_texts, strict=True)
+        ]
     _, total = feed_state(raw, unit_id, spec.name)
     page = {
         "feed": spec.name,
@@ -89,8 +143,8 @@ def snapshot_page(
         "item_fields": spec.item_fields,
         "snapshot_seq": sequence_value(conn),
         "total": total,
-        "records": _array([_record_text(r[1], r[2]) for r in rows]),
-        "next_after_id": rows[-1][0] if has_more else None,
+        "records": _array(page_texts),
+        "next_after_id": keys[-1][0] if has_more else None,
     }
     return orjson.dumps(page)
 

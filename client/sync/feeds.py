@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import chain
-from operator import itemgetter
+from functools import partial
+from itertools import chain, repeat
+from operator import getitem, itemgetter
 from typing import Any
 
 from client.domain.pinyin import char_initials, name_initials
@@ -77,6 +79,16 @@ def fast_initials(name: str) -> str:
     return f"|{letters}|"
 
 
+_get_start = itemgetter(1 + _START)  # items carry their owner's id in front by then
+_get_end = itemgetter(1 + _END)
+_min_or_none = partial(min, default=None)
+_max_or_none = partial(max, default=None)
+
+
+def _drain(results: Iterable[Any]) -> None:
+    deque(results, maxlen=0)
+
+
 def _values(rows: list[Any], idx: list[int]) -> Iterable[Any]:
     """The values at `idx` of every row, as one flat iterable built in C."""
     if len(idx) == 1:
@@ -144,8 +156,9 @@ class PageParser:
                         return _bad(f"record {rid}: an item value is not text")
         return _bad("a record or an item has a value of the wrong type")
 
-    def _check(self, raw: list[Any]) -> None:
-        """Shapes and types of every record, item and value, each check one pass in C.
+    def _check(self, raw: list[Any]) -> tuple[list[list[Any]], list[list[Any]]]:
+        """Shapes and types of every record, item and value, each check one pass in C;
+        returns each record's item list and all items in one list.
 
         Item values must be text or null: a number or boolean would be written as text
         by SQLite and differ from the server's value unnoticed. A required item value
@@ -171,31 +184,47 @@ class PageParser:
             raise self._find_bad(raw)
         if not set(map(type, chain.from_iterable(flat))) <= _TEXT_OR_NULL:
             raise _bad("an item value is not text")
+        return item_lists, flat
+
+    def _initials_of(self, raw: list[Any]) -> list[str]:
+        """拼音首字母 of every record's name: str.translate per name, in C; a name with a
+        character of several readings goes through name_initials."""
+        names = list(map(itemgetter(self._name), raw))
+        letters = list(map(str.translate, map(str.strip, names), repeat(_INITIAL_OF)))
+        initials = list(map("|{}|".format, letters))
+        if _MANY in "".join(letters):
+            for i, text in enumerate(letters):
+                if _MANY in text:
+                    initials[i] = name_initials(names[i])
+        return initials
 
     def _rows(self, raw: Any) -> tuple[list[Row], list[Row]]:
+        """The page's records become table rows in place (items popped, derived columns
+        appended), its items rows with their owner's id in front; each step a C pass."""
         if not isinstance(raw, list):
             raise _bad("records is not a list")
         if not raw:
             return [], []
-        self._check(raw)
-        n = self._n
-        items: list[Row] = [(rec[0], *it) for rec in raw for it in rec[n]]
-        initials, name = self._initials, self._name
+        item_lists, items = self._check(raw)
+        ids = list(map(itemgetter(0), raw))
+        owners = chain.from_iterable(map(repeat, ids, map(len, item_lists)))
+        _drain(map(list.insert, items, repeat(0), owners))
+        _drain(map(list.pop, raw))
+        _drain(map(list.append, raw, self._initials_of(raw)))
         if self.spec.name == "employees":
-            for rec in raw:
-                its = rec.pop()
-                if its:
-                    start = min([s for it in its if (s := it[_START])], default=None)
-                    ends = [it[_END] for it in its]
-                    end = max(ends) if all(ends) else None  # an open item: 长期
-                else:
-                    start = end = None
-                rec.append(initials(rec[name]))
-                rec.append(start)
-                rec.append(end)
-        else:
-            for rec in raw:
-                rec[n] = initials(rec[name])  # the items' place takes the derived column
+            # pay_span: the earliest start; the latest stop unless an item is open (长期).
+            starts = map(
+                _min_or_none,
+                map(filter, repeat(None), map(map, repeat(_get_start), item_lists)),
+            )
+            ends = list(map(list, map(map, repeat(_get_end), item_lists)))
+            last = map(
+                getitem,
+                zip(repeat(None), map(_max_or_none, map(filter, repeat(None), ends))),
+                map(all, ends),
+            )
+            _drain(map(list.append, raw, starts))
+            _drain(map(list.append, raw, last))
         return raw, items
 
     def snapshot(self, payload: Any) -> FeedPage:
