@@ -5,6 +5,7 @@ survives a restart until its rows are declared successfully."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -50,6 +51,7 @@ ITEMS = EmployeeItem.__table__
 NOT_DECLARED, SUBMITTED, FAILED = "未申报", "待反馈", "申报失败"
 EDITABLE_STATES = (NOT_DECLARED, FAILED)
 NO_OWN_ITEMS = "没有需要申报缴费工资的税务自主险种"
+_CENTS = re.compile(r"(?:0|[1-9][0-9]*)\.[0-9][0-9]")
 # The columns of a row added by add_many, in the order of its tuples.
 ADD_COLUMNS = ("declaration_type", "mode", "state", "added_at", "tax_authority", "employee_id",
                "name", "id_type", "id_number", "old_wage", "new_wage", "effective_month",
@@ -59,7 +61,8 @@ ADD_COLUMNS = ("declaration_type", "mode", "state", "added_at", "tax_authority",
 # whether one of them runs on (长期) and the latest 终止缴费月份; by name as the list shows.
 _PAID = "(({own}) AND (i.end_month IS NULL OR i.end_month >= :month))"
 _EMPLOYEES_SQL = f"""
-SELECT g.id, g.name, g.id_type, g.id_number, g.own, g.first_row, g.open_ended, g.last_end, f.base
+SELECT g.id, g.name, g.id_type, g.id_number, g.own, g.first_row, f.base,
+       CASE WHEN g.open_ended THEN NULL ELSE g.last_end END AS stop
 FROM (
     SELECT e.id, e.name, e.id_type, e.id_number, SUM({{own}}) AS own,
            MIN(CASE WHEN {_PAID} THEN i.row_id END) AS first_row,
@@ -314,6 +317,8 @@ class WageDrafts:
         params.update(own_params)
 
         def new_wage(old: str | None) -> str:
+            if adjustment is None and old and _CENTS.fullmatch(old) and old.strip("0."):
+                return old  # already a positive amount in 分, as Decimal would write it
             old_amount = Decimal(old) if old else None
             if adjustment is not None:
                 return f"{adjustment.apply(old_amount):.2f}"
@@ -323,15 +328,14 @@ class WageDrafts:
 
         wage = _Memo(new_wage)
         check = _Memo(lambda stop: self.check_month(effective_month or self.default_month(), stop))
+        if not self.by_item:
+            return self._add_employees(_EMPLOYEES_SQL.format(own=own, where=where), params,
+                                       wage, check)  # fmt: skip
         with self.db.engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             assert raw is not None
-            if self.by_item:
-                found = raw.execute(_ITEMS_SQL.format(own=own, where=where), params)
-                rows, refused = self._item_rows(found, month, wage, check)
-            else:
-                found = raw.execute(_EMPLOYEES_SQL.format(own=own, where=where), params)
-                rows, refused = self._employee_rows(found, wage, check)
+            found = raw.execute(_ITEMS_SQL.format(own=own, where=where), params)
+            rows, refused = self._item_rows(found, month, wage, check)
         return self._insert(ADD_COLUMNS, rows, refused)
 
     def _fixed(self) -> tuple[Any, ...]:
@@ -339,32 +343,69 @@ class WageDrafts:
         return (self.declaration_type, self.mode, NOT_DECLARED, datetime.now().isoformat(" "),
                 self.default_tax_authority)  # fmt: skip
 
-    def _employee_rows(
-        self, found: Iterable[tuple[Any, ...]], wage: _Memo, check: _Memo
-    ) -> tuple[list[tuple[Any, ...]], list[tuple[str, str]]]:
-        """按职工: one row per employee with 税务自主 items still paid (`_EMPLOYEES_SQL`)."""
-        rows: list[tuple[Any, ...]] = []
-        refused: list[tuple[str, str]] = []
-        fixed = self._fixed()
-        for employee_id, name, id_type, id_number, own, first, open_ended, last, old in found:
-            if not own:
-                refused.append((name, NO_OWN_ITEMS))
-                continue
-            if first is None:  # every 税务自主 item stopped before this month: not listed
-                continue
-            stop = None if open_ended else last
-            ok, checked = check(stop)
-            if not ok:
-                refused.append((name, checked))
-                continue
-            ok, new = wage(old)
-            if not ok:
-                refused.append((name, new))
-                continue
-            month = checked.month if checked is not None else None
-            rows.append((*fixed, employee_id, name, id_type, id_number, old, new, month, stop,
-                         "", "", ""))  # fmt: skip
-        return rows, refused
+    def _add_employees(
+        self, sql: str, params: dict[str, Any], wage: _Memo, check: _Memo
+    ) -> AddResult:
+        """按职工, set-based (a whole unit in one statement): the employees of `sql` go to a
+        temporary table in list order; the 生效年月 rule runs once per distinct stop month and
+        the wage rule once per distinct 原缴费工资 of those that passed it; the rows that
+        passed both go in with one INSERT … SELECT, the others are named as refused."""
+        with self.db.write() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.execute(f"CREATE TEMP TABLE wage_add AS {sql}", params)
+            try:
+                listed = "a.own AND a.first_row IS NOT NULL"
+                stops = [(k, *check(k)) for (k,) in raw.execute(
+                    f"SELECT DISTINCT a.stop FROM temp.wage_add a WHERE {listed}")]  # fmt: skip
+                raw.execute("CREATE TEMP TABLE wage_add_stop (key TEXT PRIMARY KEY, month TEXT,"
+                            " reason TEXT)")  # fmt: skip
+                raw.executemany(
+                    "INSERT INTO temp.wage_add_stop VALUES (?, ?, ?)",
+                    [(k or "", (v.month if v else None) if ok else None, None if ok else v)
+                     for k, ok, v in stops],
+                )  # fmt: skip
+                # Only the 原缴费工资 of employees whose 生效年月 passed (as one by one).
+                passed = f"{listed} AND s.reason IS NULL"
+                both = "temp.wage_add a JOIN temp.wage_add_stop s ON s.key = ifnull(a.stop, '')"
+                olds = [(k, *wage(k)) for (k,) in raw.execute(
+                    f"SELECT DISTINCT a.base FROM {both} WHERE {passed}")]  # fmt: skip
+                raw.execute("CREATE TEMP TABLE wage_add_wage (old TEXT PRIMARY KEY, new TEXT,"
+                            " reason TEXT)")  # fmt: skip
+                raw.executemany(
+                    "INSERT INTO temp.wage_add_wage VALUES (?, ?, ?)",
+                    [(k, v if ok else None, None if ok else v) for k, ok, v in olds],
+                )
+                refused = raw.execute(
+                    "SELECT a.name, CASE WHEN NOT a.own THEN ? ELSE ifnull(s.reason, w.reason) END"
+                    " FROM temp.wage_add a"
+                    " LEFT JOIN temp.wage_add_stop s ON s.key = ifnull(a.stop, '')"
+                    " LEFT JOIN temp.wage_add_wage w ON w.old = a.base AND s.reason IS NULL"
+                    f" WHERE NOT a.own OR ({listed} AND (s.reason IS NOT NULL OR w.reason IS NOT NULL))"
+                    " ORDER BY a.rowid",
+                    (NO_OWN_ITEMS,),
+                ).fetchall()
+                before = raw.total_changes
+                raw.execute(
+                    f"INSERT OR IGNORE INTO wage_drafts ({', '.join(ADD_COLUMNS)})"
+                    " SELECT ?, ?, ?, ?, ?, a.id, a.name, a.id_type, a.id_number, a.base, w.new,"
+                    " s.month, a.stop, '', '', ''"
+                    " FROM temp.wage_add a CROSS JOIN temp.wage_add_stop s"
+                    " CROSS JOIN temp.wage_add_wage w"
+                    f" WHERE {passed} AND s.key = ifnull(a.stop, '') AND w.old = a.base"
+                    " AND w.reason IS NULL ORDER BY a.rowid",
+                    self._fixed(),
+                )
+                added = raw.total_changes - before
+                offered = raw.execute(
+                    f"SELECT count(*) FROM {both}"
+                    " JOIN temp.wage_add_wage w ON w.old = a.base"
+                    f" WHERE {passed} AND w.reason IS NULL"
+                ).fetchone()[0]
+            finally:
+                for table in ("wage_add", "wage_add_stop", "wage_add_wage"):
+                    raw.execute(f"DROP TABLE IF EXISTS temp.{table}")
+        return AddResult(added, offered - added, [(name, reason) for name, reason in refused])
 
     def _item_rows(
         self, found: Iterable[tuple[Any, ...]], month: str, wage: _Memo, check: _Memo
