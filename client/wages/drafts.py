@@ -368,13 +368,14 @@ class WageDrafts:
                 # Only the 原缴费工资 of employees whose 生效年月 passed (as one by one).
                 passed = f"{listed} AND s.reason IS NULL"
                 both = "temp.wage_add a JOIN temp.wage_add_stop s ON s.key = ifnull(a.stop, '')"
-                olds = [(k, *wage(k)) for (k,) in raw.execute(
-                    f"SELECT DISTINCT a.base FROM {both} WHERE {passed}")]  # fmt: skip
+                olds = [(k, *wage(k), n) for k, n in raw.execute(
+                    f"SELECT a.base, count(*) FROM {both} WHERE {passed} GROUP BY a.base")]  # fmt: skip
+                offered = sum(n for _k, ok, _v, n in olds if ok)  # rows that pass both rules
                 raw.execute("CREATE TEMP TABLE wage_add_wage (old TEXT PRIMARY KEY, new TEXT,"
                             " reason TEXT)")  # fmt: skip
                 raw.executemany(
                     "INSERT INTO temp.wage_add_wage VALUES (?, ?, ?)",
-                    [(k, v if ok else None, None if ok else v) for k, ok, v in olds],
+                    [(k, v if ok else None, None if ok else v) for k, ok, v, _n in olds],
                 )
                 refused = raw.execute(
                     "SELECT a.name, CASE WHEN NOT a.own THEN ? ELSE ifnull(s.reason, w.reason) END"
@@ -397,11 +398,6 @@ class WageDrafts:
                     self._fixed(),
                 )
                 added = raw.total_changes - before
-                offered = raw.execute(
-                    f"SELECT count(*) FROM {both}"
-                    " JOIN temp.wage_add_wage w ON w.old = a.base"
-                    f" WHERE {passed} AND w.reason IS NULL"
-                ).fetchone()[0]
             finally:
                 for table in ("wage_add", "wage_add_stop", "wage_add_wage"):
                     raw.execute(f"DROP TABLE IF EXISTS temp.{table}")
