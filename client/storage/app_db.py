@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select
 
@@ -23,7 +23,9 @@ from client.storage.errors import RegionAlreadyChosenError, UnitAlreadyAddedErro
 from client.storage.migrate import APP_SCRIPTS
 from client.storage.paths import DataPaths
 from client.storage.secrets import SecretBox
-from client.storage.unit_db import UnitDatabase
+
+if TYPE_CHECKING:
+    from client.storage.unit_db import UnitDatabase
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,8 @@ class AppDatabase(LocalDatabase):
                 unit.last_login_at = datetime.now()
 
     def open_unit_db(self, unit: RegisteredUnit) -> UnitDatabase:
+        from client.storage.unit_db import UnitDatabase  # not needed before a login
+
         return UnitDatabase(self.paths.units_dir / unit.db_file, self.paths.migration_backups_dir)
 
     # -- settings ----------------------------------------------------------------------

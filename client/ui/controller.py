@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog
-
-from client.account.data_update import LoginUpdateResult
-from client.account.login import DateCheck, LoginService
-from client.app_context import UnitSession
-from client.backup.manifest import BackupError
-from client.backup.service import RestoreResult, restore
 from client.jobs import Job
-from client.legacy.importer import apply_pending_groups, import_at_first_start, legacy_region
 from client.modules import ModuleDescriptor, load_modules
-from client.storage.app_models import RegisteredUnit
-from client.ui.add_unit_wizard import AddUnitWizard
 from client.ui.context import UiServices
 from client.ui.jobs import JobHandle
-from client.ui.login_flow import AuthDialog, ChangePasswordDialog, DataUpdateDialog
-from client.ui.main_window import MainWindow
-from client.ui.region_dialog import RegionDialog
 from client.ui.unit_manager import UnitManagerWindow
+
+if TYPE_CHECKING:  # the login and main-window chain is imported when first used, not at start
+    from PySide6.QtWidgets import QDialog
+
+    from client.account.data_update import LoginUpdateResult
+    from client.account.login import DateCheck
+    from client.app_context import UnitSession
+    from client.backup.service import RestoreResult
+    from client.storage.app_models import RegisteredUnit
+    from client.ui.add_unit_wizard import AddUnitWizard
+    from client.ui.login_flow import AuthDialog
+    from client.ui.main_window import MainWindow
+    from client.ui.region_dialog import RegionDialog
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,8 @@ class AppController:
 
     # -- start ---------------------------------------------------------------------------
     def start(self) -> None:
+        from client.legacy.importer import import_at_first_start, legacy_region
+
         app = self.ui.app
         self.legacy = import_at_first_start(app.app_db, app.settings)
         if isinstance(self.legacy, str):  # an old folder that could not be read
@@ -47,6 +50,8 @@ class AppController:
         elif self.legacy is not None:
             self.ui.prompts.info(None, self.legacy.message(), title="导入旧版数据")
         if self.ui.app.region() is None:
+            from client.ui.region_dialog import RegionDialog
+
             self.region_dialog = RegionDialog(self.ui, preselect=legacy_region(app.app_db))
             self.region_dialog.region_chosen.connect(lambda _r: self.show_unit_manager())
             self.region_dialog.show()
@@ -70,6 +75,8 @@ class AppController:
 
     # -- 添加单位 ------------------------------------------------------------------------
     def open_add_wizard(self, kind: str) -> AddUnitWizard:
+        from client.ui.add_unit_wizard import AddUnitWizard
+
         wizard = AddUnitWizard(self.ui, kind, self.unit_manager)
         wizard.unit_added.connect(self._unit_added)
         self.dialog = wizard
@@ -85,6 +92,8 @@ class AppController:
 
     # -- 登录 ----------------------------------------------------------------------------
     def begin_login(self, unit: RegisteredUnit) -> AuthDialog:
+        from client.ui.login_flow import AuthDialog
+
         dialog = AuthDialog(self.ui, unit, self.unit_manager)
         dialog.authenticated.connect(self._authenticated)
         self.dialog = dialog
@@ -92,6 +101,8 @@ class AppController:
         return dialog
 
     def _authenticated(self, session: UnitSession) -> None:
+        from client.ui.login_flow import ChangePasswordDialog
+
         if session.initial_password:
             dialog = ChangePasswordDialog(self.ui, session, forced=True, parent=self.unit_manager)
             dialog.changed.connect(lambda: self._check_date(session))
@@ -106,6 +117,8 @@ class AppController:
         self.dialog = None
 
     def _check_date(self, session: UnitSession) -> None:
+        from client.account.login import LoginService
+
         runner = self.ui.runner(self.unit_manager)
 
         def checked(check: DateCheck) -> None:
@@ -125,6 +138,8 @@ class AppController:
         )
 
     def _update_data(self, session: UnitSession) -> None:
+        from client.ui.login_flow import DataUpdateDialog
+
         dialog = DataUpdateDialog(self.ui, session, self.unit_manager)
         dialog.completed.connect(lambda result: self.show_main(session, result))
         dialog.abandoned.connect(self._abandon_login)
@@ -137,6 +152,9 @@ class AppController:
         return self.modules.get(kind)
 
     def show_main(self, session: UnitSession, _result: LoginUpdateResult | None = None) -> None:
+        from client.legacy.importer import apply_pending_groups
+        from client.ui.main_window import MainWindow
+
         module = self.module_for(session.kind)
         if module is None:
             self.ui.prompts.error(
@@ -176,6 +194,9 @@ class AppController:
     def restore_backup(self, folder: Path) -> JobHandle[RestoreResult]:
         """Close the main window, the session and the app database; restore the checked backup
         (a job); open the databases again and show 单位管理 with the result."""
+        from client.backup.manifest import BackupError
+        from client.backup.service import restore
+
         app = self.ui.app
         if self.main_window is not None:
             self.main_window.close()
