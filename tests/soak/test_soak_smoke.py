@@ -96,7 +96,7 @@ def test_a_short_walk_through_the_proxy_completes_or_says_what_to_do(
     unit = env.open_unit(backend, tmp_path / "client", 40)
     env.insured_normally(backend, unit)
     env.verified_agreement(backend, unit, "6222020200007777")
-    # wrong-typed answers are left to the long run (see docs/contract/issue15-soak.md)
+    # wrong-typed answers are left to the long run (see docs/reliability.md)
     stats = walk_many(backend, unit, 1, 0.2, 0.2, random.Random(5),
                       kinds=("5xx", "drop", "truncated", "stall"))  # fmt: skip
     assert stats.requests >= 20
