@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer
+from PySide6.QtCore import QStringListModel, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -25,9 +25,15 @@ from client.jobs import Job, JobContext
 from client.payments.bank_codes import SEARCH_LIMIT, BankCodes
 from client.storage.app_db import AppDatabase
 from client.ui.jobs import JobHandle, JobRunner
+from client.ui.widgets.bank_fields import (
+    PICK,
+    chosen_code,
+    offered_names,
+    pick_by_name,
+    show_branches,
+)
 from client.ui.widgets.common import label
 
-PICK = "请选择"
 SEARCH_DELAY_MS = 250
 FIELD_WIDTH = 300
 NO_BANK = "请先选择银行行别"
@@ -125,10 +131,7 @@ class BankPicker:
     @property
     def region_code(self) -> str:
         """The chosen 行政区划; none while the typed text is not one of them."""
-        index = self.combo_region.currentIndex()
-        if index < 0 or self.combo_region.currentText() != self.combo_region.itemText(index):
-            return ""
-        return str(self.combo_region.itemData(index) or "")
+        return chosen_code(self.combo_region)
 
     @property
     def branch_code(self) -> str:
@@ -171,9 +174,7 @@ class BankPicker:
         return found
 
     def pick_region_name(self, name: str) -> None:
-        index = self.combo_region.findText(name, Qt.MatchFlag.MatchExactly)
-        if index >= 0:
-            self.combo_region.setCurrentIndex(index)
+        pick_by_name(self.combo_region, name)
 
     def _reset_branches(self) -> None:
         self.edit_branch_search.clear()
@@ -198,33 +199,12 @@ class BankPicker:
             if bank and region
             else []
         )
-        shown = list(found[:SEARCH_LIMIT])
-        self.combo_branch.blockSignals(True)
-        self.combo_branch.clear()
-        if not (bank and region):
-            self.combo_branch.addItem(NO_BRANCH_YET, None)
-        elif shown:
-            self.combo_branch.addItem(PICK, None)
-        else:
-            self.combo_branch.addItem("未找到匹配的网点，请换个关键字", None)
-        for entry in shown:
-            self.combo_branch.addItem(entry["name"], entry["code"])
-        self.combo_branch.blockSignals(False)
-        hint = ""
-        if len(found) > SEARCH_LIMIT:
-            hint = f"仅显示前{SEARCH_LIMIT}个网点，请输入更多关键字缩小范围。"
-        elif query and shown:
-            hint = f"找到{len(shown)}个网点，请在下拉列表中选择。"
-        self.label_branch_hint.setText(hint)
-        self.label_branch_hint.setVisible(bool(hint))
+        waiting = None if bank and region else NO_BRANCH_YET
+        show_branches(self.combo_branch, self.label_branch_hint, found, query, waiting)
 
     @property
     def branch_names(self) -> list[str]:
-        return [
-            self.combo_branch.itemText(i)
-            for i in range(self.combo_branch.count())
-            if self.combo_branch.itemData(i) is not None
-        ]
+        return offered_names(self.combo_branch)
 
     def choose(self, bank: str = "", region: str = "", branch: str = "") -> None:
         """Pick by code in the form's order (what a clerk does)."""

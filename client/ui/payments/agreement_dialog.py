@@ -25,6 +25,13 @@ from PySide6.QtWidgets import (
 from client.payments.agreement_rules import AgreementForm, AgreementRuleError, can_verify
 from client.payments.agreement_wire import UNVERIFIED
 from client.payments.bank_codes import SEARCH_LIMIT, BankCodes
+from client.ui.widgets.bank_fields import (
+    PICK,
+    chosen_code,
+    offered_names,
+    pick_by_name,
+    show_branches,
+)
 from client.ui.widgets.common import button, label
 
 if TYPE_CHECKING:
@@ -36,7 +43,6 @@ TIPS = (
     "2、行政区划、开户网点可模糊搜索",
 )
 NEW_TITLE, EDIT_TITLE = "新增单位三方协议", "修改单位三方协议"
-PICK = "请选择"
 SEARCH_DELAY_MS = 250
 FIELD_WIDTH = 420
 
@@ -238,9 +244,7 @@ class AgreementDialog(QDialog):
         return found
 
     def pick_region_name(self, name: str) -> None:
-        index = self.combo_region.findText(name, Qt.MatchFlag.MatchExactly)
-        if index >= 0:
-            self.combo_region.setCurrentIndex(index)
+        pick_by_name(self.combo_region, name)
 
     def set_branch_query(self, text: str) -> None:
         """Type into 网点 search and search at once (what the delay does after typing)."""
@@ -259,44 +263,19 @@ class AgreementDialog(QDialog):
             )
         else:
             found = []
-        shown = list(found[:SEARCH_LIMIT])
-        self.combo_branch.blockSignals(True)
-        self.combo_branch.clear()
-        if shown:
-            self.combo_branch.addItem(PICK, None)
-        elif query:
-            self.combo_branch.addItem("未找到匹配的网点，请换个关键字", None)
-        else:
-            self.combo_branch.addItem("请先选择银行行别，或输入网点名称搜索", None)
-        for entry in shown:
-            self.combo_branch.addItem(entry["name"], entry["code"])
-        self.combo_branch.blockSignals(False)
-        if len(found) > SEARCH_LIMIT:
-            hint = f"仅显示前{SEARCH_LIMIT}个网点，请输入更多关键字缩小范围。"
-        elif query and shown:
-            hint = f"找到{len(shown)}个网点，请在下拉列表中选择。"
-        else:
-            hint = ""
-        self.label_branch_hint.setText(hint)
-        self.label_branch_hint.setVisible(bool(hint))
+        waiting = None if query or (region and bank) else "请先选择银行行别，或输入网点名称搜索"
+        show_branches(self.combo_branch, self.label_branch_hint, found, query, waiting)
 
     @property
     def branch_names(self) -> list[str]:
         """The 网点 the list offers now (without the 请选择 line)."""
-        return [
-            self.combo_branch.itemText(i)
-            for i in range(self.combo_branch.count())
-            if self.combo_branch.itemData(i) is not None
-        ]
+        return offered_names(self.combo_branch)
 
     # -- reading and filling the form -------------------------------------------------------------
     @property
     def region_code(self) -> str:
         """The chosen 行政区划; none while the typed text is not one of them."""
-        index = self.combo_region.currentIndex()
-        if index < 0 or self.combo_region.currentText() != self.combo_region.itemText(index):
-            return ""
-        return str(self.combo_region.itemData(index) or "")
+        return chosen_code(self.combo_region)
 
     @property
     def bank_code(self) -> str:
