@@ -129,6 +129,10 @@ def run(report: Report, env: BenchEnv) -> None:
     report.add(f"full sync, {full.total:,} employees + {items:,} items", full_s, "s", "≤ 5 s")
     report.add("  of which local writes (staging, indexes, swap)", full.write_seconds, "s")
     report.add("  server share (page bytes fetched alone / full sync)", fetch_s / full_s, "x")
+    report.add(f"  pages decoded by the page worker process (of {full.pages})",
+               full.worker_pages, "pages")  # fmt: skip
+    if full.worker_peak_rss_mb is not None:
+        report.add("  page worker process peak RSS", full.worker_peak_rss_mb, "MB", "≤ 300 MB")
 
     backend.admin_post(f"units/{unit['unit_id']}/employees/mutate", {"change": 1000, "seed": 1})
     start = time.perf_counter()

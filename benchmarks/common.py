@@ -35,7 +35,10 @@ class Report:
     def add(self, name: str, value: float, unit: str, target: str = "") -> Figure:
         fig = Figure(name, value, unit, target)
         self.figures.append(fig)
-        shown = f"{value:,.3f}" if unit in ("s", "x") else f"{value:,.1f}"
+        if isinstance(value, int):
+            shown = f"{value:,}"
+        else:
+            shown = f"{value:,.3f}" if unit in ("s", "x") else f"{value:,.1f}"
         note = f"   target {target}" if target else ""
         print(f"  {name:<52} {shown:>12} {unit:<4}{note}", flush=True)
         return fig

@@ -26,6 +26,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--sync-page-worker"]:  # the packaged client as a sync's page worker
+        from client.sync.page_worker import main as page_worker
+
+        return page_worker(argv[1:])
     args = parse_args(argv)
     from client.app_context import AppContext
     from client.logging_setup import setup_logging

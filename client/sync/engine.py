@@ -29,11 +29,18 @@ from client.storage.unit_db import UnitDatabase
 from client.sync.api import ApiClient
 from client.sync.errors import CursorExpiredError, MalformedResponseError, SyncIntegrityError
 from client.sync.feeds import FeedPage, FeedSpec, PageParser
+from client.sync.page_worker import PageWorker
 
 log = logging.getLogger(__name__)
 
 # The last member of a snapshot page as the server writes it: '"next_after_id":123}'.
 _NEXT_AFTER_TAIL = re.compile(rb'"next_after_id":(null|[0-9]{1,18})\}\s*\Z')
+# The snapshot's size near the start of a page: '"total":100000,'.
+_TOTAL_HEAD = re.compile(rb'"total":([0-9]{1,18})[,}]')
+
+# A snapshot at least this big is decoded and checked by a second process (page_worker)
+# while this one writes: for a few thousand records starting it would cost more than it saves.
+PARALLEL_FROM = 20_000
 
 
 def _decode(body: bytes) -> Any:
@@ -60,6 +67,8 @@ class FeedSyncResult:
     requests: int
     write_seconds: float
     fell_back_to_full: bool = False
+    worker_pages: int = 0  # snapshot pages decoded and checked by the page worker process
+    worker_peak_rss_mb: float | None = None  # that process's peak memory, where known
 
     @property
     def changed_records(self) -> int:
@@ -163,8 +172,15 @@ class FeedSyncer:
         spec: FeedSpec,
         *,
         page_size: int = DEFAULT_PAGE_SIZE,
+        parallel_from: int | None = PARALLEL_FROM,
+        worker_command: list[str] | None = None,
     ) -> None:
         self.api = api
+        self.parallel_from = parallel_from  # None: never use the page worker
+        self.worker_command = worker_command
+        self._worker: PageWorker | None = None
+        self.worker_pages = 0  # pages whose rows the page worker made
+        self.worker_peak_rss_mb: float | None = None
         self.unit_id = unit_id
         self.spec = spec
         self.page_size = page_size
@@ -226,6 +242,8 @@ class FeedSyncer:
             requests=self.requests,
             write_seconds=self.write_time.seconds,
             fell_back_to_full=fell_back,
+            worker_pages=self.worker_pages,
+            worker_peak_rss_mb=self.worker_peak_rss_mb,
         )
 
     # -- incremental ---------------------------------------------------------------------
@@ -264,10 +282,13 @@ class FeedSyncer:
     # -- full ----------------------------------------------------------------------------
     def _fetch_snapshot(self, after_id: int) -> tuple[Any, int | None]:
         """Fetch a page on the prefetch thread; it is decoded, checked and split into rows on
-        the writing thread. Decoding here made the two threads fight over the GIL: the
-        writer's executemany gives the GIL up around every row and then waited a whole
-        switch interval to get it back. The next page's position is read from the tail of
-        the body (where the server puts it) and checked against the decoded page."""
+        the writing thread or, for a big snapshot, by the page worker process (the first
+        page of a run is parsed here while the worker starts). Decoding on this thread made
+        the two threads fight over the GIL: the writer's executemany gives the GIL up around
+        every row and then waited a whole switch interval to get it back. The next page's
+        position is read from the tail of the body (where the server puts it) and checked
+        against the decoded page. Returns ((body or payload, next position, sent to the
+        worker), next position)."""
         self.requests += 1
         body = self.api.request_bytes(
             "GET",
@@ -277,12 +298,44 @@ class FeedSyncer:
         tail = _NEXT_AFTER_TAIL.search(body, max(0, len(body) - 64))
         if tail is not None:
             next_after = None if tail[1] == b"null" else int(tail[1])
-            return (body, next_after), next_after
+            worker = self._worker
+            if worker is not None and worker.alive:
+                return (body, next_after, worker.send(body)), next_after
+            if worker is None and next_after is not None and self._big_snapshot(body):
+                self._worker = PageWorker(self.spec.name, self.worker_command)
+                self._worker.start()
+            return (body, next_after, False), next_after
         payload = _decode(body)  # another key order: decode here to learn the position
         next_after = payload.get("next_after_id") if isinstance(payload, dict) else None
         if next_after is not None and (type(next_after) is not int):
             raise MalformedResponseError(technical="next_after_id is not an integer")
-        return (payload, next_after), next_after
+        return (payload, next_after, False), next_after
+
+    def _big_snapshot(self, body: bytes) -> bool:
+        if self.parallel_from is None:
+            return False
+        head = _TOTAL_HEAD.search(body, 0, 512)
+        return head is not None and int(head[1]) >= self.parallel_from
+
+    def _parsed(self, payload: Any, routed: bool) -> FeedPage:
+        """The page's rows: from the page worker when it took the page, else parsed here
+        (also when the worker went away: the body is still at hand)."""
+        if routed and self._worker is not None:
+            rows = self._worker.receive()
+            if rows is not None:
+                self.worker_pages += 1
+                records, items, total, snapshot_seq, next_after_id = rows
+                return FeedPage(
+                    records=records,
+                    items=items,
+                    removals=[],
+                    total=total,
+                    snapshot_seq=snapshot_seq,
+                    next_after_id=next_after_id,
+                )
+        if type(payload) is bytes:
+            payload = _decode(payload)
+        return self.parser.snapshot(payload)
 
     def _full(
         self, ctx: JobContext, run_id: int, counts: ChangeCounts, retry: bool = True
@@ -299,27 +352,34 @@ class FeedSyncer:
         ctx.progress(phase, staged, state.snapshot_total)
         after_id = state.snapshot_after_id or 0
         fetched = prefetch(self._fetch_snapshot, after_id, cancel=lambda: ctx.cancelled)
-        for payload, fetched_next in fetched:
-            ctx.check_cancelled()
-            if type(payload) is bytes:
-                payload = _decode(payload)
-            page = self.parser.snapshot(payload)
-            del payload  # the rows are all that is needed now; free the decoded page early
-            if page.next_after_id != fetched_next:
-                raise MalformedResponseError(technical="next_after_id differs from the body's")
-            last_id = page.records[-1][0] if page.records else after_id
-            with self.write_time:
-                self.store.stage_page(
-                    page.records,
-                    page.items,
-                    snapshot_seq=page.snapshot_seq or 0,
-                    total=page.total,
-                    next_after_id=page.next_after_id or last_id,
-                )
-            after_id = page.next_after_id or last_id
-            staged += len(page.records)
-            self.pages += 1
-            ctx.progress(phase, staged, max(page.total, staged))
+        try:
+            for payload, fetched_next, routed in fetched:
+                ctx.check_cancelled()
+                page = self._parsed(payload, routed)
+                del payload  # the rows are all that is needed now; free the page early
+                if page.next_after_id != fetched_next:
+                    raise MalformedResponseError(technical="next_after_id differs from the body's")
+                last_id = page.records[-1][0] if page.records else after_id
+                with self.write_time:
+                    self.store.stage_page(
+                        page.records,
+                        page.items,
+                        snapshot_seq=page.snapshot_seq or 0,
+                        total=page.total,
+                        next_after_id=page.next_after_id or last_id,
+                    )
+                after_id = page.next_after_id or last_id
+                staged += len(page.records)
+                self.pages += 1
+                ctx.progress(phase, staged, max(page.total, staged))
+        finally:
+            # The worker first: a prefetch thread blocked handing it a page is released
+            # (and, the worker being closed, does not start another).
+            if self._worker is not None:
+                self._worker.close()
+                self.worker_peak_rss_mb = self._worker.peak_rss_mb
+            fetched.close()
+            self._worker = None
         state = self.db.sync_state(self.spec.name)
         staged = self.store.staged_count()
         if state.snapshot_stable and staged != state.snapshot_total:

@@ -79,8 +79,8 @@ def fast_initials(name: str) -> str:
     return f"|{letters}|"
 
 
-_get_start = itemgetter(1 + _START)  # items carry their owner's id in front by then
-_get_end = itemgetter(1 + _END)
+_get_start = itemgetter(_START)
+_get_end = itemgetter(_END)
 _min_or_none = partial(min, default=None)
 _max_or_none = partial(max, default=None)
 
@@ -207,8 +207,6 @@ class PageParser:
             return [], []
         item_lists, items = self._check(raw)
         ids = list(map(itemgetter(0), raw))
-        owners = chain.from_iterable(map(repeat, ids, map(len, item_lists)))
-        _drain(map(list.insert, items, repeat(0), owners))
         _drain(map(list.pop, raw))
         _drain(map(list.append, raw, self._initials_of(raw)))
         if self.spec.name == "employees":
@@ -225,6 +223,8 @@ class PageParser:
             )
             _drain(map(list.append, raw, starts))
             _drain(map(list.append, raw, last))
+        owners = chain.from_iterable(map(repeat, ids, map(len, item_lists)))
+        _drain(map(list.insert, items, repeat(0), owners))
         return raw, items
 
     def snapshot(self, payload: Any) -> FeedPage:
