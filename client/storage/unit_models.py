@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -307,7 +307,12 @@ class WageDraft(UnitBase):
         Index("ix_wage_drafts_id_number", "id_number"),
         # 获取反馈 settles rows by (declaration, employee): one declaration may hold
         # 100,000 rows, so the employee must be in the index too.
-        Index("ix_wage_drafts_declaration", "declaration_id", "employee_id"),
+        Index(
+            "ix_wage_drafts_declaration",
+            "declaration_id",
+            "employee_id",
+            sqlite_where=text("declaration_id IS NOT NULL"),  # rows not yet submitted: none
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

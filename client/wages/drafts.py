@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -52,6 +52,13 @@ NOT_DECLARED, SUBMITTED, FAILED = "未申报", "待反馈", "申报失败"
 EDITABLE_STATES = (NOT_DECLARED, FAILED)
 NO_OWN_ITEMS = "没有需要申报缴费工资的税务自主险种"
 _CENTS = re.compile(r"(?:0|[1-9][0-9]*)\.[0-9][0-9]")
+# SQL for a `{base}` matching _CENTS and not zero: what new_wage keeps as it is (0 or 1,
+# never NULL). ASCII digits, as the pattern's [0-9].
+_KEPT_SQL = (
+    "({base} IS NOT NULL AND (({base} GLOB '[1-9]*.[0-9][0-9]'"
+    " AND NOT substr({base}, 1, length({base}) - 3) GLOB '*[^0-9]*')"
+    " OR ({base} GLOB '0.[0-9][0-9]' AND {base} <> '0.00')))"
+)
 # The columns of a row added by add_many, in the order of its tuples.
 ADD_COLUMNS = ("declaration_type", "mode", "state", "added_at", "tax_authority", "employee_id",
                "name", "id_type", "id_number", "old_wage", "new_wage", "effective_month",
@@ -62,7 +69,7 @@ ADD_COLUMNS = ("declaration_type", "mode", "state", "added_at", "tax_authority",
 _PAID = "(({own}) AND (i.end_month IS NULL OR i.end_month >= :month))"
 _EMPLOYEES_SQL = f"""
 SELECT g.id, g.name, g.id_type, g.id_number, g.own, g.first_row, f.base,
-       CASE WHEN g.open_ended THEN NULL ELSE g.last_end END AS stop
+       CASE WHEN g.open_ended THEN NULL ELSE g.last_end END AS stop, {{kept}} AS kept
 FROM (
     SELECT e.id, e.name, e.id_type, e.id_number, SUM({{own}}) AS own,
            MIN(CASE WHEN {_PAID} THEN i.row_id END) AS first_row,
@@ -319,7 +326,12 @@ class WageDrafts:
         def new_wage(old: str | None) -> str:
             if adjustment is None and old and _CENTS.fullmatch(old) and old.strip("0."):
                 return old  # already a positive amount in 分, as Decimal would write it
-            old_amount = Decimal(old) if old else None
+            try:
+                old_amount = Decimal(old) if old else None
+            except InvalidOperation:  # not a number: the server sent something unusual
+                raise WageRuleError("该职工的原缴费工资无法识别，请单个录入新缴费工资。") from None
+            if old_amount is not None and not old_amount.is_finite():
+                raise WageRuleError("该职工的原缴费工资无法识别，请单个录入新缴费工资。")
             if adjustment is not None:
                 return f"{adjustment.apply(old_amount):.2f}"
             if old_amount is None or old_amount <= 0:
@@ -329,8 +341,9 @@ class WageDrafts:
         wage = _Memo(new_wage)
         check = _Memo(lambda stop: self.check_month(effective_month or self.default_month(), stop))
         if not self.by_item:
-            return self._add_employees(_EMPLOYEES_SQL.format(own=own, where=where), params,
-                                       wage, check)  # fmt: skip
+            kept = _KEPT_SQL.format(base="f.base") if adjustment is None else "0"
+            return self._add_employees(_EMPLOYEES_SQL.format(own=own, where=where, kept=kept),
+                                       params, wage, check)  # fmt: skip
         with self.db.engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             assert raw is not None
@@ -349,7 +362,11 @@ class WageDrafts:
         """按职工, set-based (a whole unit in one statement): the employees of `sql` go to a
         temporary table in list order; the 生效年月 rule runs once per distinct stop month and
         the wage rule once per distinct 原缴费工资 of those that passed it; the rows that
-        passed both go in with one INSERT … SELECT, the others are named as refused."""
+        passed both go in with one INSERT … SELECT, the others are named as refused.
+
+        Without 比率/固定金额 a 原缴费工资 already written in 分 (`kept`, what `new_wage` keeps
+        as it is: `_KEPT_SQL`) is the new wage; SQLite sees that per row, so only the other
+        wages (usually none) go through the rule in Python."""
         with self.db.write() as conn:
             raw = conn.connection.dbapi_connection
             assert raw is not None
@@ -368,9 +385,16 @@ class WageDrafts:
                 # Only the 原缴费工资 of employees whose 生效年月 passed (as one by one).
                 passed = f"{listed} AND s.reason IS NULL"
                 both = "temp.wage_add a JOIN temp.wage_add_stop s ON s.key = ifnull(a.stop, '')"
-                olds = [(k, *wage(k), n) for k, n in raw.execute(
-                    f"SELECT a.base, count(*) FROM {both} WHERE {passed} GROUP BY a.base")]  # fmt: skip
-                offered = sum(n for _k, ok, _v, n in olds if ok)  # rows that pass both rules
+                olds, offered = [], 0  # offered: the rows that pass both rules
+                for kept, k, n in raw.execute(
+                    f"SELECT a.kept, CASE WHEN a.kept THEN NULL ELSE a.base END AS old, count(*)"
+                    f" FROM {both} WHERE {passed} GROUP BY a.kept, old"
+                ):
+                    if kept:
+                        offered += n
+                    else:
+                        olds.append((k, *wage(k), n))
+                        offered += n if olds[-1][1] else 0
                 raw.execute("CREATE TEMP TABLE wage_add_wage (old TEXT PRIMARY KEY, new TEXT,"
                             " reason TEXT)")  # fmt: skip
                 raw.executemany(
@@ -389,12 +413,12 @@ class WageDrafts:
                 before = raw.total_changes
                 raw.execute(
                     f"INSERT OR IGNORE INTO wage_drafts ({', '.join(ADD_COLUMNS)})"
-                    " SELECT ?, ?, ?, ?, ?, a.id, a.name, a.id_type, a.id_number, a.base, w.new,"
-                    " s.month, a.stop, '', '', ''"
+                    " SELECT ?, ?, ?, ?, ?, a.id, a.name, a.id_type, a.id_number, a.base,"
+                    " CASE WHEN a.kept THEN a.base ELSE w.new END, s.month, a.stop, '', '', ''"
                     " FROM temp.wage_add a CROSS JOIN temp.wage_add_stop s"
-                    " CROSS JOIN temp.wage_add_wage w"
-                    f" WHERE {passed} AND s.key = ifnull(a.stop, '') AND w.old = a.base"
-                    " AND w.reason IS NULL ORDER BY a.rowid",
+                    " LEFT JOIN temp.wage_add_wage w ON w.old = a.base AND NOT a.kept"
+                    f" WHERE {passed} AND s.key = ifnull(a.stop, '')"
+                    " AND (a.kept OR (w.old IS NOT NULL AND w.reason IS NULL)) ORDER BY a.rowid",
                     self._fixed(),
                 )
                 added = raw.total_changes - before

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from client.domain.ids import identity_check_digit
 from client.domain.wages import (
     ANNUAL,
     BY_EMPLOYEE,
@@ -347,3 +348,44 @@ def test_long_tick_lists_go_in_chunks(
     feedback = service.fetch_feedback()
     assert feedback.succeeded_rows + feedback.failed_rows == added - 3
     assert lst.count() == feedback.failed_rows
+
+
+@pytest.mark.parametrize("mode", [BY_EMPLOYEE, BY_ITEM])
+def test_adding_all_keeps_a_wage_in_fen_and_reads_the_others(
+    backend: Any, employer_env: EmployerEnv, mode: str
+) -> None:
+    """添加全部正常缴费职工 takes a 原缴费工资 already written in 分 as it is (SQLite decides
+    that per row) and puts every other one through the rule: 012.34 becomes 12.34, 12.3
+    becomes 12.30, 0.00 has no wage to keep, and text that is no amount is refused with a
+    sentence instead of breaking the whole 添加. (The mock backend only sends d.dd, so the
+    other spellings are written into the synced items, as another server might send them.)"""
+    unit_number = employer_env.created["units"][0]["unit_numbers"][0]
+    cases = {"0.50": "0.50", "4492.00": "4492.00", "012.34": "12.34", "12.3": "12.30",
+             "0.00": None, "1.2.34": None, "1e3": "1000.00"}  # fmt: skip
+    ids = {}
+    for n, base in enumerate(cases):
+        item = {"unit_number": unit_number, "special_category": "10", "base": "4492.00",
+                "start_month": "2020-01", "end_month": None, "person_number": f"W{n}",
+                "levy_item": "10201", "levy_category": "102010001",
+                "levy_subcategory": "10201000101"}  # fmt: skip
+        first17 = f"11010519900307{n:03d}"
+        id_number = first17 + identity_check_digit(first17)
+        ids[base] = backend.add_record(employer_env.unit_id, "employees", {
+            "name": f"工资{n}", "id_number": id_number, "items": [item],
+        })  # fmt: skip
+    FeedSyncer(
+        employer_env.session.api, employer_env.session.db, employer_env.unit_id, EMPLOYEES
+    ).run(JobContext())
+    with employer_env.session.db.write() as conn:
+        for base, employee_id in ids.items():
+            conn.exec_driver_sql(
+                "UPDATE employee_items SET base = ? WHERE employee_id = ?", (base, employee_id)
+            )
+    lst = drafts(employer_env, DAILY, mode)
+    result = lst.add_many("paying")
+    listed = {r["employee_id"]: r["new_wage"] for r in rows(lst)}
+    for base, new in cases.items():
+        assert listed.get(ids[base]) == new, base
+    refused = dict(result.refused)
+    assert "没有原缴费工资" in refused["工资4"]
+    assert refused["工资5"] == "该职工的原缴费工资无法识别，请单个录入新缴费工资。"
