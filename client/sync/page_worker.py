@@ -184,11 +184,12 @@ class PageWorker:
         proc = self._proc
         if not self.alive or proc is None or proc.stdout is None:
             return None
+        head = data = None
         try:
             head = _read_exact(proc.stdout, HEADER.size)
             data = None if head is None else _read_exact(proc.stdout, HEADER.unpack(head)[1])
         except (OSError, ValueError):
-            data = None
+            pass
         if head is None or data is None:
             self._lost("ended unexpectedly")
             return None
@@ -197,6 +198,8 @@ class PageWorker:
         try:
             page = marshal.loads(data)
         except (EOFError, ValueError, TypeError):
+            page = None
+        if type(page) is not tuple or len(page) != 5:
             self._lost("answered something unreadable")
             return None
         self.pages += 1

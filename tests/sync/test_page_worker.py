@@ -111,9 +111,18 @@ def script(code: str) -> list[str]:
             """
         ),  # answers something that is not marshal data
         script("import sys; sys.stdout.buffer.write(b'\\x00\\x10'); sys.stdout.buffer.flush()"),
+        script(
+            """
+            import marshal, struct, sys
+            sys.stdin.buffer.read(5)
+            rows = marshal.dumps([1, 2])
+            sys.stdout.buffer.write(struct.pack("<BI", 0, len(rows)) + rows)
+            sys.stdout.buffer.flush()
+            """
+        ),  # marshal data, but not a page's rows
         [str(ROOT / "no-such-program")],
     ],
-    ids=["dies", "garbage", "short-header", "cannot-start"],
+    ids=["dies", "garbage", "short-header", "wrong-shape", "cannot-start"],
 )
 def test_a_broken_worker_answers_none_and_stays_down(command: list[str]) -> None:
     w = PageWorker("employees", command)
