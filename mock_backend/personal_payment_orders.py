@@ -195,7 +195,11 @@ def list_orders(
     start: str | None,
     end: str | None,
     state: str | None,
+    period_from: str | None = None,
+    period_to: str | None = None,
 ) -> list[dict[str, Any]]:
+    """缴费记录查询. 费款所属期起止 (YYYY-MM) keeps the orders paying some 缴费年度 the span
+    touches: a resident's year covers its twelve months."""
     where = ["o.unit_id = ?"]
     params: list[Any] = [unit_id]
     for column, value in (("o.id_type", id_type), ("o.id_number", id_number), ("o.name", name),
@@ -209,6 +213,14 @@ def list_orders(
     if end:
         where.append("o.created_at < ?")
         params.append(end + "T")  # the end day included ("YYYY-MM-DD HH:MM:SS" < "…T")
+    if period_from or period_to:
+        first = int(period_from[:4]) if period_from else 0
+        last = int(period_to[:4]) if period_to else 9999
+        where.append(
+            "EXISTS (SELECT 1 FROM personal_order_rows r WHERE r.order_id = o.order_id"
+            " AND r.year BETWEEN ? AND ?)"
+        )
+        params += [first, last]
     return [
         _order_dict(row)
         for row in raw.execute(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from client.collector.persons import Person, check_person
@@ -130,20 +129,18 @@ class PersonalPayments:
         name: str | None = None,
         id_type: str | None = None,
         id_number: str | None = None,
-        start: date | None = None,
-        end: date | None = None,
+        period_from: str | None = None,
+        period_to: str | None = None,
         state: str | None = None,
     ) -> list[dict[str, Any]]:
-        """缴费记录查询: the unit's orders matching the conditions, newest first."""
+        """缴费记录查询: the unit's orders matching the conditions, newest first; 费款所属期起止
+        (YYYY-MM) keeps the orders paying a 缴费年度 the span touches."""
         params: dict[str, Any] = {}
         for key, value in (("name", name), ("id_type", id_type), ("id_number", id_number),
+                           ("period_from", period_from), ("period_to", period_to),
                            ("state", state)):  # fmt: skip
             if value and str(value).strip():
                 params[key] = str(value).strip()
-        if start:
-            params["start"] = start.isoformat()
-        if end:
-            params["end"] = end.isoformat()
         found = wire.orders(self.api.get_json(f"{self._path}/personal-orders", **params))
         for row in found:
             row["row_key"] = row["order_id"]

@@ -36,6 +36,7 @@ from mock_backend.personal_payment import (
 )
 from mock_backend.personal_payment_tables import create_tables
 from mock_backend.resident_directory import find_resident, identity
+from mock_backend.routes.collect import month_range
 from mock_backend.routes.residents import PERSON_NOT_FOUND, collector_session
 
 router = APIRouter(prefix="/api/v1/collect/units/{unit_id}", tags=["征收子系统: 城乡居民个人缴费"])
@@ -232,6 +233,8 @@ def list_orders(
     id_number: str | None = Query(None),
     start: str | None = Query(None, description="订单生成日期 from, YYYY-MM-DD"),
     end: str | None = Query(None, description="订单生成日期 to, YYYY-MM-DD"),
+    period_from: str | None = Query(None, description="费款所属期起, YYYY-MM"),
+    period_to: str | None = Query(None, description="费款所属期止, YYYY-MM"),
     state: str | None = Query(None, description="待支付 | 支付成功 | 支付失败 | 已关闭"),
     session: Session = Depends(collector_session),
     ctx: BackendContext = Depends(get_ctx),
@@ -239,11 +242,12 @@ def list_orders(
     """缴费记录查询: the unit's orders, newest first."""
     if state and state not in orders.STATES:
         raise ApiError(422, "VALIDATION_ERROR", f"缴费状态“{state}”不存在。", {"field": "state"})
+    first, last = month_range(period_from, period_to)
     _up_to_date(ctx, unit_id)
     with ctx.db.read() as conn:
         found = orders.list_orders(
             driver(conn), unit_id, id_type, (id_number or "").strip().upper() or None,
-            (name or "").strip() or None, start, end, state,
+            (name or "").strip() or None, start, end, state, first, last,
         )  # fmt: skip
     return {"orders": found}
 

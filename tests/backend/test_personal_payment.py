@@ -181,6 +181,25 @@ def test_self_rows_paid_one_person_at_a_time(unit: ResidentUnit) -> None:
         (created["order_id"], ["10210"], [2026])
     ]
 
+    def by_period(period_from: str | None, period_to: str | None) -> list[str]:
+        params = {k: v for k, v in (("period_from", period_from), ("period_to", period_to)) if v}
+        answer = unit.http.get(f"{_path(unit)}/personal-orders", params=params,
+                               headers=unit.headers)  # fmt: skip
+        assert answer.status_code == 200, answer.text
+        return [o["order_id"] for o in answer.json()["orders"]]
+
+    # 费款所属期起止 keeps the orders paying a 缴费年度 the months touch
+    both = [other["order_id"], created["order_id"]]
+    assert by_period("2026-10", "2026-10") == both
+    assert by_period("2025-01", "2026-01") == both
+    assert by_period(None, "2026-03") == both
+    assert by_period("2027-01", None) == []
+    assert by_period("2024-01", "2025-12") == []
+    wrong = unit.http.get(f"{_path(unit)}/personal-orders", params={"period_from": "2026-1"},
+                          headers=unit.headers)  # fmt: skip
+    assert wrong.status_code == 422
+    assert error_of(wrong)["message"] == "费款所属期起“2026-1”格式不正确，应为YYYY-MM。"
+
 
 def test_verified_rows_of_one_serial_paid_together(unit: ResidentUnit) -> None:
     c = unit.resident("赵敏", (PENSION, ADULT))

@@ -171,6 +171,11 @@ def test_verified_serial_paid_together_and_changed_orders(
     wait_ok(qtbot, records.handle)
     qtbot.waitUntil(lambda: [r["order_id"] for r in records.list.rows] == [first["order_id"]])
     records.list.set_condition("state", None)
+    records.list.set_condition("period", (f"{YEAR + 1}-01", f"{YEAR + 1}-12"))
+    records.list.query_clicked()  # 费款所属期起止 after the year paid: none of them
+    wait_ok(qtbot, records.handle)
+    qtbot.waitUntil(lambda: records.handle.done and records.list.total == 0)
+    records.list.set_condition("period", (f"{YEAR}-06", f"{YEAR}-06"))
     records.list.query_clicked()
     wait_ok(qtbot, records.handle)
     qtbot.waitUntil(lambda: records.list.total == 2)

@@ -1,5 +1,5 @@
 """缴费记录查询 (manual §3.23): nothing on open; 查询 asks the 征收子系统 for the orders made
-(姓名, 证件类型, 证件号码, 订单生成日期, 缴费状态); 查看 shows an order with its 缴费记录明细;
+(姓名, 证件类型, 证件号码, 费款所属期起止, 缴费状态); 查看 shows an order with its 缴费记录明细;
 缴费 shows the QR code of a 待支付 order again, or says 订单状态已变更，不能继续支付。"""
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from client.ui.jobs import JobHandle
 from client.ui.listpage import (
     Column,
     ComboCondition,
-    DateRangeCondition,
     ListPage,
     ListPageSpec,
+    MonthRangeCondition,
     RowAction,
     TextCondition,
 )
@@ -79,7 +79,7 @@ class PersonalPaymentsPage(BasePage):
                 TextCondition("name", "姓名"),
                 ComboCondition("id_type", "证件类型", [(name, code) for code, name in id_types]),
                 TextCondition("id_number", "证件号码"),
-                DateRangeCondition("created", "订单生成日期"),
+                MonthRangeCondition("period", "费款所属期"),
                 ComboCondition("state", "缴费状态", list(rules.STATES)),
             ],
             row_actions=[
@@ -99,11 +99,13 @@ class PersonalPaymentsPage(BasePage):
     # -- 查询 --------------------------------------------------------------------------------
     def fetch(self) -> JobHandle[list[dict[str, Any]]]:
         values = {k: self.list.condition_value(k) for k in ("name", "id_type", "id_number")}
-        start, end = self.list.condition_value("created") or (None, None)
+        period_from, period_to = self.list.condition_value("period") or (None, None)
         state = self.list.condition_value("state")
 
         def run(_ctx: JobContext) -> list[dict[str, Any]]:
-            return self.service.orders(**values, start=start, end=end, state=state)
+            return self.service.orders(
+                **values, period_from=period_from, period_to=period_to, state=state
+            )
 
         self.handle = self.runner.run(Job("正在查询缴费记录", run), self._show, self._failed)
         return self.handle
