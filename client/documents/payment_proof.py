@@ -129,15 +129,37 @@ SERIAL = ProofColumn("序号", 28, CENTER, False, _number)
 AMOUNT = _col("实缴(费)金额", 66, RIGHT_ALIGN, lambda r: format_money(r.amount), False, True)
 STORED = _col("入(库)费日期", 58, CENTER, lambda r: r.stored_on)
 
-EMPLOYEE = ProofKind(
-    key="employee",
-    title="社会保险费缴费证明（职工）",
-    wire_fields=PERSON_FIELDS,
-    person_word="职工",
-    period_label="费款所属期",
-    landscape=False,
-    columns=(
-        SERIAL,
+
+def _kind(
+    key: str,
+    who: str,
+    person_word: str,
+    period_label: str,
+    columns: tuple[ProofColumn, ...],
+    certified: str,
+    paid: str,
+) -> ProofKind:
+    """One kind of 缴费证明: a person kind (`person_word` given) reads the 缴费清单 per person and
+    prints portrait; the unit kind reads the unit's lines and prints landscape. The statement
+    certifies `certified` and says how `paid`; the count and the 合计 close every kind alike."""
+    return ProofKind(
+        key=key,
+        title=f"社会保险费缴费证明（{who}）",
+        wire_fields=PERSON_FIELDS if person_word else UNIT_FIELDS,
+        person_word=person_word,
+        period_label=period_label,
+        landscape=not person_word,
+        columns=(SERIAL, *columns),
+        statement=(
+            f"兹证明{certified}在{{period_from}}至{{period_to}}{{period_label}}内{paid}，"
+            "已入库的缴费明细共{count}条（见上表），实缴金额合计人民币{words}（¥{total}）。"
+        ),
+    )
+
+
+EMPLOYEE = _kind(
+    "employee", "职工", "职工", "费款所属期",
+    (
         _col("费款所属期", 50, CENTER, lambda r: r.period),
         _col("单位编号", 56, CENTER, lambda r: r.unit_number),
         _col("征收项目", 88, LEFT_ALIGN, lambda r: r.levy_item_name),
@@ -146,20 +168,11 @@ EMPLOYEE = ProofKind(
         AMOUNT,
         STORED,
     ),
-    statement=(
-        "兹证明{person}在{period_from}至{period_to}{period_label}内由{unit}缴纳社会保险费，"
-        "已入库的缴费明细共{count}条（见上表），实缴金额合计人民币{words}（¥{total}）。"
-    ),
-)
-UNIT = ProofKind(
-    key="unit",
-    title="社会保险费缴费证明（单位）",
-    wire_fields=UNIT_FIELDS,
-    person_word="",
-    period_label="费款所属期",
-    landscape=True,
-    columns=(
-        SERIAL,
+    "{person}", "由{unit}缴纳社会保险费",
+)  # fmt: skip
+UNIT = _kind(
+    "unit", "单位", "", "费款所属期",
+    (
         _col("征收经办机构", 110, LEFT_ALIGN, lambda r: r.tax_authority),
         _col("社保经办机构", 100, LEFT_ALIGN, lambda r: r.agency),
         _col("单位编号", 58, CENTER, lambda r: r.unit_number),
@@ -170,21 +183,11 @@ UNIT = ProofKind(
         STORED,
         AMOUNT,
     ),
-    statement=(
-        "兹证明{unit}（纳税人识别号：{taxpayer_id}）在{period_from}至{period_to}{period_label}"
-        "内缴纳的社会保险费，已入库的缴费明细共{count}条（见上表），"
-        "实缴金额合计人民币{words}（¥{total}）。"
-    ),
-)
-RESIDENT = ProofKind(
-    key="resident",
-    title="社会保险费缴费证明（城乡居民）",
-    wire_fields=PERSON_FIELDS,
-    person_word="城乡居民",
-    period_label="缴费年度",
-    landscape=False,
-    columns=(
-        SERIAL,
+    "{unit}（纳税人识别号：{taxpayer_id}）", "缴纳的社会保险费",
+)  # fmt: skip
+RESIDENT = _kind(
+    "resident", "城乡居民", "城乡居民", "缴费年度",
+    (
         _col("缴费年度", 44, CENTER, lambda r: r.period),
         _col("征收项目", 100, LEFT_ALIGN, lambda r: r.levy_item_name),
         _col("征收品目", 130, LEFT_ALIGN, lambda r: r.levy_category_name),
@@ -192,11 +195,9 @@ RESIDENT = ProofKind(
         AMOUNT,
         STORED,
     ),
-    statement=(
-        "兹证明{person}在{period_from}至{period_to}{period_label}内经{unit}缴纳城乡居民社会保险费，"
-        "已入库的缴费明细共{count}条（见上表），实缴金额合计人民币{words}（¥{total}）。"
-    ),
-)
+    "{person}", "经{unit}缴纳城乡居民社会保险费",
+)  # fmt: skip
+
 KINDS: dict[str, ProofKind] = {kind.key: kind for kind in (EMPLOYEE, UNIT, RESIDENT)}
 
 

@@ -1,11 +1,13 @@
 """What the 证明打印 pages of both modules share: the certificate services of the logged-in unit
-(on top of the fee scope: names, 证件类型, the journal), the save-path question, and the
-sentence for a failure."""
+(on top of the fee scope: names, 证件类型, the journal), the list page of a server's answer to
+查询 with its 费款所属期 and person conditions, the save-path question, and the sentence for a
+failure."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -14,9 +16,12 @@ from client.certificates.rules import CertificateError
 from client.certificates.tickets import PERSONAL_TICKETS, TaxCertificates
 from client.errors import user_message
 from client.ui.fees.common import FeeScope
+from client.ui.listpage import Column, ComboCondition, ListPageSpec, TextCondition
+from client.ui.page_helpers import KeyedListPage
 from client.ui.pages import PageContext
 
 SavePathProvider = Callable[[str], "str | None"]
+PERSON_KEYS = ("name", "id_type", "id_number")  # the person conditions of a resident's 证明
 
 
 class CertificateScope(FeeScope):
@@ -35,6 +40,68 @@ class CertificateScope(FeeScope):
 
     def today(self):  # type: ignore[no-untyped-def]
         return self.ctx.ui.app.local_today()
+
+    def year_to_date(self) -> tuple[str, str]:
+        """The 费款所属期 offered: January of this year to this month."""
+        today = self.today()
+        return f"{today.year:04d}-01", f"{today.year:04d}-{today.month:02d}"
+
+    def person_columns(self, name: str = "name", number: str = "id_number") -> list[Column]:
+        """姓名, 证件类型 and 证件号码 of the rows' person (`name`, `number`: their fields)."""
+        return [
+            Column(name, "姓名", 80),
+            Column("id_type", "证件类型", 100, formatter=self.id_type),
+            Column(number, "证件号码", 170),
+        ]
+
+    def person_conditions(self, *periods: Any) -> list[Any]:
+        """姓名, 证件类型 and 证件号码 of the person asked for, then the `periods`."""
+        id_types = list(self.id_types.items()) or [("01", "居民身份证")]
+        return [
+            TextCondition("name", "姓名"),
+            ComboCondition("id_type", "证件类型", [(name, code) for code, name in id_types],
+                           default="01", include_all=False),
+            TextCondition("id_number", "证件号码"),
+            *periods,
+        ]  # fmt: skip
+
+
+class CertificateListPage(KeyedListPage):
+    """A 证明 page listing the server's answer to 查询: `_spec` from `_columns` and
+    `_conditions`, the person's conditions read back, and failures said under the title."""
+
+    def __init__(self, ctx: PageContext) -> None:
+        super().__init__(ctx)
+        self.scope = CertificateScope(ctx, self)
+
+    @property
+    def title(self) -> str:
+        return self.TITLE
+
+    def refresh(self) -> None:
+        """The rows are the last 查询's answer: nothing to reload when the tab is shown again."""
+
+    def _columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def _conditions(self) -> list[Any]:
+        raise NotImplementedError
+
+    def _list_spec(self, **more: Any) -> ListPageSpec:
+        return ListPageSpec(
+            page_key=self.KEY,
+            object_name=f"list_{self.KEY}",
+            title=self.title,
+            columns=self._columns(),
+            conditions=self._conditions(),
+            **more,
+        )
+
+    def person_values(self) -> dict[str, Any]:
+        return {key: self.list.condition_value(key) for key in PERSON_KEYS}
+
+    def _failed(self, error: BaseException) -> None:
+        self.failure(self.title, failure_text, requery=False)(error)
 
 
 def ask_save_path(parent: QWidget, title: str, folder: Path, suggested: str) -> str | None:

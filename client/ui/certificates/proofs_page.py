@@ -12,60 +12,50 @@ from typing import Any, ClassVar
 
 from client.certificates.proofs import EMPLOYEE, RESIDENT, UNIT, ProofKind, ProofQuery
 from client.certificates.rules import NOTHING_TICKED
-from client.jobs import Job, JobCancelled, JobContext
+from client.jobs import Job, JobContext
 from client.storage.listing import RowsSource
-from client.ui.certificates.common import CertificateScope, failure_text
+from client.ui.certificates.common import CertificateListPage
 from client.ui.jobs import JobHandle
 from client.ui.listpage import (
     Action,
     Column,
     ComboCondition,
-    ListPage,
     ListPageSpec,
     MonthRangeCondition,
-    TextCondition,
     export_action,
     format_amount,
 )
-from client.ui.pages import BasePage, PageContext
+from client.ui.page_helpers import open_preview
+from client.ui.pages import PageContext
 from client.ui.print_preview import PrintPreviewDialog
 
 YEARS_BACK = 10  # 缴费年度 offered: next year, this year and the nine before it
 
 
-class _ProofPage(BasePage):
-    KEY: ClassVar[str] = ""
+class _ProofPage(CertificateListPage):
     KIND: ClassVar[ProofKind] = UNIT
 
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
-        self.setObjectName(f"page_{self.KEY}")
-        self.scope = CertificateScope(ctx, self)
         self.service = self.scope.proofs
         self.found: ProofQuery | None = None
-        self.handle: JobHandle[Any] | None = None
         self.preview: PrintPreviewDialog | None = None
         self.source = RowsSource("row_key")
-        self.list = ListPage(self._spec(), self.source, self.scope.services, self)
-        self.content.addWidget(self.list)
+        self.show_list(self.source, self.scope.services)
 
     @property
     def title(self) -> str:
         return f"{self.KIND.title}打印"
 
-    def _default_period(self) -> tuple[str, str]:
-        today = self.scope.today()
-        return f"{today.year:04d}-01", f"{today.year:04d}-{today.month:02d}"
-
     def _period_conditions(self) -> list[Any]:
         if not self.KIND.by_year:
-            return [MonthRangeCondition("period", self.KIND.period_label, self._default_period)]
+            return [MonthRangeCondition("period", self.KIND.period_label, self.scope.year_to_date)]
         this_year = self.scope.today().year  # 缴费年度 起止 of 城乡居民 (§3.12)
         years = [str(y) for y in range(this_year + 1, this_year - YEARS_BACK, -1)]
         return [
-            ComboCondition("year_from", "缴费年度起", years, default=str(this_year), include_all=False),
-            ComboCondition("year_to", "缴费年度止", years, default=str(this_year), include_all=False),
-        ]  # fmt: skip
+            ComboCondition(key, title, years, default=str(this_year), include_all=False)
+            for key, title in (("year_from", "缴费年度起"), ("year_to", "缴费年度止"))
+        ]
 
     def _period_value(self) -> tuple[Any, Any]:
         if self.KIND.by_year:
@@ -77,66 +67,31 @@ class _ProofPage(BasePage):
         period, *more = self._period_conditions()
         if not self.KIND.person:
             return [period]
-        id_types = list(self.scope.id_types.items()) or [("01", "居民身份证")]
-        return [
-            TextCondition("name", "姓名"),
-            ComboCondition("id_type", "证件类型", [(name, code) for code, name in id_types],
-                           default="01", include_all=False),
-            TextCondition("id_number", "证件号码"),
-            period,
-            *more,
-        ]  # fmt: skip
+        return self.scope.person_conditions(period, *more)
 
     def _columns(self) -> list[Column]:
+        items = [Column("levy_item_name", "征收项目", 170),
+                 Column("levy_category_name", "征收品目", 230)]  # fmt: skip
+        amount = Column("amount", "实缴金额（元）", 110 if self.KIND.person else 120, kind="amount")
+        stored = Column("stored_on", "入库日期", 100, kind="date")
+        tax_authority = Column("tax_authority", "征收经办机构", 220)
+        agency = Column("agency", "社保经办机构", 200)
+        unit_number = Column("unit_number", "单位编号", 100)
         if self.KIND.by_year:
-            return [
-                Column("name", "姓名", 80),
-                Column("id_type", "证件类型", 100, formatter=self.scope.id_type),
-                Column("id_number", "证件号码", 170),
-                Column("period", "缴费年度", 70, align="center"),
-                Column("levy_item_name", "征收项目", 170),
-                Column("levy_category_name", "征收品目", 230),
-                Column("amount", "实缴金额（元）", 110, kind="amount"),
-                Column("stored_on", "入库日期", 100, kind="date"),
-                Column("channel", "缴费方式", 100),
-                Column("agency", "社保经办机构", 200),
-                Column("tax_authority", "征收经办机构", 220),
-            ]
+            return [*self.scope.person_columns(),
+                    Column("period", "缴费年度", 70, align="center"), *items, amount, stored,
+                    Column("channel", "缴费方式", 100), agency, tax_authority]  # fmt: skip
         if self.KIND.person:
-            return [
-                Column("name", "姓名", 80),
-                Column("id_type", "证件类型", 100, formatter=self.scope.id_type),
-                Column("id_number", "证件号码", 170),
-                Column("unit_number", "单位编号", 100),
-                Column("levy_item_name", "征收项目", 170),
-                Column("levy_category_name", "征收品目", 230),
-                Column("period", "费款所属期", 90, kind="month"),
-                Column("base", "缴费基数（元）", 110, kind="amount"),
-                Column("amount", "实缴金额（元）", 110, kind="amount"),
-                Column("stored_on", "入库日期", 100, kind="date"),
-                Column("tax_authority", "征收经办机构", 220),
-                Column("agency", "社保经办机构", 200),
-            ]
-        return [
-            Column("tax_authority", "征收经办机构", 220),
-            Column("agency", "社保经办机构", 200),
-            Column("unit_number", "单位编号", 100),
-            Column("levy_item_name", "征收项目", 170),
-            Column("levy_category_name", "征收品目", 230),
-            Column("sub_item", "征收子目", 80),
-            Column("period_start", "费款所属期起", 100, kind="date"),
-            Column("period_end", "费款所属期止", 100, kind="date"),
-            Column("stored_on", "入库日期", 100, kind="date"),
-            Column("amount", "实缴金额（元）", 120, kind="amount"),
-        ]
+            return [*self.scope.person_columns(), unit_number, *items,
+                    Column("period", "费款所属期", 90, kind="month"),
+                    Column("base", "缴费基数（元）", 110, kind="amount"),
+                    amount, stored, tax_authority, agency]  # fmt: skip
+        return [tax_authority, agency, unit_number, *items, Column("sub_item", "征收子目", 80),
+                Column("period_start", "费款所属期起", 100, kind="date"),
+                Column("period_end", "费款所属期止", 100, kind="date"), stored, amount]  # fmt: skip
 
     def _spec(self) -> ListPageSpec:
-        return ListPageSpec(
-            page_key=self.KEY,
-            object_name=f"list_{self.KEY}",
-            title=self.title,
-            columns=self._columns(),
-            conditions=self._conditions(),
+        return self._list_spec(
             actions=[
                 Action(
                     "print",
@@ -163,8 +118,7 @@ class _ProofPage(BasePage):
 
     # -- 查询 ------------------------------------------------------------------------------
     def fetch(self) -> JobHandle[ProofQuery]:
-        values = {key: self.list.condition_value(key) for key in ("name", "id_type", "id_number")
-                  if self.KIND.person}  # fmt: skip
+        values = self.person_values() if self.KIND.person else {}
         start, end = self._period_value()
 
         def run(_ctx: JobContext) -> ProofQuery:
@@ -179,10 +133,6 @@ class _ProofPage(BasePage):
 
         self.handle = self.runner.run(Job("查询缴费清单", run), done, self._failed)
         return self.handle
-
-    def _failed(self, error: BaseException) -> None:
-        if not isinstance(error, JobCancelled):
-            self.prompts.error(self, failure_text(error), title=self.title)
 
     # -- 打印 ------------------------------------------------------------------------------
     def print_checked(self) -> JobHandle[Path] | None:
@@ -204,9 +154,7 @@ class _ProofPage(BasePage):
             return self.service.write_pdf(found, rows, path, today)
 
         def show(written: Path) -> None:
-            self.preview = PrintPreviewDialog(written, self.title, written.name, self.prompts,
-                                              parent=self)  # fmt: skip
-            self.preview.open()
+            self.preview = open_preview(self, written, self.title, self.prompts)
 
         self.handle = self.runner.run(Job(f"生成{self.KIND.title}", run), show, self._failed)
         return self.handle

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QRadioButton,
     QSpinBox,
     QVBoxLayout,
@@ -23,22 +22,20 @@ from PySide6.QtWidgets import (
 
 from client.certificates.rules import ISSUE, REISSUE, VOIDED_NOTICE
 from client.certificates.year import YearResult, print_year
-from client.jobs import Job, JobCancelled, JobContext
+from client.jobs import Job, JobContext
 from client.storage.listing import RowsSource
-from client.ui.certificates.common import CertificateScope, ask_save_path, failure_text
+from client.ui.certificates.common import CertificateListPage, ask_save_path
+from client.ui.fees.dialogs import _buttons
 from client.ui.jobs import JobHandle
 from client.ui.listpage import (
     Action,
     Column,
-    ComboCondition,
-    ListPage,
     ListPageSpec,
     MonthRangeCondition,
     RowAction,
-    TextCondition,
 )
-from client.ui.pages import BasePage, PageContext
-from client.ui.widgets.common import button, label
+from client.ui.pages import PageContext
+from client.ui.widgets.common import label
 
 
 def _overlaps(row: dict[str, Any], value: Any) -> bool:
@@ -46,19 +43,14 @@ def _overlaps(row: dict[str, Any], value: Any) -> bool:
     return (not start or row["period_end"] >= start) and (not end or row["period_start"] <= end)
 
 
-class _TicketPage(BasePage):
-    KEY: ClassVar[str] = ""
-    TITLE: ClassVar[str] = ""
+class _TicketPage(CertificateListPage):
     MODE: ClassVar[str] = ISSUE
     ACTION: ClassVar[str] = "开具"
     PERSONAL: ClassVar[bool] = False  # a resident's 个人税收完税证明 (代收单位)
 
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
-        self.setObjectName(f"page_{self.KEY}")
-        self.scope = CertificateScope(ctx, self)
         self.service = self.scope.personal_tickets if self.PERSONAL else self.scope.tickets
-        self.handle: JobHandle[Any] | None = None
         self.save_path_provider = lambda name: ask_save_path(
             self, self.TITLE, self.scope.documents_dir, name
         )
@@ -67,34 +59,18 @@ class _TicketPage(BasePage):
             filters={"period": _overlaps},
             default_sort=[("stored_on", True), ("e_ticket_number", True)],
         )
-        self.list = ListPage(self._spec(), self.source, self.scope.services, self)
-        self.content.addWidget(self.list)
+        self.show_list(self.source, self.scope.services)
         self.last_saved: Path | None = None
         self.last_voided: list[dict[str, Any]] = []
 
-    def _default_period(self) -> tuple[str, str]:
-        today = self.scope.today()
-        return f"{today.year:04d}-01", f"{today.year:04d}-{today.month:02d}"
-
     def _conditions(self) -> list[Any]:
-        period = MonthRangeCondition("period", "费款所属期", self._default_period)
+        period = MonthRangeCondition("period", "费款所属期", self.scope.year_to_date)
         if not self.PERSONAL:
             return [period]
-        id_types = list(self.scope.id_types.items()) or [("01", "居民身份证")]
-        return [
-            TextCondition("name", "姓名"),
-            ComboCondition("id_type", "证件类型", [(name, code) for code, name in id_types],
-                           default="01", include_all=False),
-            TextCondition("id_number", "证件号码"),
-            period,
-        ]  # fmt: skip
+        return self.scope.person_conditions(period)
 
     def _columns(self) -> list[Column]:
-        person = [
-            Column("taxpayer_name", "姓名", 80),
-            Column("id_type", "证件类型", 100, formatter=self.scope.id_type),
-            Column("taxpayer_id", "证件号码", 170),
-        ]
+        person = self.scope.person_columns("taxpayer_name", "taxpayer_id")
         return [
             *(person if self.PERSONAL else []),
             Column("e_ticket_number", "电子税票号码", 170),
@@ -110,12 +86,7 @@ class _TicketPage(BasePage):
         ]
 
     def _spec(self) -> ListPageSpec:
-        return ListPageSpec(
-            page_key=self.KEY,
-            object_name=f"list_{self.KEY}",
-            title=self.TITLE,
-            columns=self._columns(),
-            conditions=self._conditions(),
+        return self._list_spec(
             actions=self._actions(),
             row_actions=[
                 RowAction(
@@ -142,11 +113,7 @@ class _TicketPage(BasePage):
     # -- 查询 ------------------------------------------------------------------------------
     def fetch(self) -> JobHandle[list[dict[str, Any]]]:
         start, end = self.list.condition_value("period")
-        person = (
-            {k: self.list.condition_value(k) for k in ("name", "id_type", "id_number")}
-            if self.PERSONAL
-            else None
-        )
+        person = self.person_values() if self.PERSONAL else None
 
         def run(ctx: JobContext) -> list[dict[str, Any]]:
             return self.service.query(self.MODE, start, end, ctx, person=person)
@@ -180,10 +147,6 @@ class _TicketPage(BasePage):
                 "已开具过的请到【个人税收完税证明（非印刷）补开】中打印。"
             )
         return "所选费款所属期内没有需要开具的完税证明。税款入库后才能开具；已开具过的请到【补开】中打印。"
-
-    def _failed(self, error: BaseException) -> None:
-        if not isinstance(error, JobCancelled):
-            self.prompts.error(self, failure_text(error), title=self.TITLE)
 
     # -- 开具 / 补开 ----------------------------------------------------------------------
     def print_row(self, row: dict[str, Any]) -> JobHandle[dict[str, Any]] | None:
@@ -340,12 +303,7 @@ class YearDialog(QDialog):
         self.check_issued.setObjectName("check_include_issued")
         form.addRow("", self.check_issued)
         layout.addLayout(form)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        ok, cancel = button("确定", "btn_ok", primary=True), button("取消", "btn_cancel")
-        row.addWidget(ok)
-        row.addWidget(cancel)
-        layout.addLayout(row)
+        ok, cancel = _buttons(layout, ("确定", "btn_ok"), ("取消", "btn_cancel"))
         ok.clicked.connect(self._confirm)
         cancel.clicked.connect(self.reject)
         self.target: Path | None = None
