@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, select
 
 from client.storage.unit_db import UnitDatabase
@@ -87,44 +88,52 @@ class Submitter:
     ) -> Any:
         """Store, send, and apply the answer; raises SubmissionUncertainError when the
         outcome is unknown (the request stays stored for `resend_pending`)."""
+        text = orjson.dumps(body).decode("utf-8")
+        return self.submit_text(kind, path, text, record_ids, apply, headers)
+
+    def submit_text(
+        self,
+        kind: str,
+        path: str,
+        body: str,
+        record_ids: Sequence[int],
+        apply: Apply,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """`submit` for a body already written as JSON text (a declaration of 85,000 rows is
+        then neither built as dicts nor encoded twice)."""
         key = str(uuid.uuid4())
+        ids = list(record_ids)
         with self.db.write_session() as session:
-            session.add(
-                PendingSubmission(
-                    key=key,
-                    kind=kind,
-                    path=path,
-                    body=json.dumps(body, ensure_ascii=False),
-                    record_ids=json.dumps(list(record_ids)),
-                    created_at=datetime.now(),
-                )
-            )
-        return self._send(key, path, body, list(record_ids), apply, headers)
+            session.add(PendingSubmission(key=key, kind=kind, path=path, body=body,
+                                          record_ids=json.dumps(ids), created_at=datetime.now()))  # fmt: skip
+        return self._send(key, path, body, ids, apply, headers)
 
     def resend_pending(
         self, kind: str, apply: Apply, headers: Mapping[str, str] | None = None
     ) -> list[Any]:
-        """Send every stored request of this kind again, exactly as first sent."""
+        """Send every stored request of this kind again, byte for byte as first sent."""
         answers = []
         for pending in self.pending(kind):
-            body = json.loads(pending.body)
             ids = json.loads(pending.record_ids)
-            answers.append(self._send(pending.key, pending.path, body, ids, apply, headers))
+            answers.append(self._send(pending.key, pending.path, pending.body, ids, apply, headers))
         return answers
 
     def _send(
         self,
         key: str,
         path: str,
-        body: Any,
+        body: str,
         ids: list[int],
         apply: Apply,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
-        """`headers` are sent but not stored (a payment ticket expires; a resend carries the
-        current one)."""
+        """`body` is the stored JSON text, sent as it is. `headers` are sent but not stored
+        (a payment ticket expires; a resend carries the current one)."""
         try:
-            answer = self.api.post_json(path, body, idempotency_key=key, headers=headers)
+            answer = self.api.post_json(
+                path, orjson.Fragment(body), idempotency_key=key, headers=headers
+            )
         except NetworkError as exc:
             log.warning("submission %s: outcome unknown (%s)", key, type(exc).__name__)
             raise SubmissionUncertainError(technical=exc.technical) from None

@@ -4,23 +4,21 @@ ticked rows, fetching the feedback, and the records with their per-employee resu
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import orjson
 from sqlalchemy import Connection, select
 
 from client.domain.wages import BY_EMPLOYEE, WageRuleError
 from client.storage.chunks import marks
 from client.storage.listing import QueryListSource, contains, equals
 from client.storage.unit_db import UnitDatabase
-from client.storage.unit_models import PendingSubmission, WageDeclaration, WageDeclarationRow
+from client.storage.unit_models import WageDeclaration, WageDeclarationRow
 from client.sync.api import ApiClient
 from client.sync.errors import MalformedResponseError
-from client.sync.submissions import Apply, Submitter
+from client.sync.submissions import Submitter
 from client.wages.drafts import EDITABLE_STATES, FAILED, SUBMITTED, WageDrafts
 
 KIND = "wage_declaration"
@@ -93,7 +91,7 @@ class WageDeclarations:
         self.api = api
         self.db = db
         self.unit_id = unit_id
-        self.submitter = TextSubmitter(api, db)
+        self.submitter = Submitter(api, db)
 
     @property
     def path(self) -> str:
@@ -300,32 +298,6 @@ class WageDeclarations:
                     "SELECT COUNT(*) FROM wage_declarations WHERE status = ?", (PENDING_FEEDBACK,)
                 ).scalar()
             )
-
-
-class TextSubmitter(Submitter):
-    """The stored Submitter for a body already written as JSON text: stored as it is and
-    sent as it is (an orjson Fragment), so a body of 85,000 rows is neither built as dicts
-    nor encoded twice; a resend sends the stored text again, byte for byte."""
-
-    def submit_text(
-        self, kind: str, path: str, body: str, record_ids: Sequence[int], apply: Apply
-    ) -> Any:
-        key = str(uuid.uuid4())
-        ids = list(record_ids)
-        with self.db.write_session() as session:
-            session.add(PendingSubmission(key=key, kind=kind, path=path, body=body,
-                                          record_ids=json.dumps(ids), created_at=datetime.now()))  # fmt: skip
-        return self._send(key, path, orjson.Fragment(body), ids, apply)
-
-    def resend_pending(
-        self, kind: str, apply: Apply, headers: Mapping[str, str] | None = None
-    ) -> list[Any]:
-        answers = []
-        for pending in self.pending(kind):
-            ids = json.loads(pending.record_ids)
-            body = orjson.Fragment(pending.body)
-            answers.append(self._send(pending.key, pending.path, body, ids, apply, headers))
-        return answers
 
 
 def _accepted(conn: Connection, answer: Any, draft_ids: list[int]) -> None:
