@@ -49,7 +49,7 @@ from mock_backend.routes import (
     rules_notices,
     wages,
 )
-from mock_backend.seed import SeedSummary, seed_database
+from mock_backend.seed.seeding import SeedSummary, seed_database
 from mock_backend.server_time import ServerTimeMiddleware
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 import pytest
 
-import mock_backend.seed  # noqa: F401  (loads the fee modules in the order they import each other)
 from mock_backend.db import Database
 from mock_backend.payment_lists import PERSON_ROWS
 from tests.backend.collect_unit import NOW, CollectUnit, declared_unit
