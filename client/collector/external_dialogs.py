@@ -24,6 +24,7 @@ from client.collector.persons import PersonError
 from client.errors import user_message
 from client.jobs import Job, JobCancelled, JobContext
 from client.roster.resident_fields import MAX_REMARK
+from client.ui.authorisation.three_facts import fact_rows
 from client.ui.dialogs.detail import DetailSection, DetailTable
 from client.ui.jobs import JobHandle
 from client.ui.listpage import Column
@@ -36,10 +37,6 @@ ADD_TITLE = "添加外部参保城乡居民"
 EDIT_TITLE = "编辑人员信息"
 NO_GROUP = "无分组"
 FIELD_WIDTH = 280
-
-
-def _required(text: str) -> str:
-    return f"<span style='color:#c00000'>*</span>{text}："
 
 
 class AddResidentDialog(QDialog):
@@ -56,24 +53,7 @@ class AddResidentDialog(QDialog):
         self.result_value: AddResult | None = None
 
         layout = QVBoxLayout(self)
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.edit_name = QLineEdit()
-        self.edit_name.setObjectName("edit_name")
-        self.edit_name.setMaxLength(100)
-        self.combo_id_type = QComboBox()
-        self.combo_id_type.setObjectName("combo_id_type")
-        for code, name in page.id_types.items():
-            self.combo_id_type.addItem(name, code)
-        self.combo_id_type.setCurrentIndex(max(self.combo_id_type.findData("01"), 0))
-        self.edit_id_number = QLineEdit()
-        self.edit_id_number.setObjectName("edit_id_number")
-        self.edit_id_number.setMaxLength(40)
-        for widget in (self.edit_name, self.combo_id_type, self.edit_id_number):
-            widget.setMinimumWidth(FIELD_WIDTH)
-        form.addRow(_required("姓名"), self.edit_name)
-        form.addRow(_required("证件类型"), self.combo_id_type)
-        form.addRow(_required("证件号码"), self.edit_id_number)
+        form, self.edit_name, self.combo_id_type, self.edit_id_number = fact_rows(page.id_types)
         layout.addLayout(form)
         layout.addWidget(label("确定后系统会自动从管理子系统获取该居民的参保登记信息。",
                                "label_add_hint", "hint"))  # fmt: skip

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QStackedWidget,
     QVBoxLayout,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from client.authorisation.amounts import INSURANCES, AmountCandidate, AmountError, check_amount
 from client.errors import user_message
 from client.jobs import Job, JobCancelled, JobContext
+from client.ui.authorisation.steps_dialog import button_row
 from client.ui.authorisation.three_facts import ThreeFactsForm, required
 from client.ui.jobs import JobHandle
 from client.ui.widgets.common import button, label
@@ -78,14 +78,10 @@ class AddAmountDialog(QDialog):
         self.facts.found.connect(self._found)
         column.addWidget(self.facts)
         column.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
         self.btn_next = button("下一步", "btn_next", primary=True)
         self.btn_next.setDefault(True)
         self.btn_cancel = button("取消", "btn_cancel")
-        buttons.addWidget(self.btn_next)
-        buttons.addWidget(self.btn_cancel)
-        column.addLayout(buttons)
+        column.addLayout(button_row(self.btn_next, self.btn_cancel))
         self.btn_next.clicked.connect(self.next_step)
         self.btn_cancel.clicked.connect(self.reject)
         return step
@@ -134,16 +130,13 @@ class AddAmountDialog(QDialog):
         self.label_valid.setWordWrap(True)
         column.addWidget(self.label_valid)
         column.addStretch(1)
-        buttons = QHBoxLayout()
         self.btn_back = button("上一步", "btn_back")
-        buttons.addWidget(self.btn_back)
-        buttons.addStretch(1)
         self.btn_save_next = button("保存并继续", "btn_save_continue")
         self.btn_save = button("保存", "btn_save", primary=True)
         self.btn_cancel2 = button("取消", "btn_cancel_amount")
-        for widget in (self.btn_save_next, self.btn_save, self.btn_cancel2):
-            buttons.addWidget(widget)
-        column.addLayout(buttons)
+        column.addLayout(
+            button_row(self.btn_save_next, self.btn_save, self.btn_cancel2, left=[self.btn_back])
+        )
         self.btn_back.clicked.connect(self.back)
         self.btn_save.clicked.connect(lambda: self.save(keep_going=False))
         self.btn_save_next.clicked.connect(lambda: self.save(keep_going=True))
@@ -214,16 +207,18 @@ class AddAmountDialog(QDialog):
         def run(_ctx: JobContext) -> dict[str, Any]:
             return service.save(candidate, year, amount)
 
-        self.btn_save.setEnabled(False)
-        self.btn_save_next.setEnabled(False)
+        self._saving(True)
         self.handle = self.page.runner.run(
             Job("正在保存批扣费额", run), lambda row: self._saved(row, keep_going), self._failed
         )
         return self.handle
 
+    def _saving(self, busy: bool) -> None:
+        self.btn_save.setEnabled(not busy)
+        self.btn_save_next.setEnabled(not busy)
+
     def _saved(self, row: dict[str, Any], keep_going: bool) -> None:
-        self.btn_save.setEnabled(True)
-        self.btn_save_next.setEnabled(True)
+        self._saving(False)
         self.saved.append(row)
         self.page.saved(row)
         text = SAVED.format(name=row["name"], year=row["year"], insurance=row["insurance_name"],
@@ -240,7 +235,6 @@ class AddAmountDialog(QDialog):
             self.page.prompts.info(self.page, text, title="社保费批扣费额设置")
 
     def _failed(self, error: BaseException) -> None:
-        self.btn_save.setEnabled(True)
-        self.btn_save_next.setEnabled(True)
+        self._saving(False)
         if not isinstance(error, JobCancelled):
             self.label_error.setText(user_message(error))

@@ -4,46 +4,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from client.authorisation.amounts import INSURANCES, STATES, VALID, VOID_QUESTION, AmountSettings
 from client.errors import user_message
-from client.jobs import Job, JobContext
 from client.ui.authorisation.amounts_dialog import AddAmountDialog
-from client.ui.jobs import JobHandle
+from client.ui.authorisation.page_base import DeductionPage
 from client.ui.listpage import (
     Action,
     Column,
     ComboCondition,
-    ListPage,
     ListPageSpec,
     RowAction,
     TextCondition,
 )
-from client.ui.listpage.context import PageServices
-from client.ui.pages import BasePage, PageContext
-from client.unit_reference.service import LevyNames
+from client.ui.pages import PageContext
 
 TITLE = "社保费批扣费额设置"
 VOIDED = "已作废：{name}{year}年度{insurance}的批扣费额不再参与社保费批扣。"
 
 
-class AmountSettingsPage(BasePage):
+class AmountSettingsPage(DeductionPage):
+    TITLE = TITLE
+    ID_TYPES: dict[str, str] = {}  # the services' own defaults when the code table is missing
+    VOID_QUESTION = VOID_QUESTION
+    VOID_JOB = "正在作废批扣费额"
+    VOIDED = VOIDED
+
     def __init__(self, ctx: PageContext) -> None:
-        super().__init__(ctx)
-        self.setObjectName("page_auth_amounts")
-        app = ctx.ui.app
-        self.names = LevyNames(app.app_db)
-        self.id_types = app.app_db.code_table("id_types")
-        unit_id = ctx.session.unit.unit_id
-        self.service = AmountSettings(ctx.session.api, unit_id, self.id_types)
-        this_year = app.local_today().year
+        super().__init__(ctx, "page_auth_amounts")
+        self.service = AmountSettings(ctx.session.api, self.unit_id, self.id_types)
+        this_year = ctx.ui.app.local_today().year
         self.years = list(range(this_year, this_year - 5, -1))
         self.dialog: AddAmountDialog | None = None
-        self.handle: JobHandle[Any] | None = None
-        services = PageServices(app.settings, ctx.ui.prompts, self.runner)
-        self.list = ListPage(self._spec(), self.service.source(), services, self)
-        self.content.addWidget(self.list)
+        self._add_list(self._spec(), self.service.source())
 
     def _spec(self) -> ListPageSpec:
         return ListPageSpec(
@@ -77,9 +72,6 @@ class AmountSettingsPage(BasePage):
             condition_columns=3,
         )  # fmt: skip
 
-    def _id_type(self, code: Any) -> str:
-        return self.id_types.get(str(code), str(code or ""))
-
     def add(self) -> AddAmountDialog:
         """新增: the two-step dialog; saved settings show in the list at once."""
         self.dialog = AddAmountDialog(self)
@@ -89,25 +81,9 @@ class AmountSettingsPage(BasePage):
     def saved(self, _row: dict[str, Any]) -> None:
         self.list.refresh()
 
-    def void(self, row: dict[str, Any]) -> JobHandle[Any] | None:
-        """作废 after the manual's question; the list is read again."""
-        if not self.prompts.confirm(self, VOID_QUESTION, title="确认信息", yes="确定", no="取消"):
-            return None
+    def _void(self, row: dict[str, Any]) -> Callable[[], dict[str, Any]]:
         service, setting_id = self.service, int(row["setting_id"])
-
-        def run(_ctx: JobContext) -> dict[str, Any]:
-            return service.void(setting_id)
-
-        self.handle = self.runner.run(Job("正在作废批扣费额", run), self._voided, self._failed)
-        return self.handle
-
-    def _voided(self, row: dict[str, Any]) -> None:
-        self.list.refresh()
-        self.prompts.info(
-            self,
-            VOIDED.format(name=row["name"], year=row["year"], insurance=row["insurance_name"]),
-            title=TITLE,
-        )
+        return lambda: service.void(setting_id)
 
     def _failed(self, error: BaseException) -> None:
         self.list.refresh()

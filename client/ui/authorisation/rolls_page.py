@@ -11,12 +11,12 @@ from typing import Any
 from client.authorisation.rolls import STATES, VOID_QUESTION, DeductionRolls, can_void
 from client.errors import user_message
 from client.jobs import Job, JobContext
+from client.ui.authorisation.page_base import DeductionPage
 from client.ui.dialogs.detail import DetailDialog, DetailSection
 from client.ui.jobs import JobHandle
 from client.ui.listpage import (
     Column,
     ComboCondition,
-    ListPage,
     ListPageSpec,
     MonthRangeCondition,
     RowAction,
@@ -24,9 +24,7 @@ from client.ui.listpage import (
     export_action,
     format_amount,
 )
-from client.ui.listpage.context import PageServices
-from client.ui.pages import BasePage, PageContext
-from client.unit_reference.service import LevyNames
+from client.ui.pages import PageContext
 
 TITLE = "社保费批扣清册查询"
 EMPTY = "请输入城乡居民姓名、证件类型、证件号码以及费款所属期起止，点击【查询】查询社保费批扣清册。"
@@ -51,20 +49,17 @@ def roll_columns(id_type: Callable[[Any], str]) -> list[Column]:
     ]
 
 
-class DeductionRollsPage(BasePage):
+class DeductionRollsPage(DeductionPage):
+    TITLE = TITLE
+    VOID_QUESTION = VOID_QUESTION
+    VOID_JOB = "正在作废批扣清册"
+    VOIDED = VOIDED
+
     def __init__(self, ctx: PageContext) -> None:
-        super().__init__(ctx)
-        self.setObjectName("page_auth_rolls")
-        app = ctx.ui.app
-        self.names = LevyNames(app.app_db)
-        self.id_types = app.app_db.code_table("id_types") or {"01": "居民身份证"}
-        self.service = DeductionRolls(ctx.session.api, ctx.session.unit.unit_id)
+        super().__init__(ctx, "page_auth_rolls")
+        self.service = DeductionRolls(ctx.session.api, self.unit_id)
         self.dialog: DetailDialog | None = None
-        self.handle: JobHandle[Any] | None = None
-        services = PageServices(app.settings, ctx.ui.prompts, self.runner)
-        self.list = ListPage(self._spec(), self.service.source(), services, self,
-                             auto_query=False)  # fmt: skip
-        self.content.addWidget(self.list)
+        self._add_list(self._spec(), self.service.source(), auto_query=False)
 
     def _spec(self) -> ListPageSpec:
         return ListPageSpec(
@@ -91,9 +86,6 @@ class DeductionRollsPage(BasePage):
             condition_columns=3,
             row_actions_width=110,
         )  # fmt: skip
-
-    def _id_type(self, code: Any) -> str:
-        return self.id_types.get(str(code), str(code or ""))
 
     # -- 查看 -------------------------------------------------------------------------------
     def view(self, row: dict[str, Any]) -> JobHandle[Any]:
@@ -123,28 +115,12 @@ class DeductionRollsPage(BasePage):
                 ("生成时间", row["created_at"]), ("作废时间", row["voided_at"] or ""),
             ]),
         ]  # fmt: skip
-        self.dialog = DetailDialog("查看社保费批扣清册", sections, self, "dialog_roll_detail")
-        self.dialog.open()
+        self.dialog = self._open_detail("查看社保费批扣清册", sections, "dialog_roll_detail")
 
     # -- 作废 -------------------------------------------------------------------------------
-    def void(self, row: dict[str, Any]) -> JobHandle[Any] | None:
-        if not self.prompts.confirm(self, VOID_QUESTION, title="确认信息", yes="确定", no="取消"):
-            return None
+    def _void(self, row: dict[str, Any]) -> Callable[[], dict[str, Any]]:
         service, chosen = self.service, dict(row)
-
-        def run(_ctx: JobContext) -> dict[str, Any]:
-            return service.void(chosen)
-
-        self.handle = self.runner.run(Job("正在作废批扣清册", run), self._voided, self._failed)
-        return self.handle
-
-    def _voided(self, row: dict[str, Any]) -> None:
-        self.list.refresh()
-        self.prompts.info(
-            self,
-            VOIDED.format(name=row["name"], year=row["year"], insurance=row["insurance_name"]),
-            title=TITLE,
-        )
+        return lambda: service.void(chosen)
 
     def _failed(self, error: BaseException) -> None:
         self.prompts.error(self, user_message(error), title=TITLE)

@@ -6,7 +6,7 @@ sentence saying why not. `found` carries whatever the lookup returned."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
@@ -34,6 +34,37 @@ def describe_resident(found: Any) -> str:
         return ""
     place = " ".join(p for p in (resident.township, resident.village) if p)
     return f"已找到：{resident.name}（{place}）" if place else f"已找到：{resident.name}"
+
+
+class FactRows(NamedTuple):
+    form: QFormLayout
+    edit_name: QLineEdit
+    combo_id_type: QComboBox
+    edit_id_number: QLineEdit
+
+
+def fact_rows(id_types: Mapping[str, str]) -> FactRows:
+    """姓名*, 证件类型* (居民身份证 chosen where offered) and 证件号码* as the rows of a form,
+    for this widget and for any dialog that asks for the three facts its own way."""
+    form = QFormLayout()
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+    edit_name = QLineEdit()
+    edit_name.setObjectName("edit_name")
+    edit_name.setMaxLength(100)
+    combo_id_type = QComboBox()
+    combo_id_type.setObjectName("combo_id_type")
+    for code, name in id_types.items():
+        combo_id_type.addItem(name, code)
+    combo_id_type.setCurrentIndex(max(combo_id_type.findData("01"), 0))
+    edit_id_number = QLineEdit()
+    edit_id_number.setObjectName("edit_id_number")
+    edit_id_number.setMaxLength(40)
+    for widget in (edit_name, combo_id_type, edit_id_number):
+        widget.setMinimumWidth(FIELD_WIDTH)
+    form.addRow(required("姓名"), edit_name)
+    form.addRow(required("证件类型"), combo_id_type)
+    form.addRow(required("证件号码"), edit_id_number)
+    return FactRows(form, edit_name, combo_id_type, edit_id_number)
 
 
 class ThreeFactsForm(QWidget):
@@ -64,24 +95,9 @@ class ThreeFactsForm(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.edit_name = QLineEdit()
-        self.edit_name.setObjectName("edit_name")
-        self.edit_name.setMaxLength(100)
-        self.combo_id_type = QComboBox()
-        self.combo_id_type.setObjectName("combo_id_type")
-        for code, name in self.id_types.items():
-            self.combo_id_type.addItem(name, code)
-        self.combo_id_type.setCurrentIndex(max(self.combo_id_type.findData("01"), 0))
-        self.edit_id_number = QLineEdit()
-        self.edit_id_number.setObjectName("edit_id_number")
-        self.edit_id_number.setMaxLength(40)
-        for widget in (self.edit_name, self.combo_id_type, self.edit_id_number):
-            widget.setMinimumWidth(FIELD_WIDTH)
-        self.form.addRow(required("姓名"), self.edit_name)
-        self.form.addRow(required("证件类型"), self.combo_id_type)
-        self.form.addRow(required("证件号码"), self.edit_id_number)
+        self.form, self.edit_name, self.combo_id_type, self.edit_id_number = fact_rows(
+            self.id_types
+        )
         layout.addLayout(self.form)
         row = QHBoxLayout()
         self.label_result = label("", "label_three_facts_result", "hint")
@@ -121,7 +137,7 @@ class ThreeFactsForm(QWidget):
         self.label_result.setProperty("role", "hint")
         self.label_result.setText("")
 
-    def _say(self, text: str, role: str) -> None:
+    def say(self, text: str, role: str) -> None:
         self.label_result.setProperty("role", role)
         self.label_result.style().unpolish(self.label_result)
         self.label_result.style().polish(self.label_result)
@@ -137,7 +153,7 @@ class ThreeFactsForm(QWidget):
         try:
             person = check_person(name, id_type, number, self.id_types)
         except PersonError as error:
-            self._say(error.message, "error")
+            self.say(error.message, "error")
             field = {"name": self.edit_name, "id_type": self.combo_id_type}
             field.get(error.field or "", self.edit_id_number).setFocus()
             return None
@@ -146,7 +162,7 @@ class ThreeFactsForm(QWidget):
         def run(_ctx: JobContext) -> Any:
             return lookup(person.name, person.id_type, person.id_number)
 
-        self._say("", "hint")
+        self.say("", "hint")
         self.btn_query.setEnabled(False)
         self.handle = self.runner.run(Job("正在查询城乡居民信息", run), self._found, self._failed)
         return self.handle
@@ -154,14 +170,14 @@ class ThreeFactsForm(QWidget):
     def _found(self, result: Any) -> None:
         self.btn_query.setEnabled(True)
         self.result = result
-        self._say(self.describe(result), "hint")
+        self.say(self.describe(result), "hint")
         self.found.emit(result)
 
     def _failed(self, error: BaseException) -> None:
         self.btn_query.setEnabled(True)
         self.result = None
         if isinstance(error, JobCancelled):
-            self._say("已取消查询。", "hint")
+            self.say("已取消查询。", "hint")
             return
-        self._say(user_message(error), "error")
+        self.say(user_message(error), "error")
         self.edit_id_number.setFocus()
