@@ -151,6 +151,10 @@ def test_other_account_agreement_revoke_and_print(
     first_step(qtbot, dialog, person, other=False)
     assert dialog.edit_holder_name.isReadOnly() and dialog.edit_holder_name.text() == person["name"]
     assert not dialog.edit_phone.isVisibleTo(dialog)
+    handle = page.handle
+    dialog.btn_save.click()  # no 银行行别 yet: said in the dialog (it once raised in the slot)
+    assert dialog.label_error.text() == "请选择银行行别。" and page.handle is handle
+    assert dialog.isVisible()
     fill_bank(dialog, f"62{uuid.uuid4().int % 10**17:017d}")
     # the 《社保费扣费协议书》 link shows the terms before the clerk agrees
     dialog.btn_terms.click()
