@@ -128,6 +128,18 @@ def _col(
 SERIAL = ProofColumn("序号", 28, CENTER, False, _number)
 AMOUNT = _col("实缴(费)金额", 66, RIGHT_ALIGN, lambda r: format_money(r.amount), False, True)
 STORED = _col("入(库)费日期", 58, CENTER, lambda r: r.stored_on)
+BASE = _col("缴费基数", 62, RIGHT_ALIGN, lambda r: _money_cell(r.base), False)
+TEXT_CELLS: dict[str, tuple[str, Callable[[ProofRow], object]]] = {
+    "费款所属期": (CENTER, lambda r: r.period),
+    "费款所属起止日期": (CENTER, lambda r: r.period),
+    "缴费年度": (CENTER, lambda r: r.period),
+    "单位编号": (CENTER, lambda r: r.unit_number),
+    "征收经办机构": (LEFT_ALIGN, lambda r: r.tax_authority),
+    "社保经办机构": (LEFT_ALIGN, lambda r: r.agency),
+    "征收项目": (LEFT_ALIGN, lambda r: r.levy_item_name),
+    "征收品目": (LEFT_ALIGN, lambda r: r.levy_category_name),
+    "征收子目": (LEFT_ALIGN, lambda r: r.sub_item),
+}  # a text column's title → its alignment and its cell
 
 
 def _kind(
@@ -135,13 +147,15 @@ def _kind(
     who: str,
     person_word: str,
     period_label: str,
-    columns: tuple[ProofColumn, ...],
+    columns: Sequence[tuple[str, float] | ProofColumn],
     certified: str,
     paid: str,
 ) -> ProofKind:
     """One kind of 缴费证明: a person kind (`person_word` given) reads the 缴费清单 per person and
-    prints portrait; the unit kind reads the unit's lines and prints landscape. The statement
-    certifies `certified` and says how `paid`; the count and the 合计 close every kind alike."""
+    prints portrait; the unit kind reads the unit's lines and prints landscape. `columns`
+    after 序号 are text columns by (title, weight) (see TEXT_CELLS) or whole ProofColumns. The
+    statement certifies `certified` and says how `paid`; the count and the 合计 close every
+    kind alike."""
     return ProofKind(
         key=key,
         title=f"社会保险费缴费证明（{who}）",
@@ -149,7 +163,10 @@ def _kind(
         person_word=person_word,
         period_label=period_label,
         landscape=not person_word,
-        columns=(SERIAL, *columns),
+        columns=(
+            SERIAL,
+            *(c if isinstance(c, ProofColumn) else _col(*c, *TEXT_CELLS[c[0]]) for c in columns),
+        ),
         statement=(
             f"兹证明{certified}在{{period_from}}至{{period_to}}{{period_label}}内{paid}，"
             "已入库的缴费明细共{count}条（见上表），实缴金额合计人民币{words}（¥{total}）。"
@@ -159,45 +176,21 @@ def _kind(
 
 EMPLOYEE = _kind(
     "employee", "职工", "职工", "费款所属期",
-    (
-        _col("费款所属期", 50, CENTER, lambda r: r.period),
-        _col("单位编号", 56, CENTER, lambda r: r.unit_number),
-        _col("征收项目", 88, LEFT_ALIGN, lambda r: r.levy_item_name),
-        _col("征收品目", 120, LEFT_ALIGN, lambda r: r.levy_category_name),
-        _col("缴费基数", 62, RIGHT_ALIGN, lambda r: _money_cell(r.base), False),
-        AMOUNT,
-        STORED,
-    ),
+    [("费款所属期", 50), ("单位编号", 56), ("征收项目", 88), ("征收品目", 120), BASE, AMOUNT,
+     STORED],
     "{person}", "由{unit}缴纳社会保险费",
 )  # fmt: skip
 UNIT = _kind(
     "unit", "单位", "", "费款所属期",
-    (
-        _col("征收经办机构", 110, LEFT_ALIGN, lambda r: r.tax_authority),
-        _col("社保经办机构", 100, LEFT_ALIGN, lambda r: r.agency),
-        _col("单位编号", 58, CENTER, lambda r: r.unit_number),
-        _col("征收项目", 92, LEFT_ALIGN, lambda r: r.levy_item_name),
-        _col("征收品目", 118, LEFT_ALIGN, lambda r: r.levy_category_name),
-        _col("征收子目", 50, LEFT_ALIGN, lambda r: r.sub_item),
-        _col("费款所属起止日期", 104, CENTER, lambda r: r.period),
-        STORED,
-        AMOUNT,
-    ),
+    [("征收经办机构", 110), ("社保经办机构", 100), ("单位编号", 58), ("征收项目", 92),
+     ("征收品目", 118), ("征收子目", 50), ("费款所属起止日期", 104), STORED, AMOUNT],
     "{unit}（纳税人识别号：{taxpayer_id}）", "缴纳的社会保险费",
 )  # fmt: skip
 RESIDENT = _kind(
     "resident", "城乡居民", "城乡居民", "缴费年度",
-    (
-        _col("缴费年度", 44, CENTER, lambda r: r.period),
-        _col("征收项目", 100, LEFT_ALIGN, lambda r: r.levy_item_name),
-        _col("征收品目", 130, LEFT_ALIGN, lambda r: r.levy_category_name),
-        _col("社保经办机构", 104, LEFT_ALIGN, lambda r: r.agency),
-        AMOUNT,
-        STORED,
-    ),
+    [("缴费年度", 44), ("征收项目", 100), ("征收品目", 130), ("社保经办机构", 104), AMOUNT, STORED],
     "{person}", "经{unit}缴纳城乡居民社会保险费",
 )  # fmt: skip
-
 KINDS: dict[str, ProofKind] = {kind.key: kind for kind in (EMPLOYEE, UNIT, RESIDENT)}
 
 
@@ -310,15 +303,20 @@ def _decimal(values: Mapping[str, Any], field: str, number: int) -> Decimal:
     return amount
 
 
+_LEVY_FIELDS = ("tax_authority", "agency", "unit_number", "levy_item", "levy_item_name",
+               "levy_category_name")  # fmt: skip
+_NAMED_LEVY = ("levy_item_name", "levy_category_name")  # the levy fields that cannot be empty
+
+
+def _levy(v: Mapping[str, Any], n: int) -> dict[str, str]:
+    """Where and what was levied: the fields every 缴费清单 record has, read in this order."""
+    return {field: _str(v, field, n, field not in _NAMED_LEVY) for field in _LEVY_FIELDS}
+
+
 def _person_row(v: Mapping[str, Any], n: int) -> ProofRow:
     period = _str(v, "period", n)
     return ProofRow(
-        tax_authority=_str(v, "tax_authority", n, True),
-        agency=_str(v, "agency", n, True),
-        unit_number=_str(v, "unit_number", n, True),
-        levy_item=_str(v, "levy_item", n, True),
-        levy_item_name=_str(v, "levy_item_name", n),
-        levy_category_name=_str(v, "levy_category_name", n),
+        **_levy(v, n),
         period_start=period,
         period_end=period,
         stored_on=_str(v, "stored_on", n),
@@ -331,12 +329,7 @@ def _person_row(v: Mapping[str, Any], n: int) -> ProofRow:
 
 def _unit_row(v: Mapping[str, Any], n: int) -> ProofRow:
     return ProofRow(
-        tax_authority=_str(v, "tax_authority", n, True),
-        agency=_str(v, "agency", n, True),
-        unit_number=_str(v, "unit_number", n, True),
-        levy_item=_str(v, "levy_item", n, True),
-        levy_item_name=_str(v, "levy_item_name", n),
-        levy_category_name=_str(v, "levy_category_name", n),
+        **_levy(v, n),
         sub_item=_str(v, "sub_item", n, True),
         period_start=_str(v, "period_start", n),
         period_end=_str(v, "period_end", n),

@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, ClassVar
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QVBoxLayout
 
-from client.errors import user_message
 from client.fees.declare import SyncResult
 from client.fees.journal import ACCEPTED, OUTCOME, REFUSED, SUBMIT, UNKNOWN, VOID, FeeJournal
 from client.fees.rules import (
@@ -19,9 +17,10 @@ from client.fees.rules import (
     SELF,
     SOURCE_TITLES,
 )
-from client.jobs import Job, JobContext
+from client.jobs import Job
 from client.ui.fees.common import FeeScope, category_title, source_title, with_rate
-from client.ui.fees.dialogs import DateRangeDialog, lines_columns
+from client.ui.fees.dialogs import _buttons, lines_columns
+from client.ui.fees.records_page import DeclarationsSyncPage
 from client.ui.jobs import JobHandle
 from client.ui.listpage import (
     Action,
@@ -34,126 +33,113 @@ from client.ui.listpage import (
     TextCondition,
     export_action,
 )
-from client.ui.pages import BasePage, PageContext
-from client.ui.widgets.common import button, label
+from client.ui.page_helpers import EXPORT_ALL, KeyedListPage
+from client.ui.pages import PageContext
+from client.ui.widgets.common import label
 
 
-class FeeDuesPage(BasePage):
+class FeeDuesPage(KeyedListPage):
     """社保费应缴信息查询: fetched from 管理子系统 on opening, with each item's 申报处理状态."""
+
+    KEY: ClassVar[str] = "fee_dues"
+    TITLE: ClassVar[str] = "社保费应缴信息查询"
 
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
-        self.setObjectName("page_fee_dues")
         self.scope = FeeScope(ctx, self)
-        self.handle: JobHandle[int] | None = None
-        names = self.scope.names
-        self.list = ListPage(
-            ListPageSpec(
-                page_key="fee_dues",
-                title="社保费应缴信息查询",
-                columns=[
-                    Column("created_at", "申报生成日期", 150, kind="datetime"),
-                    Column("state", "申报处理状态", 110, align="center"),
-                    Column("data_source", "数据来源", 130, formatter=source_title),
-                    Column("category", "申报类型", 100, formatter=category_title),
-                    Column("unit_number", "单位编号", 100),
-                    Column("levy_item", "征收项目", 160, formatter=names.levy_item),
-                    Column("levy_category", "征收品目", 200, formatter=names.levy_category),
-                    Column("headcount", "申报人数", 80, kind="number"),
-                    Column("wage_total", "申报工资合计（元）", 130, kind="amount"),
-                    Column("base_total", "缴费基数合计（元）", 130, kind="amount"),
-                    Column("rate", "费率", 90, align="right", sortable=False),
-                    Column("amount", "应缴金额（元）", 120, kind="amount"),
-                    Column("period_start", "应缴所属期起", 95, kind="month"),
-                    Column("period_end", "应缴所属期止", 95, kind="month"),
-                ],
-                conditions=[
-                    ComboCondition("state", "申报处理状态", list(ITEM_STATES)),
-                    ComboCondition(
-                        "data_source", "数据来源", [(t, c) for c, t in SOURCE_TITLES.items()]
-                    ),
-                    ComboCondition(
-                        "category",
-                        "申报类型",
-                        [(CATEGORY_TITLES[c], c) for c in self.scope.categories],
-                    ),
-                    ComboCondition("levy_item", "征收项目", names.levy_item_options),
-                    MonthRangeCondition("period", "应缴所属期"),
-                    DateRangeCondition("created", "申报生成日期"),
-                ],
-                actions=[
-                    Action("refresh", "刷新", lambda _p: self.fetch()),
-                    Action("export", "导出", lambda p: p.export_all()),
-                ],
-                checkable=False,
-                empty_text="暂无社保费应缴信息。管理子系统生成预处理信息或收到征集信息后，这里会显示。",
-                export_name="社保费应缴信息",
-            ),
-            with_rate(self.scope.items.dues_source()),
-            self.scope.services,
-            self,
-            auto_query=False,
+        self.show_list(
+            with_rate(self.scope.items.dues_source()), self.scope.services, auto_query=False
         )
-        self.content.addWidget(self.list)
         self.fetch()
+
+    def _spec(self) -> ListPageSpec:
+        names = self.scope.names
+        return ListPageSpec(
+            page_key=self.KEY,
+            title=self.TITLE,
+            columns=[
+                Column("created_at", "申报生成日期", 150, kind="datetime"),
+                Column("state", "申报处理状态", 110, align="center"),
+                Column("data_source", "数据来源", 130, formatter=source_title),
+                Column("category", "申报类型", 100, formatter=category_title),
+                Column("unit_number", "单位编号", 100),
+                Column("levy_item", "征收项目", 160, formatter=names.levy_item),
+                Column("levy_category", "征收品目", 200, formatter=names.levy_category),
+                Column("headcount", "申报人数", 80, kind="number"),
+                Column("wage_total", "申报工资合计（元）", 130, kind="amount"),
+                Column("base_total", "缴费基数合计（元）", 130, kind="amount"),
+                Column("rate", "费率", 90, align="right", sortable=False),
+                Column("amount", "应缴金额（元）", 120, kind="amount"),
+                Column("period_start", "应缴所属期起", 95, kind="month"),
+                Column("period_end", "应缴所属期止", 95, kind="month"),
+            ],
+            conditions=[
+                ComboCondition("state", "申报处理状态", list(ITEM_STATES)),
+                ComboCondition(
+                    "data_source", "数据来源", [(t, c) for c, t in SOURCE_TITLES.items()]
+                ),
+                ComboCondition(
+                    "category",
+                    "申报类型",
+                    [(CATEGORY_TITLES[c], c) for c in self.scope.categories],
+                ),
+                ComboCondition("levy_item", "征收项目", names.levy_item_options),
+                MonthRangeCondition("period", "应缴所属期"),
+                DateRangeCondition("created", "申报生成日期"),
+            ],
+            actions=[Action("refresh", "刷新", lambda _p: self.fetch()), EXPORT_ALL],
+            checkable=False,
+            empty_text="暂无社保费应缴信息。管理子系统生成预处理信息或收到征集信息后，这里会显示。",
+            export_name="社保费应缴信息",
+        )
 
     def fetch(self) -> JobHandle[int]:
         """页面初始化: query the unit's 应缴信息 from 管理子系统."""
         items = self.scope.items
         categories = self.scope.categories
-
-        def failed(error: BaseException) -> None:
-            self.list.query()  # what was fetched before is still shown
-            self.prompts.error(self, user_message(error), title="社保费应缴信息查询")
-
         self.handle = self.runner.run(
             Job("查询社保费应缴信息", lambda _ctx: items.refresh(categories)),
             lambda _n: self.list.query(),
-            failed,
+            self.failure(self.TITLE, quiet_cancel=False),  # the list fetched before stays
         )
         return self.handle
 
-    def refresh(self) -> None:
-        self.list.refresh()
 
-
-class FeeLinesQueryPage(BasePage):
+class FeeLinesQueryPage(DeclarationsSyncPage):
     """社保费申报明细查询: the person lines of successful 日常申报 (注意事项: only those),
     local; opening it offers to download the lines not downloaded yet; 同步 first brings
     the declarations of a chosen date range."""
 
+    KEY: ClassVar[str] = "fee_lines_query"
+    TITLE: ClassVar[str] = "社保费申报明细查询"
     CATEGORIES: ClassVar[tuple[str, ...]] = (DAILY,)
+    SYNC_JOB: ClassVar[str] = "同步申报明细"
     PLACES: ClassVar[bool] = False  # 代收单位: 乡镇街道/社区村组 of each resident (§3.15)
 
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
-        self.setObjectName("page_fee_lines_query")
-        self.scope = FeeScope(ctx, self)
-        self.service = self.scope.declarations
-        self.handle: JobHandle[Any] | None = None
         self.download_dialog: MissingLinesDialog | None = None
-        self.range_dialog: DateRangeDialog | None = None
-        self.list = ListPage(
-            ListPageSpec(
-                page_key="fee_lines_query",
-                title="社保费申报明细查询",
-                columns=self._columns(),
-                conditions=self._conditions(),
-                actions=[
-                    Action("sync", "同步", lambda _p: self.sync()),
-                    Action("download", "下载申报明细", lambda _p: self.offer_download(True)),
-                    export_action(f"选中{self.scope.person}", "全部数据"),
-                ],
-                empty_text="本地还没有社保费申报明细，可点击【同步】从管理子系统获取。",
-                export_name="社保费申报明细",
-                async_queries=True,
-            ),
+        self.show_list(
             self.service.records.declared_lines_source(self.CATEGORIES, self.PLACES),
             self.scope.services,
-            self,
         )
-        self.content.addWidget(self.list)
         self.offer_download()
+
+    def _spec(self) -> ListPageSpec:
+        return ListPageSpec(
+            page_key=self.KEY,
+            title=self.TITLE,
+            columns=self._columns(),
+            conditions=self._conditions(),
+            actions=[
+                Action("sync", "同步", lambda _p: self.sync()),
+                Action("download", "下载申报明细", lambda _p: self.offer_download(True)),
+                export_action(f"选中{self.scope.person}", "全部数据"),
+            ],
+            empty_text="本地还没有社保费申报明细，可点击【同步】从管理子系统获取。",
+            export_name="社保费申报明细",
+            async_queries=True,
+        )
 
     def _columns(self) -> list[Column]:
         columns = [
@@ -185,9 +171,6 @@ class FeeLinesQueryPage(BasePage):
             DateRangeCondition("submitted", "申报日期"),
         ]
 
-    def refresh(self) -> None:
-        self.list.refresh()
-
     def offer_download(self, explicit: bool = False) -> MissingLinesDialog | None:
         """进入本页面时检测是否存在未下载的申报明细: list them with tick boxes, 下载."""
         missing = self.service.records.declarations_missing_lines(self.CATEGORIES)
@@ -218,29 +201,10 @@ class FeeLinesQueryPage(BasePage):
         )
         return self.handle
 
-    def sync(self) -> DateRangeDialog:
-        self.range_dialog = DateRangeDialog(self.ctx.ui.app.local_today(), self)
-        self.range_dialog.accepted.connect(
-            lambda: self.sync_range(self.range_dialog.start, self.range_dialog.end)  # type: ignore[union-attr]
-        )
-        self.range_dialog.open()
-        return self.range_dialog
-
-    def sync_range(self, start: date, end: date) -> JobHandle[SyncResult]:
-        service = self.service
-
-        def run(ctx: JobContext) -> SyncResult:
-            return service.sync(start, end, self.CATEGORIES, ctx)
-
-        def done(result: SyncResult) -> None:
-            self.list.query()
-            if self.offer_download() is None:
-                self.prompts.info(
-                    self, f"同步完成，共同步{result.declarations}条申报记录。", "同步"
-                )
-
-        self.handle = self.runner.run(Job("同步申报明细", run), done)
-        return self.handle
+    def _synced(self, result: SyncResult) -> None:
+        self.list.query()
+        if self.offer_download() is None:
+            self.prompts.info(self, f"同步完成，共同步{result.declarations}条申报记录。", "同步")
 
 
 class MissingLinesDialog(QDialog):
@@ -280,65 +244,54 @@ class MissingLinesDialog(QDialog):
         layout.addWidget(self.list, 1)
         self.list.query_finished.connect(lambda: self.list.set_page_checked(True))
         self.list.set_page_checked(True)  # all ticked by default (the first query is done)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.btn_download = button("下载", "btn_download_lines", primary=True)
+        self.btn_download, cancel = _buttons(
+            layout, ("下载", "btn_download_lines"), ("取消", "btn_cancel")
+        )
         self.btn_download.clicked.connect(self.accept)
-        cancel = button("取消", "btn_cancel")
         cancel.clicked.connect(self.reject)
-        row.addWidget(self.btn_download)
-        row.addWidget(cancel)
-        layout.addLayout(row)
 
     def chosen(self) -> list[str]:
         return [str(k) for k in self.list.checked_keys()]
 
 
-class FeeJournalPage(BasePage):
+class FeeJournalPage(KeyedListPage):
     """申报日志: every 提交申报 and 作废 made on this computer, and the results that came
     back; kept append-only, exportable."""
 
+    KEY: ClassVar[str] = "fee_journal"
+    TITLE: ClassVar[str] = "申报日志"
+
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
-        self.setObjectName("page_fee_journal")
-        scope = FeeScope(ctx, self)
-        self.list = ListPage(
-            ListPageSpec(
-                page_key="fee_journal",
-                title="申报日志",
-                columns=[
-                    Column("at", "时间", 150, kind="datetime"),
-                    Column("operator", "操作人", 90),
-                    Column("action", "操作", 80, align="center"),
-                    Column("page", "页面", 120),
-                    Column("declaration_ids", "申报编号", 220),
-                    Column("item_count", "信息条数", 70, kind="number"),
-                    Column("headcount", "缴费人数", 70, kind="number"),
-                    Column("amount", "应缴费额合计（元）", 130, kind="amount"),
-                    Column("result", "结果", 80, align="center"),
-                    Column("detail", "说明", 320, sortable=False),
-                ],
-                conditions=[
-                    ComboCondition("action", "操作", [SUBMIT, VOID, OUTCOME]),
-                    ComboCondition(
-                        "result", "结果", [ACCEPTED, REFUSED, UNKNOWN, *DECLARATION_STATES]
-                    ),
-                    TextCondition("declaration_id", "申报编号"),
-                    DateRangeCondition("at", "时间"),
-                ],
-                actions=[Action("export", "导出", lambda p: p.export_all())],
-                checkable=False,
-                empty_text="还没有提交申报或作废的记录。",
-                export_name="社保费申报日志",
-            ),
-            FeeJournal(ctx.session.db).source(),
-            scope.services,
-            self,
-        )
-        self.content.addWidget(self.list)
+        self.show_list(FeeJournal(ctx.session.db).source(), FeeScope(ctx, self).services)
 
-    def refresh(self) -> None:
-        self.list.refresh()
+    def _spec(self) -> ListPageSpec:
+        return ListPageSpec(
+            page_key=self.KEY,
+            title=self.TITLE,
+            columns=[
+                Column("at", "时间", 150, kind="datetime"),
+                Column("operator", "操作人", 90),
+                Column("action", "操作", 80, align="center"),
+                Column("page", "页面", 120),
+                Column("declaration_ids", "申报编号", 220),
+                Column("item_count", "信息条数", 70, kind="number"),
+                Column("headcount", "缴费人数", 70, kind="number"),
+                Column("amount", "应缴费额合计（元）", 130, kind="amount"),
+                Column("result", "结果", 80, align="center"),
+                Column("detail", "说明", 320, sortable=False),
+            ],
+            conditions=[
+                ComboCondition("action", "操作", [SUBMIT, VOID, OUTCOME]),
+                ComboCondition("result", "结果", [ACCEPTED, REFUSED, UNKNOWN, *DECLARATION_STATES]),
+                TextCondition("declaration_id", "申报编号"),
+                DateRangeCondition("at", "时间"),
+            ],
+            actions=[EXPORT_ALL],
+            checkable=False,
+            empty_text="还没有提交申报或作废的记录。",
+            export_name="社保费申报日志",
+        )
 
 
 class ResidentLinesQueryPage(FeeLinesQueryPage):

@@ -11,9 +11,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QTabWidget, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QTabWidget, QVBoxLayout
 
-from client.errors import user_message
 from client.fees.declare import FeeFeedback, SyncResult
 from client.fees.form import declaration_form
 from client.fees.rules import (
@@ -42,7 +41,7 @@ from client.ui.fees.common import (
     source_title,
     with_rate,
 )
-from client.ui.fees.dialogs import DateRangeDialog, lines_columns
+from client.ui.fees.dialogs import DateRangeDialog, _buttons, lines_columns
 from client.ui.jobs import JobHandle
 from client.ui.listpage import (
     Action,
@@ -55,9 +54,10 @@ from client.ui.listpage import (
     TextCondition,
     export_action,
 )
+from client.ui.page_helpers import EXPORT_ALL, KeyedListPage, ask_range, open_preview
 from client.ui.pages import BasePage, PageContext
 from client.ui.print_preview import PrintPreviewDialog
-from client.ui.widgets.common import button, label
+from client.ui.widgets.common import label
 
 
 def voidable(row: dict[str, Any]) -> bool:
@@ -65,32 +65,51 @@ def voidable(row: dict[str, Any]) -> bool:
     return row.get("status") == SUCCEEDED and row.get("pay_status") not in (PAID, PARTLY_PAID)
 
 
-class FeeRecordsPage(BasePage):
-    """社保费申报记录 of 日常 and 特殊缴费 declarations."""
+class DeclarationsSyncPage(KeyedListPage):
+    """A page of the declarations of `CATEGORIES` (in `service`) that 同步 brings by 申报日期
+    (`SYNC_JOB` with progress); `_synced` says what was brought."""
 
     CATEGORIES: ClassVar[tuple[str, ...]] = (DAILY, SPECIAL)
+    SYNC_JOB: ClassVar[str] = "同步申报记录"
+
+    def __init__(self, ctx: PageContext) -> None:
+        super().__init__(ctx)
+        self.scope = FeeScope(ctx, self)
+        self.service = self.scope.declarations
+        self.range_dialog: DateRangeDialog | None = None
+
+    def sync(self) -> DateRangeDialog:
+        dialog = DateRangeDialog(self.ctx.ui.app.local_today(), self)
+        self.range_dialog = ask_range(dialog, self.sync_range)
+        return self.range_dialog
+
+    def sync_range(self, start: date, end: date) -> JobHandle[SyncResult]:
+        service = self.service
+
+        def run(ctx: JobContext) -> SyncResult:
+            return service.sync(start, end, self.CATEGORIES, ctx)
+
+        self.handle = self.runner.run(Job(self.SYNC_JOB, run), self._synced)
+        return self.handle
+
+    def _synced(self, result: SyncResult) -> None:
+        raise NotImplementedError
+
+
+class FeeRecordsPage(DeclarationsSyncPage):
+    """社保费申报记录 of 日常 and 特殊缴费 declarations."""
+
     CATEGORY_NAMES: ClassVar[Mapping[str, str]] = CATEGORY_TITLES
     KEY: ClassVar[str] = "fee_records"
     TITLE: ClassVar[str] = "社保费申报记录"
 
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
-        self.setObjectName(f"page_{self.KEY}")
-        self.scope = FeeScope(ctx, self)
-        self.service = self.scope.declarations
-        self.handle: JobHandle[Any] | None = None
-        self.range_dialog: DateRangeDialog | None = None
         self.countdown: CountdownDialog | None = None
         self.detail: DeclarationDetailDialog | None = None
         self.last_feedback: FeeFeedback | None = None
         self.last_sync: SyncResult | None = None
-        self.list = ListPage(
-            self._spec(),
-            self.service.records.records_source(self.CATEGORIES),
-            self.scope.services,
-            self,
-        )
-        self.content.addWidget(self.list)
+        self.show_list(self.service.records.records_source(self.CATEGORIES), self.scope.services)
 
     def _spec(self) -> ListPageSpec:
         names = self.scope.names
@@ -141,27 +160,7 @@ class FeeRecordsPage(BasePage):
             export_name=self.TITLE,
         )
 
-    def refresh(self) -> None:
-        self.list.refresh()
-
     # -- 同步 -------------------------------------------------------------------------------
-    def sync(self) -> DateRangeDialog:
-        self.range_dialog = DateRangeDialog(self.ctx.ui.app.local_today(), self)
-        self.range_dialog.accepted.connect(
-            lambda: self.sync_range(self.range_dialog.start, self.range_dialog.end)
-        )
-        self.range_dialog.open()
-        return self.range_dialog
-
-    def sync_range(self, start: date, end: date) -> JobHandle[SyncResult]:
-        service = self.service
-
-        def run(ctx: JobContext) -> SyncResult:
-            return service.sync(start, end, self.CATEGORIES, ctx)
-
-        self.handle = self.runner.run(Job("同步申报记录", run), self._synced)
-        return self.handle
-
     def _synced(self, result: SyncResult) -> None:
         self.last_sync = result
         self.list.query()
@@ -196,10 +195,7 @@ class FeeRecordsPage(BasePage):
         def run(ctx: JobContext) -> FeeFeedback:
             return service.fetch_feedback(ctx)
 
-        def failed(error: BaseException) -> None:
-            self.list.query()
-            self.prompts.error(self, user_message(error), title="获取反馈")
-
+        failed = self.failure("获取反馈", quiet_cancel=False)
         self.handle = self.runner.run(Job("获取反馈", run), self._feedback, failed)
         return self.handle
 
@@ -243,10 +239,7 @@ class FeeRecordsPage(BasePage):
             self.countdown.accepted.connect(lambda: self.fetch_feedback())
             self.countdown.open()
 
-        def failed(error: BaseException) -> None:
-            self.list.query()
-            self.prompts.error(self, user_message(error), title="作废")
-
+        failed = self.failure("作废", quiet_cancel=False)
         self.handle = self.runner.run(Job("作废", run), done, failed, cancellable=False)
         return self.handle
 
@@ -313,7 +306,7 @@ class DeclarationDetailDialog(QDialog):
                     if c.key != "reason"
                 ],
                 conditions=[],
-                actions=[Action("export", "导出", lambda p: p.export_all())],
+                actions=[EXPORT_ALL],
                 checkable=False,
                 export_name=f"申报明细_{declaration_id}",
             ),
@@ -333,7 +326,7 @@ class DeclarationDetailDialog(QDialog):
                         TextCondition("name", "姓名"),
                         TextCondition("id_number", "证件号码"),
                     ],
-                    actions=[Action("export", "导出", lambda p: p.export_all())],
+                    actions=[EXPORT_ALL],
                     checkable=False,
                     export_name=f"{self.scope.person}申报明细_{declaration_id}",
                 ),
@@ -343,15 +336,11 @@ class DeclarationDetailDialog(QDialog):
             )
             self.tabs.addTab(self.lines_list, f"{self.scope.person}申报明细")
         layout.addWidget(self.tabs, 1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.btn_print = button("打印", "btn_print_form", primary=True)
+        self.btn_print, close = _buttons(
+            layout, ("打印", "btn_print_form"), ("关闭", "btn_fee_declaration_close")
+        )
         self.btn_print.clicked.connect(self.print_form)
-        close = button("关闭", "btn_fee_declaration_close")
         close.clicked.connect(self.accept)
-        row.addWidget(self.btn_print)
-        row.addWidget(close)
-        layout.addLayout(row)
 
     def show_lines(self, row: dict[str, Any]) -> JobHandle[int] | None:
         """缴费人数 of an item: its persons, downloaded first when they are not here yet."""
@@ -391,10 +380,7 @@ class DeclarationDetailDialog(QDialog):
 
         def show(path: Any) -> None:
             self.form_path = path
-            self.preview = PrintPreviewDialog(
-                path, "社会保险费申报表", path.name, scope.ctx.ui.prompts, parent=self
-            )
-            self.preview.open()
+            self.preview = open_preview(self, path, "社会保险费申报表", scope.ctx.ui.prompts)
 
         self.handle = self.runner.run(Job("生成申报表", run), show)
         return self.handle

@@ -26,8 +26,9 @@ from client.payments.bank_codes import MISSING_TABLES, BankCodes
 from client.payments.reasons import explain, explain_error
 from client.sync.errors import ApiError, NetworkError
 from client.ui.jobs import JobHandle, JobRunner
-from client.ui.listpage import Action, Column, ListPage, ListPageSpec, PageServices, RowAction
-from client.ui.pages import BasePage, PageContext
+from client.ui.listpage import Action, Column, ListPageSpec, PageServices, RowAction
+from client.ui.page_helpers import KeyedListPage
+from client.ui.pages import PageContext
 from client.ui.payments.agreement_dialog import AgreementDialog
 
 STOPPED_WAITING = "已停止等待验证结果。银行仍在验证该协议，请稍后点击【刷新】查看协议状态（验证中的协议不能修改）。"
@@ -51,23 +52,19 @@ def reason_text(reason: str | None) -> str:
     return f"{found.meaning}{found.next_step}"
 
 
-class AgreementsPage(BasePage):
+class AgreementsPage(KeyedListPage):
     KEY: ClassVar[str] = "unit_agreements"
     TITLE: ClassVar[str] = "单位三方协议管理"
 
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
-        self.setObjectName(f"page_{self.KEY}")
         session = ctx.session
         self.service = UnitAgreements(session.api, session.db, session.unit.unit_id)
-        self.handle: JobHandle[Any] | None = None
         self.dialog: AgreementDialog | None = None
         self._codes: BankCodes | None = None
-        self.list = ListPage(
-            self._spec(),
+        self.show_list(
             self.service.source(),
             PageServices(ctx.ui.app.settings, ctx.ui.prompts, self.runner),
-            self,
             auto_query=False,
         )
         self.list.btn_query.hide()  # no query conditions: 刷新 fetches again
@@ -120,21 +117,13 @@ class AgreementsPage(BasePage):
             empty_text="本单位还没有三方协议，可点击【新增】签订单位三方协议。",
         )
 
-    def refresh(self) -> None:
-        self.list.refresh()
-
     # -- 页面初始化 / 刷新 -----------------------------------------------------------------------
     def fetch(self) -> JobHandle[int]:
         """Query the unit's agreements from the 征收子系统 (with progress and 取消)."""
-        service = self.service
-
-        def failed(error: BaseException) -> None:
-            self.list.query()  # what was fetched before is still shown
-            if not isinstance(error, JobCancelled):
-                self.prompts.error(self, error_text(error), title=self.TITLE)
-
         self.handle = self.runner.run(
-            Job("查询单位三方协议", service.refresh), lambda _n: self.list.query(), failed
+            Job("查询单位三方协议", self.service.refresh),
+            lambda _n: self.list.query(),
+            self.failure(self.TITLE, error_text),
         )
         return self.handle
 

@@ -9,6 +9,7 @@ opens and on 刷新; 立即缴费 → 核对 → 安全认证 → 选择缴费�
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from client.jobs import Job, JobContext
@@ -32,7 +33,8 @@ from client.payments.rules import (
 )
 from client.sync.submissions import SubmissionUncertainError
 from client.ui.jobs import JobHandle
-from client.ui.listpage import Action, ComboCondition, ListPage, ListPageSpec, MonthRangeCondition
+from client.ui.listpage import Action, ComboCondition, ListPageSpec, MonthRangeCondition
+from client.ui.page_helpers import KeyedListPage, open_preview
 from client.ui.pages import BasePage, PageContext
 from client.ui.payments.common import PaymentScope, arrears_columns, error_text
 from client.ui.payments.dialogs import PaymentAuthDialog, PayMethodDialog
@@ -47,24 +49,34 @@ UNCERTAIN_PAYMENT = (
 PENDING_NOTICE = "上次缴费时连接中断，结果未知。输入申报密码后，系统先向税务系统确认上次的缴费结果，不会重复缴费。"
 
 
-class FeePaymentPage(BasePage):
+def ask_payment_password(page: BasePage, then: Callable[[Any], object]) -> PaymentAuthDialog:
+    """安全认证 with the 申报密码 (checked off the UI thread); 确定 calls `then(ticket)`."""
+    api, unit_id = page.ctx.session.api, page.ctx.session.unit.unit_id
+
+    def run_job(fn: Any, ok: Any, failed: Any) -> JobHandle[Any]:
+        return page.runner.run(Job("安全认证", lambda _ctx: fn()), ok, failed, progress=False)
+
+    dialog = PaymentAuthDialog(lambda pw: authenticate(api, unit_id, pw), run_job, page)
+    dialog.accepted.connect(lambda: then(dialog.ticket))
+    dialog.open()
+    return dialog
+
+
+class FeePaymentPage(KeyedListPage):
     KEY: ClassVar[str] = "fee_payment"
     TITLE: ClassVar[str] = "缴费"
 
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
-        self.setObjectName(f"page_{self.KEY}")
         self.scope = PaymentScope(ctx, self)
         self.service = self.scope.payments
-        self.handle: JobHandle[Any] | None = None
         self.plan: PaymentPlan | None = None
         self.auth_dialog: PaymentAuthDialog | None = None
         self.method_dialog: PayMethodDialog | None = None
         self.preview: PrintPreviewDialog | None = None
         self.last_result: Any = None
         self._after_auth: Any = None
-        self.list = ListPage(self._spec(), self.service.arrears.source(), self.scope.services, self)
-        self.content.addWidget(self.list)
+        self.show_list(self.service.arrears.source(), self.scope.services)
         self.fetch()
 
     def _spec(self) -> ListPageSpec:
@@ -112,9 +124,6 @@ class FeePaymentPage(BasePage):
             )
         return True
 
-    def refresh(self) -> None:
-        self.list.refresh()
-
     # -- 获取欠费信息 / 刷新 ---------------------------------------------------------------
     def fetch(self) -> JobHandle[int]:
         service = self.service
@@ -122,11 +131,10 @@ class FeePaymentPage(BasePage):
         def run(ctx: JobContext) -> int:
             return service.arrears.refresh(ctx)
 
-        def failed(error: BaseException) -> None:
-            self.list.query()
-            self.prompts.error(self, f"{error_text(error, self.scope.wording)[0]}（列表显示的是上次获取的欠费信息。）",
-                               title="获取欠费信息")  # fmt: skip
+        def text(error: BaseException) -> str:
+            return f"{error_text(error, self.scope.wording)[0]}（列表显示的是上次获取的欠费信息。）"
 
+        failed = self.failure("获取欠费信息", text, quiet_cancel=False)
         self.handle = self.runner.run(Job("获取欠费信息", run), self._fetched, failed)
         return self.handle
 
@@ -173,16 +181,7 @@ class FeePaymentPage(BasePage):
         self.pay_now(ids, summary=True)
 
     def ask_password(self, then: Any) -> PaymentAuthDialog:
-        api, unit_id = self.scope.ctx.session.api, self.scope.ctx.session.unit.unit_id
-
-        def run_job(fn: Any, ok: Any, failed: Any) -> JobHandle[Any]:
-            return self.runner.run(Job("安全认证", lambda _ctx: fn()), ok, failed, progress=False)
-
-        self.auth_dialog = PaymentAuthDialog(
-            lambda pw: authenticate(api, unit_id, pw), run_job, self
-        )
-        self.auth_dialog.accepted.connect(lambda: then(self.auth_dialog.ticket))
-        self.auth_dialog.open()
+        self.auth_dialog = ask_payment_password(self, then)
         return self.auth_dialog
 
     def _choose_method(self, ticket: PaymentTicket) -> None:
@@ -313,10 +312,7 @@ class FeePaymentPage(BasePage):
                 self, f"已重新开具凭证，原凭证{'、'.join(issued.voided_serials)}已作废，请使用新凭证缴款。",
                 title="银行端凭证缴费",
             )  # fmt: skip
-        self.preview = PrintPreviewDialog(
-            issued.pdf, "银行端查询缴税凭证", issued.pdf.name, self.prompts, parent=self
-        )
-        self.preview.open()
+        self.preview = open_preview(self, issued.pdf, "银行端查询缴税凭证", self.prompts)
 
     def _failed(self, error: BaseException) -> None:
         text, _ = error_text(error, self.scope.wording)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from client.jobs import Job, JobContext
-from client.payments.auth import PaymentTicket, authenticate
+from client.payments.auth import PaymentTicket
 from client.payments.reasons import explain
 from client.payments.rules import (
     DEDUCTION_CHANNELS,
@@ -27,29 +27,24 @@ from client.ui.listpage import (
     Column,
     ComboCondition,
     DateRangeCondition,
-    ListPage,
     ListPageSpec,
     MonthRangeCondition,
     RowAction,
     export_action,
 )
-from client.ui.pages import BasePage, PageContext
+from client.ui.page_helpers import KeyedListPage, ask_range, open_preview
+from client.ui.pages import PageContext
 from client.ui.payments.common import PaymentScope, error_text, yes_no
 from client.ui.payments.dialogs import MonthRangeDialog, PaymentAuthDialog, RowsDialog
-from client.ui.payments.pay_page import unlock_text
+from client.ui.payments.pay_page import ask_payment_password, unlock_text
 from client.ui.print_preview import PrintPreviewDialog
 
 
-class _PaymentPage(BasePage):
-    KEY: ClassVar[str] = ""
-    TITLE: ClassVar[str] = ""
-
+class _PaymentPage(KeyedListPage):
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
-        self.setObjectName(f"page_{self.KEY}")
         self.scope = PaymentScope(ctx, self)
         self.service = self.scope.payments
-        self.handle: JobHandle[Any] | None = None
         self.range_dialog: MonthRangeDialog | None = None
         self.auth_dialog: PaymentAuthDialog | None = None
         self.dialog: Any = None
@@ -60,15 +55,9 @@ class _PaymentPage(BasePage):
         """The page's name in this module's menu (代收单位: 三方协议缴费记录, §3.11)."""
         return self.TITLE
 
-    def refresh(self) -> None:
-        self.list.refresh()
-
     def sync(self) -> MonthRangeDialog:
-        self.range_dialog = MonthRangeDialog(self.ctx.ui.app.local_today(), self)
-        self.range_dialog.accepted.connect(
-            lambda: self.sync_range(self.range_dialog.start, self.range_dialog.end)
-        )
-        self.range_dialog.open()
+        dialog = MonthRangeDialog(self.ctx.ui.app.local_today(), self)
+        self.range_dialog = ask_range(dialog, self.sync_range)
         return self.range_dialog
 
     def sync_range(self, start: str, end: str) -> JobHandle[int]:
@@ -86,8 +75,10 @@ class _PaymentPage(BasePage):
         raise NotImplementedError  # each page syncs its own records
 
     def _failed(self, error: BaseException) -> None:
-        self.list.query()
-        self.prompts.error(self, error_text(error, self.scope.wording)[0], title=self.title)
+        def text(failure: BaseException) -> str:
+            return error_text(failure, self.scope.wording)[0]
+
+        self.failure(self.title, text, quiet_cancel=False)(error)
 
 
 class PaymentRecordsPage(_PaymentPage):
@@ -102,10 +93,7 @@ class PaymentRecordsPage(_PaymentPage):
 
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
-        self.list = ListPage(
-            self._spec(), self.service.deductions.source(), self.scope.services, self
-        )
-        self.content.addWidget(self.list)
+        self.show_list(self.service.deductions.source(), self.scope.services)
         if self.service.deductions.waiting():
             self.update_waiting()
 
@@ -206,18 +194,9 @@ class PaymentRecordsPage(_PaymentPage):
         )
 
     def unlock(self, row: dict[str, Any]) -> PaymentAuthDialog:
-        api, unit_id = self.ctx.session.api, self.ctx.session.unit.unit_id
-
-        def run_job(fn: Any, ok: Any, failed: Any) -> JobHandle[Any]:
-            return self.runner.run(Job("安全认证", lambda _c: fn()), ok, failed, progress=False)
-
-        self.auth_dialog = PaymentAuthDialog(
-            lambda pw: authenticate(api, unit_id, pw), run_job, self
+        self.auth_dialog = ask_payment_password(
+            self, lambda ticket: self._unlock(row["deduction_id"], ticket)
         )
-        self.auth_dialog.accepted.connect(
-            lambda: self._unlock(row["deduction_id"], self.auth_dialog.ticket)
-        )
-        self.auth_dialog.open()
         return self.auth_dialog
 
     def _unlock(self, deduction_id: str, ticket: PaymentTicket | None) -> None:
@@ -253,9 +232,7 @@ class VoucherRecordsPage(_PaymentPage):
             row["overdue"] = "已逾期" if late else ""
             return row
 
-        source = MappedSource(self.service.vouchers.source(), overdue)
-        self.list = ListPage(self._spec(), source, self.scope.services, self)
-        self.content.addWidget(self.list)
+        self.show_list(MappedSource(self.service.vouchers.source(), overdue), self.scope.services)
 
     def _spec(self) -> ListPageSpec:
         return ListPageSpec(
@@ -340,10 +317,7 @@ class VoucherRecordsPage(_PaymentPage):
             return vouchers.pdf(row["voucher_id"])
 
         def show(path: Any) -> None:
-            self.preview = PrintPreviewDialog(
-                path, "银行端查询缴税凭证", path.name, self.prompts, parent=self
-            )
-            self.preview.open()
+            self.preview = open_preview(self, path, "银行端查询缴税凭证", self.prompts)
 
         self.handle = self.runner.run(Job("重新打印", run), show, self._failed, progress=False)
         return self.handle

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from client.jobs import Job, JobCancelled, Progress
+from client.jobs import Job, Progress
 from client.refunds.applications import RefreshResult, RefundSubmitted
 from client.refunds.rules import METHODS, MISSING_TABLES, STATUSES, RefundCodes
 from client.ui.dialogs.detail import DetailDialog, DetailSection, DetailTable
@@ -16,33 +16,30 @@ from client.ui.listpage import (
     Column,
     ComboCondition,
     DateRangeCondition,
-    ListPage,
     ListPageSpec,
     RowAction,
 )
 from client.ui.listpage.spec import format_amount
-from client.ui.pages import BasePage, PageContext
+from client.ui.page_helpers import KeyedListPage
+from client.ui.pages import PageContext
 from client.ui.refunds.common import RefundScope, error_text
 from client.ui.refunds.wizard import RefundWizard
 
 RESULT_TITLE = "退费申请保存结果"
 
 
-class RefundApplicationsPage(BasePage):
+class RefundApplicationsPage(KeyedListPage):
     KEY: ClassVar[str] = "unit_refunds"
     TITLE: ClassVar[str] = "单位退费申请管理"
 
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
-        self.setObjectName(f"page_{self.KEY}")
         self.scope = RefundScope(ctx, self)
         self.service = self.scope.refunds
-        self.handle: JobHandle[Any] | None = None
         self.wizard: RefundWizard | None = None
         self.dialog: DetailDialog | None = None
         self.last_refresh: RefreshResult | None = None
-        self.list = ListPage(self._spec(), self.service.source(), self.scope.services, self)
-        self.content.addWidget(self.list)
+        self.show_list(self.service.source(), self.scope.services)
 
     def _spec(self) -> ListPageSpec:
         return ListPageSpec(
@@ -83,9 +80,6 @@ class RefundApplicationsPage(BasePage):
             "从征收子系统获取本单位的退费申请。",
         )
 
-    def refresh(self) -> None:
-        self.list.refresh()
-
     # -- 刷新 ---------------------------------------------------------------------------------
     def fetch(self) -> JobHandle[RefreshResult]:
         """刷新: the applications' states from the 征收子系统 (progress; 取消 keeps the list)."""
@@ -96,13 +90,11 @@ class RefundApplicationsPage(BasePage):
             self.list.query()
             self.prompts.info(self, refresh_text(result), title="刷新")
 
-        def failed(error: BaseException) -> None:
-            self.list.query()
-            if not isinstance(error, JobCancelled):
-                self.prompts.error(self, error_text(error), title="刷新")
-
         self.handle = self.runner.run(
-            Job("退费申请记录更新中", service.refresh), done, failed, label=_refresh_label
+            Job("退费申请记录更新中", service.refresh),
+            done,
+            self.failure("刷新", error_text),
+            label=_refresh_label,
         )
         return self.handle
 
