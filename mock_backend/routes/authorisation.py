@@ -13,9 +13,9 @@ from pydantic import BaseModel, Field
 from mock_backend import authorisation_amounts as amounts
 from mock_backend import authorisation_rolls as rolls
 from mock_backend.authorisation_people import find_area_resident
-from mock_backend.context import BackendContext, Session, get_ctx
+from mock_backend.context import BackendContext, get_ctx
 from mock_backend.db import driver
-from mock_backend.routes.residents import collector_session
+from mock_backend.routes._common import COLLECTOR, UnitCall
 
 router = APIRouter(
     prefix="/api/v1/mgmt/units/{unit_id}/authorisation", tags=["管理子系统: 缴费授权"]
@@ -29,18 +29,11 @@ class ThreeFacts(BaseModel):
 
 
 @router.post("/residents/find")
-def find_resident(
-    unit_id: str,
-    body: ThreeFacts,
-    _session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def find_resident(body: ThreeFacts, call: UnitCall = COLLECTOR) -> dict[str, Any]:
     """The resident of this agent's area named by the three facts; 404 RESIDENT_NOT_FOUND
     (or 422 for an invalid 居民身份证 number) with one sentence otherwise."""
-    with ctx.db.read() as conn:
-        return find_area_resident(
-            driver(conn), unit_id, body.name or "", body.id_type or "", body.id_number or ""
-        )
+    facts = (body.name or "", body.id_type or "", body.id_number or "")
+    return call.read(find_area_resident, *facts)
 
 
 class CandidateIn(ThreeFacts):
@@ -54,21 +47,14 @@ class SettingIn(CandidateIn):
 
 # -- 社保费批扣费额设置 (§3.17) --------------------------------------------------------------
 @router.post("/amount-settings/candidate")
-def amount_candidate(
-    unit_id: str,
-    body: CandidateIn,
-    _session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def amount_candidate(body: CandidateIn, call: UnitCall = COLLECTOR) -> dict[str, Any]:
     """新增 第一步: the resident (three facts) insured in the 险种, the 缴费档次 of each year
     and the resident's 有效 settings of the 险种; 404 NOT_INSURED 未查询到城乡居民参保信息."""
-    with ctx.db.read() as conn:
-        return amounts.candidate(driver(conn), unit_id, body.model_dump(), body.insurance)
+    return call.read(amounts.candidate, body.model_dump(), body.insurance)
 
 
 @router.get("/amount-settings")
 def amount_settings(
-    unit_id: str,
     name: str | None = Query(None, description="姓名 (contains)"),
     id_number: str | None = Query(None, description="证件号码"),
     insurance: str | None = Query(None, description="10210 | 10211"),
@@ -76,47 +62,34 @@ def amount_settings(
     state: str | None = Query(None, description="有效 | 已作废"),
     offset: int = Query(0, ge=0),
     limit: int = Query(100, ge=1, le=amounts.MAX_LIMIT),
-    _session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
+    call: UnitCall = COLLECTOR,
 ) -> dict[str, Any]:
     """查询: {total, fields, records} newest first."""
     filters = {"name": name, "id_number": id_number, "insurance": insurance, "year": year,
                "state": state}  # fmt: skip
-    with ctx.db.read() as conn:
-        return amounts.list_settings(driver(conn), unit_id, filters, offset, limit)
+    return call.read(amounts.list_settings, filters, offset, limit)
 
 
 @router.post("/amount-settings", status_code=201)
-def create_amount_setting(
-    unit_id: str,
-    body: SettingIn,
-    _session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def create_amount_setting(body: SettingIn, call: UnitCall = COLLECTOR) -> dict[str, Any]:
     """保存: 422 for an amount not among the year's 档次, 409 AMOUNT_EXISTS for a second 有效
     setting of the resident, 险种 and year."""
-    with ctx.db.write() as conn:
+    with call.writing() as raw:
         return amounts.create_setting(
-            driver(conn), unit_id, body.model_dump(), ctx.clock.now_text()
+            raw, call.unit_id, body.model_dump(), call.ctx.clock.now_text()
         )
 
 
 @router.post("/amount-settings/{setting_id}/void")
-def void_amount_setting(
-    unit_id: str,
-    setting_id: int,
-    _session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def void_amount_setting(setting_id: int, call: UnitCall = COLLECTOR) -> dict[str, Any]:
     """作废 an 有效 setting; 409 AMOUNT_ALREADY_VOID otherwise."""
-    with ctx.db.write() as conn:
-        return amounts.void_setting(driver(conn), unit_id, setting_id, ctx.clock.now_text())
+    with call.writing() as raw:
+        return amounts.void_setting(raw, call.unit_id, setting_id, call.ctx.clock.now_text())
 
 
 # -- 社保费批扣清册 (§3.20) -----------------------------------------------------------------
 @router.get("/deduction-rolls")
 def deduction_rolls(
-    unit_id: str,
     name: str | None = Query(None, description="姓名"),
     id_type: str | None = Query(None, description="证件类型"),
     id_number: str | None = Query(None, description="证件号码"),
@@ -128,40 +101,25 @@ def deduction_rolls(
     sort: str = Query("row_id", description="row_id | name | year | amount | deduct_date | state"),
     ascending: bool = Query(True),
     total: bool = Query(True, description="count every matching row"),
-    _session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
+    call: UnitCall = COLLECTOR,
 ) -> dict[str, Any]:
     """查询: {total, fields, records}, one page of the unit's 清册 rows."""
     filters = {"name": name, "id_type": id_type, "id_number": id_number,
                "period_from": period_from, "period_to": period_to, "state": state}  # fmt: skip
-    with ctx.db.read() as conn:
-        return rolls.query_rows(
-            driver(conn), unit_id, filters, offset, limit, sort, ascending, total
-        )
+    return call.read(rolls.query_rows, filters, offset, limit, sort, ascending, total)
 
 
 @router.get("/deduction-rolls/{row_id}")
-def deduction_roll_row(
-    unit_id: str,
-    row_id: int,
-    _session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def deduction_roll_row(row_id: int, call: UnitCall = COLLECTOR) -> dict[str, Any]:
     """查看 one row."""
-    with ctx.db.read() as conn:
-        return rolls.get_row(driver(conn), unit_id, row_id)
+    return call.read(rolls.get_row, row_id)
 
 
 @router.post("/deduction-rolls/{row_id}/void")
-def void_deduction_roll_row(
-    unit_id: str,
-    row_id: int,
-    _session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def void_deduction_roll_row(row_id: int, call: UnitCall = COLLECTOR) -> dict[str, Any]:
     """作废 per §3.20.2: 409 ROLL_DEDUCTED (扣款成功) or ROLL_ALREADY_VOID (已作废)."""
-    with ctx.db.write() as conn:
-        return rolls.void_row(driver(conn), unit_id, row_id, ctx.clock.now_text())
+    with call.writing() as raw:
+        return rolls.void_row(raw, call.unit_id, row_id, call.ctx.clock.now_text())
 
 
 admin_router = APIRouter(prefix="/api/v1/admin/units/{unit_id}/authorisation", tags=["admin"])

@@ -13,10 +13,9 @@ from fastapi import APIRouter, Depends, FastAPI, Query
 from mock_backend import authorisation_accounts as accounts
 from mock_backend import authorisation_agreements as agreements
 from mock_backend.authorisation_agreements_sms import RESEND_SECONDS, issue_code, latest_code
-from mock_backend.context import BackendContext, Session, get_ctx
+from mock_backend.context import BackendContext, get_ctx
 from mock_backend.db import driver
-from mock_backend.routes.collect import KEY_HEADER, errors, raw_body, require_key
-from mock_backend.routes.residents import collector_session
+from mock_backend.routes._common import COLLECTOR, COLLECTOR_KEYED, RAW_BODY, UnitCall, errors
 
 router = APIRouter(
     prefix="/api/v1/mgmt/units/{unit_id}/authorisation",
@@ -27,67 +26,41 @@ router = APIRouter(
 # -- 居民银行账户 (§3.18) -------------------------------------------------------------------------
 @router.get("/accounts", responses=errors(409))
 def account_list(
-    unit_id: str,
     name: str | None = Query(None, description="姓名 (part of it)"),
     id_number: str | None = Query(None, description="证件号码"),
     bank_code: str | None = Query(None, description="银行行别"),
     account_number: str | None = Query(None, description="银行账号 (part of it)"),
-    _s: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
+    call: UnitCall = COLLECTOR,
 ) -> dict[str, Any]:
     """查询: the unit's residents' bank accounts, newest first."""
-    with ctx.db.read() as conn:
-        found = accounts.list_accounts(
-            driver(conn), unit_id, name, id_number, bank_code, account_number
-        )
+    found = call.read(accounts.list_accounts, name, id_number, bank_code, account_number)
     return {"accounts": found}
 
 
 @router.post("/accounts", status_code=201, responses=errors(400, 404, 409, 422))
-def create_account(
-    unit_id: str,
-    body: bytes = Depends(raw_body),
-    idempotency_key: str | None = KEY_HEADER,
-    session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def create_account(call: UnitCall = COLLECTOR_KEYED, body: bytes = RAW_BODY) -> dict[str, Any]:
     """新增: the resident by the three facts, then the account (保存到征收子系统)."""
-    require_key(idempotency_key)
     data = accounts.parse_body(body, "居民银行账户")
-    with ctx.db.write() as conn:
-        raw = driver(conn)
-        form = accounts.check_account(raw, unit_id, session.region, data)
-        made = accounts.insert_account(raw, unit_id, form, ctx.clock.now())
-        return accounts.account_json(raw, unit_id, made)
+    with call.writing() as raw:
+        form = accounts.check_account(raw, call.unit_id, call.session.region, data)
+        made = accounts.insert_account(raw, call.unit_id, form, call.ctx.clock.now())
+        return accounts.account_json(raw, call.unit_id, made)
 
 
 @router.get("/accounts/{account_id}", responses=errors(404, 409))
-def account_detail(
-    unit_id: str,
-    account_id: str,
-    _s: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def account_detail(account_id: str, call: UnitCall = COLLECTOR) -> dict[str, Any]:
     """查看: one account."""
-    with ctx.db.read() as conn:
-        return accounts.account_json(driver(conn), unit_id, account_id)
+    return call.read(accounts.account_json, account_id)
 
 
 # -- 短信验证码 ---------------------------------------------------------------------------------
 @router.post("/sms-codes", status_code=201, responses=errors(400, 409, 422, 429))
-def send_sms_code(
-    unit_id: str,
-    body: bytes = Depends(raw_body),
-    idempotency_key: str | None = KEY_HEADER,
-    _s: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def send_sms_code(call: UnitCall = COLLECTOR_KEYED, body: bytes = RAW_BODY) -> dict[str, Any]:
     """获取验证码: a six-digit code to the phone, valid five minutes (the code is not
     answered: the holder reads it on the phone)."""
-    require_key(idempotency_key)
     data = accounts.parse_body(body, "获取验证码")
-    with ctx.db.write() as conn:
-        sent = issue_code(driver(conn), unit_id, data.get("phone"), ctx.clock.timestamp())
+    with call.writing() as raw:
+        sent = issue_code(raw, call.unit_id, data.get("phone"), call.ctx.clock.timestamp())
     shown = sent.to_json()
     return {
         "phone": sent.phone,
@@ -100,63 +73,38 @@ def send_sms_code(
 # -- 居民两两协议 (§3.19) ------------------------------------------------------------------------
 @router.get("/agreements", responses=errors(409))
 def agreement_list(
-    unit_id: str,
     name: str | None = Query(None, description="姓名 (part of it)"),
     id_number: str | None = Query(None, description="证件号码"),
     state: str | None = Query(None, description="协议状态: 有效 | 已撤销"),
-    _s: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
+    call: UnitCall = COLLECTOR,
 ) -> dict[str, Any]:
     """查询: the unit's residents' 两两协议, newest first."""
-    with ctx.db.read() as conn:
-        found = agreements.list_agreements(driver(conn), unit_id, name, id_number, state)
-    return {"agreements": found}
+    return {"agreements": call.read(agreements.list_agreements, name, id_number, state)}
 
 
 @router.post("/agreements", status_code=201, responses=errors(400, 404, 409, 422))
-def sign_agreement(
-    unit_id: str,
-    body: bytes = Depends(raw_body),
-    idempotency_key: str | None = KEY_HEADER,
-    session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def sign_agreement(call: UnitCall = COLLECTOR_KEYED, body: bytes = RAW_BODY) -> dict[str, Any]:
     """新增: checked, verified by the bank at once; 有效 (协议保存成功) or 422 SIGN_FAILED."""
-    require_key(idempotency_key)
     data = accounts.parse_body(body, "居民两两协议")
-    with ctx.db.write() as conn:
-        raw = driver(conn)
-        form = agreements.check_agreement(raw, unit_id, session.region, data, ctx.clock.timestamp())
-        made = agreements.sign(raw, unit_id, session.region, form, ctx.clock.now())
+    unit_id, region, clock = call.unit_id, call.session.region, call.ctx.clock
+    with call.writing() as raw:
+        form = agreements.check_agreement(raw, unit_id, region, data, clock.timestamp())
+        made = agreements.sign(raw, unit_id, region, form, clock.now())
         return agreements.agreement_json(raw, unit_id, made)
 
 
 @router.get("/agreements/{agreement_id}", responses=errors(404, 409))
-def agreement_detail(
-    unit_id: str,
-    agreement_id: str,
-    _s: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def agreement_detail(agreement_id: str, call: UnitCall = COLLECTOR) -> dict[str, Any]:
     """查看: one agreement."""
-    with ctx.db.read() as conn:
-        return agreements.agreement_json(driver(conn), unit_id, agreement_id)
+    return call.read(agreements.agreement_json, agreement_id)
 
 
 @router.post("/agreements/{agreement_id}/revoke", responses=errors(400, 404, 409))
-def revoke_agreement(
-    unit_id: str,
-    agreement_id: str,
-    idempotency_key: str | None = KEY_HEADER,
-    _s: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def revoke_agreement(agreement_id: str, call: UnitCall = COLLECTOR_KEYED) -> dict[str, Any]:
     """撤销: 已撤销 (it no longer takes part in 社保费批扣)."""
-    require_key(idempotency_key)
-    with ctx.db.write() as conn:
-        raw = driver(conn)
-        agreements.revoke(raw, unit_id, agreement_id, ctx.clock.now())
-        return agreements.agreement_json(raw, unit_id, agreement_id)
+    with call.writing() as raw:
+        agreements.revoke(raw, call.unit_id, agreement_id, call.ctx.clock.now())
+        return agreements.agreement_json(raw, call.unit_id, agreement_id)
 
 
 admin_router = APIRouter(prefix="/api/v1/admin/sms-codes", tags=["admin"])

@@ -18,23 +18,26 @@ from mock_backend.certificate_schemas import (
     VerifyIn,
     VerifyOut,
 )
-from mock_backend.certificates import ISSUED, NOT_ISSUED, PERSONAL_TABLES, VOIDED, list_tickets
+from mock_backend.certificates import (
+    ISSUED,
+    NOT_ISSUED,
+    PERSONAL_TABLES,
+    UNIT_TABLES,
+    VOIDED,
+    TicketTables,
+    list_tickets,
+)
 from mock_backend.collect_due import bring_up_to_date
-from mock_backend.context import BackendContext, Session, current_session, get_ctx, unit_session
+from mock_backend.context import BackendContext, Session, current_session, get_ctx
 from mock_backend.db import driver
 from mock_backend.errors import ApiError
-from mock_backend.routes.collect import (
-    KEY_HEADER,
-    MONTH,
-    errors,
-    json_object,
-    raw_body,
-    require_key,
-)
+from mock_backend.routes._common import JSON_BODY, UNIT, UNIT_KEYED, UnitCall, errors
+from mock_backend.routes.collect import MONTH
 from mock_backend.wage_schemas import request_body_doc
 
 router = APIRouter(prefix="/api/v1/collect", tags=["征收子系统: 证明打印"])
 MODES = {"issue": (NOT_ISSUED,), "reissue": (ISSUED, VOIDED)}
+TicketQuery = tuple[tuple[str, ...], str, str]  # statuses, 费款所属期起, 费款所属期止
 
 
 def period_pair(period_from: str | None, period_to: str | None) -> tuple[str, str]:
@@ -62,18 +65,14 @@ def period_pair(period_from: str | None, period_to: str | None) -> tuple[str, st
     return first, last
 
 
-@router.get("/units/{unit_id}/tax-certificates", response_model=TicketList, responses=errors(422))
-def tickets(
-    unit_id: str,
+def ticket_query(
     mode: str | None = Query(
         None, description="issue (开具: 未开具) | reissue (补开: 已开具, 已作废)"
     ),
     period_from: str | None = Query(None, description="费款所属期起 YYYY-MM"),
     period_to: str | None = Query(None, description="费款所属期止 YYYY-MM"),
-    _s: Session = Depends(unit_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
-    """税收完税证明（非印刷） tickets to 开具 or 补开, by 入库日期 and 电子税票号码."""
+) -> TicketQuery:
+    """The statuses of the 查询方式 and the 费款所属期起止 of a ticket list (422 VALIDATION_ERROR)."""
     if mode not in MODES:
         raise ApiError(
             422,
@@ -82,10 +81,32 @@ def tickets(
             {"field": "mode"},
         )
     first, last = period_pair(period_from, period_to)
-    actions.refresh(ctx.db, ctx.clock, unit_id)
-    with ctx.db.read() as conn:
-        found = list_tickets(driver(conn), unit_id, MODES[mode], first, last)
-    return {"tickets": [actions.public(ticket) for ticket in found]}
+    return MODES[mode], first, last
+
+
+QUERY = Depends(ticket_query)
+
+
+@router.get("/units/{unit_id}/tax-certificates", response_model=TicketList, responses=errors(422))
+def tickets(call: UnitCall = UNIT, query: TicketQuery = QUERY) -> dict[str, Any]:
+    """税收完税证明（非印刷） tickets to 开具 or 补开, by 入库日期 and 电子税票号码."""
+    call.refresh(actions.refresh)
+    return {"tickets": [actions.public(ticket) for ticket in call.read(list_tickets, *query)]}
+
+
+def _print(call: UnitCall, ticket_id: str, mode: str, tables: TicketTables) -> dict[str, Any]:
+    """开具 (mode issue) or 补开 (reissue) of a unit's ticket or (PERSONAL_TABLES) of a
+    代收单位's resident's, the unit's tickets and payments brought up to date first."""
+    personal_ticket = tables is PERSONAL_TABLES
+    call.refresh(bring_up_to_date if personal_ticket else actions.refresh)
+    with call.writing() as raw:
+        if personal_ticket:
+            personal.collector_region(raw, call.unit_id)
+        if mode == "issue":
+            ticket = actions.issue(raw, call.unit_id, ticket_id, call.ctx.clock.today(), tables)
+        else:
+            ticket = actions.reissue(raw, call.unit_id, ticket_id, tables)
+        return actions.public(ticket)
 
 
 @router.post(
@@ -93,18 +114,9 @@ def tickets(
     response_model=Ticket,
     responses=errors(400, 404, 409),
 )
-def issue(
-    unit_id: str,
-    ticket_id: str,
-    idempotency_key: str | None = KEY_HEADER,
-    _s: Session = Depends(unit_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def issue(ticket_id: str, call: UnitCall = UNIT_KEYED) -> dict[str, Any]:
     """开具: the first print of a 未开具 ticket (print_count 1)."""
-    require_key(idempotency_key)
-    actions.refresh(ctx.db, ctx.clock, unit_id)
-    with ctx.db.write() as conn:
-        return actions.public(actions.issue(driver(conn), unit_id, ticket_id, ctx.clock.today()))
+    return _print(call, ticket_id, "issue", UNIT_TABLES)
 
 
 @router.post(
@@ -112,18 +124,9 @@ def issue(
     response_model=Ticket,
     responses=errors(400, 404, 409),
 )
-def reissue(
-    unit_id: str,
-    ticket_id: str,
-    idempotency_key: str | None = KEY_HEADER,
-    _s: Session = Depends(unit_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def reissue(ticket_id: str, call: UnitCall = UNIT_KEYED) -> dict[str, Any]:
     """补开: another print of an 已开具 ticket (print_count + 1)."""
-    require_key(idempotency_key)
-    actions.refresh(ctx.db, ctx.clock, unit_id)
-    with ctx.db.write() as conn:
-        return actions.public(actions.reissue(driver(conn), unit_id, ticket_id))
+    return _print(call, ticket_id, "reissue", UNIT_TABLES)
 
 
 @router.post(
@@ -133,36 +136,34 @@ def reissue(
     openapi_extra=request_body_doc(VerifyIn),
 )
 def verify(
-    body: bytes = Depends(raw_body),
     _s: Session = Depends(current_session),
     ctx: BackendContext = Depends(get_ctx),
+    data: dict[str, Any] = JSON_BODY,
 ) -> dict[str, Any]:
     """查验: whether a ticket of any unit has every given field of the form."""
-    form = actions.parse_verify(json_object(body))
+    form = actions.parse_verify(data)
     with ctx.db.read() as conn:
         return actions.verify(driver(conn), form)
 
 
 # -- 个人税收完税证明（非印刷） (代收单位 §3.25, §3.26) ------------------------------------------
 def _residents(
-    ctx: BackendContext, unit_id: str, name: str | None, id_type: str | None, id_number: str | None
+    call: UnitCall, name: str | None, id_type: str | None, id_number: str | None
 ) -> list[personal.Resident]:
     """The named residents of the agent, their 费款缴纳 and tickets brought up to date."""
     clean = [(value or "").strip() or None for value in (name, id_type, id_number)]
-    with ctx.db.read() as conn:
-        raw = driver(conn)
+    unit_id, ctx = call.unit_id, call.ctx
+    with call.reading() as raw:
         region, _district, _name = personal.collector_region(raw, unit_id)
         persons = personal.find_residents(raw, unit_id, region, *clean)
     if not persons:
         raise ApiError(404, "RESIDENT_NOT_FOUND", personal.NOT_RESIDENT, {})
-    bring_up_to_date(ctx.db, ctx.clock, unit_id)
+    call.refresh()
     now = ctx.clock.timestamp()
-    with ctx.db.read() as conn:
-        missing = personal.missing(driver(conn), unit_id, persons, now)
-    if missing:
-        with ctx.db.write() as conn:
+    if call.read(personal.missing, persons, now):
+        with call.writing() as raw:
             for person in persons:
-                personal.ensure_personal_tickets(driver(conn), unit_id, person, now)
+                personal.ensure_personal_tickets(raw, unit_id, person, now)
     return persons
 
 
@@ -172,45 +173,18 @@ def _residents(
     responses=errors(404, 409, 422),
 )
 def personal_tickets(
-    unit_id: str,
-    mode: str | None = Query(
-        None, description="issue (开具: 未开具) | reissue (补开: 已开具, 已作废)"
-    ),
     name: str | None = Query(None, description="姓名 (姓名 or 证件号码 required)"),
     id_type: str | None = Query(None, description="证件类型 code"),
     id_number: str | None = Query(None, description="证件号码"),
-    period_from: str | None = Query(None, description="费款所属期起 YYYY-MM"),
-    period_to: str | None = Query(None, description="费款所属期止 YYYY-MM"),
-    _s: Session = Depends(unit_session),
-    ctx: BackendContext = Depends(get_ctx),
+    call: UnitCall = UNIT,
+    query: TicketQuery = QUERY,
 ) -> dict[str, Any]:
     """个人税收完税证明（非印刷） of the agent's residents with that 姓名/证件类型/证件号码 to 开具 or
     补开, person by person, by 入库日期 and 电子税票号码; 404 RESIDENT_NOT_FOUND when the agent
     has no such resident, 409 NOT_COLLECTOR for an employer."""
-    if mode not in MODES:
-        raise ApiError(
-            422,
-            "VALIDATION_ERROR",
-            "查询方式应为开具（issue）或补开（reissue），请更新客户端后重试。",
-            {"field": "mode"},
-        )
-    first, last = period_pair(period_from, period_to)
-    persons = _residents(ctx, unit_id, name, id_type, id_number)
-    with ctx.db.read() as conn:
-        found = personal.person_tickets(driver(conn), unit_id, persons, MODES[mode], first, last)
+    persons = _residents(call, name, id_type, id_number)
+    found = call.read(personal.person_tickets, persons, *query)
     return {"tickets": [actions.public(ticket) for ticket in found]}
-
-
-def _personal_action(ctx: BackendContext, unit_id: str, ticket_id: str, mode: str) -> Any:
-    bring_up_to_date(ctx.db, ctx.clock, unit_id)
-    with ctx.db.write() as conn:
-        raw = driver(conn)
-        personal.collector_region(raw, unit_id)
-        if mode == "issue":
-            ticket = actions.issue(raw, unit_id, ticket_id, ctx.clock.today(), PERSONAL_TABLES)
-        else:
-            ticket = actions.reissue(raw, unit_id, ticket_id, PERSONAL_TABLES)
-        return actions.public(ticket)
 
 
 @router.post(
@@ -218,16 +192,9 @@ def _personal_action(ctx: BackendContext, unit_id: str, ticket_id: str, mode: st
     response_model=PersonalTicket,
     responses=errors(400, 404, 409),
 )
-def personal_issue(
-    unit_id: str,
-    ticket_id: str,
-    idempotency_key: str | None = KEY_HEADER,
-    _s: Session = Depends(unit_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def personal_issue(ticket_id: str, call: UnitCall = UNIT_KEYED) -> dict[str, Any]:
     """开具: the first print of a resident's 未开具 ticket (print_count 1)."""
-    require_key(idempotency_key)
-    return dict(_personal_action(ctx, unit_id, ticket_id, "issue"))
+    return _print(call, ticket_id, "issue", PERSONAL_TABLES)
 
 
 @router.post(
@@ -235,13 +202,6 @@ def personal_issue(
     response_model=PersonalTicket,
     responses=errors(400, 404, 409),
 )
-def personal_reissue(
-    unit_id: str,
-    ticket_id: str,
-    idempotency_key: str | None = KEY_HEADER,
-    _s: Session = Depends(unit_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def personal_reissue(ticket_id: str, call: UnitCall = UNIT_KEYED) -> dict[str, Any]:
     """补开: another print of a resident's 已开具 ticket (print_count + 1)."""
-    require_key(idempotency_key)
-    return dict(_personal_action(ctx, unit_id, ticket_id, "reissue"))
+    return _print(call, ticket_id, "reissue", PERSONAL_TABLES)
