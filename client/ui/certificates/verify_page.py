@@ -26,6 +26,7 @@ from client.certificates.tickets import VerifyResult, write_ticket_pdf
 from client.jobs import Job, JobCancelled, JobContext
 from client.ui.certificates.common import CertificateScope, failure_text
 from client.ui.jobs import JobHandle
+from client.ui.page_helpers import open_preview
 from client.ui.pages import BasePage, PageContext
 from client.ui.print_preview import PrintPreviewDialog
 from client.ui.widgets.common import button, label
@@ -248,8 +249,5 @@ class VerifyCertificatePage(BasePage):
         except (OSError, ValueError) as error:
             self.prompts.error(self, failure_text(error), title=self.TITLE)
             return None
-        self.preview = PrintPreviewDialog(
-            path, "完税证明预览", path.name, self.prompts, parent=self, allow_output=False
-        )
-        self.preview.open()
+        self.preview = open_preview(self, path, "完税证明预览", self.prompts, allow_output=False)
         return self.preview
