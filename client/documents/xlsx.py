@@ -11,11 +11,9 @@ write-only mode; see `tests/documents/test_xlsx_writer.py` for the file's checks
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -23,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from client.documents import xlsx_writer
+from client.documents.atomic_write import WriteMessages, atomic_output
 from client.documents.xlsx_writer import Column, XlsxLimitError, XlsxWriter, clean_text
 from client.jobs import JobContext
 
@@ -73,28 +72,19 @@ def write_table(
     )
 
 
+XLSX_WRITE = WriteMessages(
+    folder_denied=FOLDER_DENIED,
+    folder_missing="保存文件的文件夹不存在，请换一个位置后重试。",
+    file_in_use=FILE_IN_USE,
+    write_failed=None,  # a full disk and the like: said by client.errors.user_message
+)
+
+
 def write_atomically(target: Path, write: Callable[[Path], T]) -> T:
     """`write(tmp)` into a hidden temporary file beside `target`, then move it over
     `target`; on any failure (or cancel) the temporary file is removed and `target` kept."""
-    try:
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".~{target.stem}.", suffix=".xlsx.tmp", dir=target.parent
-        )
-    except PermissionError as exc:
-        raise ExportError(FOLDER_DENIED) from exc
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        result = write(tmp)
-        try:
-            os.replace(tmp, target)
-        except PermissionError as exc:
-            raise ExportError(FILE_IN_USE) from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    return result
+    with atomic_output(target, XLSX_WRITE, ExportError, ".xlsx.tmp") as tmp:
+        return write(tmp)
 
 
 def _write(

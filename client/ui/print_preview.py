@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.documents.atomic_write import temp_path_for
 from client.errors import user_message
 from client.ui.prompts import PromptService
 from client.ui.widgets.common import button, label
@@ -363,7 +363,7 @@ def copy_file(source: Path, target: Path) -> None:
     and keeps an existing one."""
     if target.exists() and source.exists() and os.path.samefile(source, target):
         return
-    tmp = target.with_name(f".~{target.stem}.{secrets.token_hex(4)}.pdf.tmp")
+    tmp = temp_path_for(target)
     try:
         shutil.copyfile(source, tmp)
         os.replace(tmp, target)

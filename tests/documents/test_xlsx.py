@@ -187,3 +187,39 @@ def test_sheet_titles_excel_would_refuse_are_mended(
 ) -> None:
     write_table(tmp_path / "t.xlsx", title, ["列"], [["v"]])
     assert load_workbook(tmp_path / "t.xlsx").active.title == expected
+
+
+def test_a_saved_workbook_gets_the_usual_file_mode(tmp_path: Path) -> None:
+    """Made with open("xb") beside the target, not mkstemp: the umask decides, as for any file
+    the clerk saves (a mkstemp file kept 0600 after the rename)."""
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        write_table(tmp_path / "shared.xlsx", "s", HEADERS, make_rows(3))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "shared.xlsx").stat().st_mode) == 0o644
+
+
+def test_a_folder_gone_gives_a_clear_message(tmp_path: Path) -> None:
+    with pytest.raises(ExportError) as caught:
+        write_table(tmp_path / "gone" / "x.xlsx", "s", HEADERS, make_rows(3))
+    assert user_message(caught.value) == "保存文件的文件夹不存在，请换一个位置后重试。"
+
+
+def test_a_full_disk_while_writing_is_said_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = xlsx_writer.XlsxWriter.close
+
+    def full(self: Any) -> None:
+        real(self)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(xlsx_writer.XlsxWriter, "close", full)
+    with pytest.raises(OSError) as caught:
+        write_table(tmp_path / "full.xlsx", "s", HEADERS, make_rows(3))
+    assert user_message(caught.value) == "磁盘空间不足，请清理磁盘后重试。"
+    assert leftovers(tmp_path) == []
