@@ -2,7 +2,8 @@
 body, the Idempotency-Key they require, and `UnitCall`, the unit, session and backend of one
 request, which a route takes as one dependency instead of spelling each part again:
 
-- `UNIT` / `COLLECTOR`: the unit's own token (`unit_session`), for `COLLECTOR` a 代收单位's;
+- `UNIT` / `COLLECTOR`: the unit's own token (`unit_session`), for `COLLECTOR` a 代收单位's
+  (`collector_session`, 409 NOT_COLLECTOR);
 - `UNIT_KEYED` / `COLLECTOR_KEYED`: and an Idempotency-Key (400 IDEMPOTENCY_KEY_REQUIRED);
 - `UNIT_PAYING`: and the X-Payment-Ticket of 安全认证.
 
@@ -26,7 +27,6 @@ from mock_backend.db import Database, driver
 from mock_backend.errors import ApiError
 from mock_backend.payment_auth import TICKET_HEADER as TICKET_NAME
 from mock_backend.payment_auth import require_ticket
-from mock_backend.routes.residents import collector_session
 from mock_backend.schemas import ErrorEnvelope
 
 P = ParamSpec("P")
@@ -34,6 +34,7 @@ T = TypeVar("T")
 
 TICKET_HEADER = Header(None, alias=TICKET_NAME, description="from payment-auth")
 KEY_HEADER = Header(None, alias="Idempotency-Key", description="client-generated UUID")
+NOT_COLLECTOR = "该功能仅适用于代收单位。"
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -44,13 +45,21 @@ async def raw_body(request: Request) -> bytes:
     return await request.body()
 
 
-def require_key(idempotency_key: str | None) -> None:
+def require_key(idempotency_key: str | None, request: str = "提交的请求") -> None:
+    """400 IDEMPOTENCY_KEY_REQUIRED without the key (`request` names it in the message)."""
     if not idempotency_key:
         raise ApiError(
             400,
             "IDEMPOTENCY_KEY_REQUIRED",
-            "提交的请求缺少Idempotency-Key请求头，请更新客户端后重试。",
+            f"{request}缺少Idempotency-Key请求头，请更新客户端后重试。",
         )
+
+
+def collector_session(session: Session = Depends(unit_session)) -> Session:
+    """The unit's session, which must be a 代收单位's (else 409 NOT_COLLECTOR)."""
+    if session.kind != "collector":
+        raise ApiError(409, "NOT_COLLECTOR", NOT_COLLECTOR, {"kind": session.kind})
+    return session
 
 
 def json_object(body: bytes) -> dict[str, Any]:
@@ -77,10 +86,14 @@ class UnitCall:
     ctx: BackendContext
 
     def refresh(
-        self, update: Callable[[Database, ServerClock, str], object] = bring_up_to_date
+        self,
+        update: Callable[Concatenate[Database, ServerClock, str, P], object] = bring_up_to_date,
+        *args: P.args,
+        **kwargs: P.kwargs,
     ) -> None:
-        """Bring the unit up to date first (collect_due, or the given update of its kind)."""
-        update(self.ctx.db, self.ctx.clock, self.unit_id)
+        """Bring the unit up to date first (collect_due, or update(db, clock, unit_id, *args)
+        of its kind)."""
+        update(self.ctx.db, self.ctx.clock, self.unit_id, *args, **kwargs)
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:

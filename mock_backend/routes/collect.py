@@ -37,12 +37,6 @@ from mock_backend.routes._common import (
     UnitCall,
     errors,
 )
-
-# Shared route plumbing that other route modules still import from here.
-from mock_backend.routes._common import KEY_HEADER as KEY_HEADER
-from mock_backend.routes._common import json_object as json_object
-from mock_backend.routes._common import raw_body as raw_body
-from mock_backend.routes._common import require_key as require_key
 from mock_backend.wage_schemas import request_body_doc
 
 router = APIRouter(prefix="/api/v1/collect/units/{unit_id}", tags=["征收子系统: 费款缴纳"])

@@ -12,14 +12,13 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from mock_backend import collect_due
 from mock_backend.arrears import guard_void
 from mock_backend.clock import CST, format_datetime
-from mock_backend.context import BackendContext, Session, get_ctx, unit_session
-from mock_backend.db import driver
+from mock_backend.context import BackendContext
 from mock_backend.errors import ApiError
 from mock_backend.fee_declare import boxes_of, create_declarations, parse_item_ids
 from mock_backend.fee_items import CATEGORIES, DECLARATION_CATEGORIES, STATES
@@ -44,19 +43,11 @@ from mock_backend.fee_store import (
     list_items,
     one_declaration,
 )
-from mock_backend.schemas import ErrorEnvelope
+from mock_backend.routes._common import RAW_BODY, UNIT, UNIT_KEYED, UnitCall, errors
 from mock_backend.wage_processing import process_due as process_due_wages
 from mock_backend.wage_schemas import request_body_doc
 
 router = APIRouter(prefix="/api/v1/mgmt/units/{unit_id}", tags=["管理子系统: 社保费申报"])
-
-
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"model": ErrorEnvelope} for code in (401, 403, *codes)}
-
-
-async def _raw_body(request: Request) -> bytes:
-    return await request.body()
 
 
 def bring_up_to_date(ctx: BackendContext, unit_id: str, kind: str) -> None:
@@ -79,16 +70,8 @@ def _one_of(values: list[str], allowed: tuple[str, ...], what: str) -> list[str]
     return values
 
 
-def _require_key(idempotency_key: str | None) -> None:
-    if not idempotency_key:
-        raise ApiError(
-            400,
-            "IDEMPOTENCY_KEY_REQUIRED",
-            "提交的请求缺少Idempotency-Key请求头，请更新客户端后重试。",
-        )
-
-
-def _day(value: str | None, name: str) -> str | None:
+def iso_day(value: str | None, name: str) -> str | None:
+    """The day of a query, YYYY-MM-DD (422 VALIDATION_ERROR otherwise), or None."""
     if value is None:
         return None
     try:
@@ -107,39 +90,33 @@ def _now(ctx: BackendContext) -> tuple[datetime, float]:
     return datetime.fromtimestamp(stamp, CST).replace(microsecond=0), stamp
 
 
-@router.get("/fee-items", response_model=FeeItemList, responses=_errors(422))
+@router.get("/fee-items", response_model=FeeItemList, responses=errors(422))
 def fee_items(
-    unit_id: str,
     category: list[str] = Query([], description="daily, special, project (repeatable)"),
     state: list[str] = Query([], description="初始, 申报中, 申报成功, 销账, 已生成待批扣清册"),
-    session: Session = Depends(unit_session),
-    ctx: BackendContext = Depends(get_ctx),
+    call: UnitCall = UNIT,
 ) -> dict[str, Any]:
     """应缴信息 of the unit (the items due are made first: 管理子系统定期生成)."""
     _one_of(category, CATEGORIES, "类别")
     _one_of(state, STATES, "申报处理状态")
-    bring_up_to_date(ctx, unit_id, session.kind)
-    with ctx.db.read() as conn:
-        records = list_items(driver(conn), unit_id, category, state)
-    return {"fields": ITEM_FIELDS, "records": records, "generated_at": ctx.clock.now_text()}
+    bring_up_to_date(call.ctx, call.unit_id, call.session.kind)
+    records = call.read(list_items, category, state)
+    return {"fields": ITEM_FIELDS, "records": records, "generated_at": call.ctx.clock.now_text()}
 
 
 @router.get(
     "/fee-items/{item_id}/details",
     response_class=Response,
-    responses={200: {"model": FeeItemDetails}, **_errors(404, 422)},
+    responses={200: {"model": FeeItemDetails}, **errors(404, 422)},
 )
 def fee_item_details(
-    unit_id: str,
     item_id: str,
     after: int = Query(0, ge=0, description="the last position already read"),
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
-    _session: Session = Depends(unit_session),
-    ctx: BackendContext = Depends(get_ctx),
+    call: UnitCall = UNIT,
 ) -> Response:
     """预处理明细: the item's person lines, a page at a time."""
-    with ctx.db.read() as conn:
-        body = details_page(driver(conn), unit_id, item_id, after, limit)
+    body = call.read(details_page, item_id, after, limit)
     return Response(content=body, media_type="application/json")
 
 
@@ -147,25 +124,18 @@ def fee_item_details(
     "/fee-declarations",
     status_code=202,
     response_model=FeeSubmitted,
-    responses=_errors(400, 404, 409, 422),
+    responses=errors(400, 404, 409, 422),
     openapi_extra=request_body_doc(FeeDeclarationIn),
 )
-def submit_fee_declaration(
-    unit_id: str,
-    body: bytes = Depends(_raw_body),
-    idempotency_key: str | None = Header(None, description="client-generated UUID"),
-    session: Session = Depends(unit_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def submit_fee_declaration(call: UnitCall = UNIT_KEYED, body: bytes = RAW_BODY) -> dict[str, Any]:
     """提交申报: one declaration per merged tick box, 申报中 until processed."""
-    _require_key(idempotency_key)
     item_ids = parse_item_ids(body)
-    process_due(ctx.db, ctx.clock, unit_id)
-    now, stamp = _now(ctx)
-    delay = ctx.processing_delay
-    with ctx.db.write() as conn:
-        raw = driver(conn)
-        boxes = boxes_of(raw, unit_id, item_ids, load_fee_rules(raw, session.region))
+    call.refresh(process_due)
+    now, stamp = _now(call.ctx)
+    delay = call.ctx.processing_delay
+    unit_id = call.unit_id
+    with call.writing() as raw:
+        boxes = boxes_of(raw, unit_id, item_ids, load_fee_rules(raw, call.session.region))
         declarations = create_declarations(raw, unit_id, boxes, now, stamp + delay)
     return {
         "submitted_at": format_datetime(now),
@@ -174,64 +144,48 @@ def submit_fee_declaration(
     }
 
 
-@router.get("/fee-declarations", response_model=FeeDeclarationList, responses=_errors(422))
+@router.get("/fee-declarations", response_model=FeeDeclarationList, responses=errors(422))
 def fee_declarations(
-    unit_id: str,
     first_day: str | None = Query(None, alias="from", description="申报日期 from, YYYY-MM-DD"),
     last_day: str | None = Query(None, alias="to", description="申报日期 to, YYYY-MM-DD"),
     category: list[str] = Query([], description="daily, special, project, self (repeatable)"),
-    _session: Session = Depends(unit_session),
-    ctx: BackendContext = Depends(get_ctx),
+    call: UnitCall = UNIT,
 ) -> dict[str, Any]:
     """社保费申报记录 from every channel, newest first (due ones are processed first)."""
-    first = _day(first_day, "申报开始日期")
-    last = _day(last_day, "申报结束日期")
+    first = iso_day(first_day, "申报开始日期")
+    last = iso_day(last_day, "申报结束日期")
     _one_of(category, DECLARATION_CATEGORIES, "类别")
-    process_due(ctx.db, ctx.clock, unit_id)
-    collect_due.answer_bank(ctx.db, ctx.clock, unit_id)  # pay_status follows the deductions
-    with ctx.db.read() as conn:
-        return list_declarations(driver(conn), unit_id, first, last, category)
+    call.refresh(process_due)
+    call.refresh(collect_due.answer_bank)  # pay_status follows the deductions
+    return call.read(list_declarations, first, last, category)
 
 
 @router.get(
     "/fee-declarations/{declaration_id}",
     response_model=FeeDeclaration,
-    responses=_errors(404),
+    responses=errors(404),
 )
-def fee_declaration(
-    unit_id: str,
-    declaration_id: str,
-    _session: Session = Depends(unit_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def fee_declaration(declaration_id: str, call: UnitCall = UNIT) -> dict[str, Any]:
     """One 社保费申报记录 (processed first if due)."""
-    process_due(ctx.db, ctx.clock, unit_id, declaration_id)
-    collect_due.answer_bank(ctx.db, ctx.clock, unit_id)
-    with ctx.db.read() as conn:
-        return one_declaration(driver(conn), unit_id, declaration_id)
+    call.refresh(process_due, declaration_id)
+    call.refresh(collect_due.answer_bank)
+    return call.read(one_declaration, declaration_id)
 
 
 @router.post(
     "/fee-declarations/{declaration_id}/void",
     status_code=202,
     response_model=FeeVoidAccepted,
-    responses=_errors(400, 404, 409),
+    responses=errors(400, 404, 409),
 )
-def void_fee_declaration(
-    unit_id: str,
-    declaration_id: str,
-    idempotency_key: str | None = Header(None, description="client-generated UUID"),
-    _session: Session = Depends(unit_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def void_fee_declaration(declaration_id: str, call: UnitCall = UNIT_KEYED) -> dict[str, Any]:
     """作废 a 申报成功 declaration that is not paid nor with the bank: 作废中 until processed
     (its unpaid bank-counter vouchers are voided at once)."""
-    _require_key(idempotency_key)
-    collect_due.bring_up_to_date(ctx.db, ctx.clock, unit_id)  # arrears and deductions too
-    delay = ctx.processing_delay
-    with ctx.db.write() as conn:
-        request_void(driver(conn), unit_id, declaration_id, ctx.clock.timestamp() + delay)
-        guard_void(driver(conn), unit_id, declaration_id)
+    call.refresh()  # collect_due: arrears and deductions too
+    delay, clock = call.ctx.processing_delay, call.ctx.clock
+    with call.writing() as raw:
+        request_void(raw, call.unit_id, declaration_id, clock.timestamp() + delay)
+        guard_void(raw, call.unit_id, declaration_id)
     return {
         "declaration_id": declaration_id,
         "status": VOIDING,

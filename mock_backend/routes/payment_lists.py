@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from mock_backend.certificate_schemas import PaymentList
-from mock_backend.collect_due import bring_up_to_date
-from mock_backend.context import BackendContext, Session, get_ctx, unit_session
-from mock_backend.db import driver
 from mock_backend.errors import ApiError
 from mock_backend.payment_lists import person_list, unit_list
+from mock_backend.routes._common import UNIT, UnitCall, errors
 from mock_backend.routes.certificates import period_pair
-from mock_backend.routes.collect import errors
 
 router = APIRouter(prefix="/api/v1/mgmt/units/{unit_id}", tags=["管理子系统: 缴费证明"])
 # The person form in its order: (field, message when missing).
@@ -27,14 +24,12 @@ PERSON_FORM = (
 
 @router.get("/payment-list/persons", response_model=PaymentList, responses=errors(422))
 def persons(
-    unit_id: str,
     name: str | None = Query(None, description="姓名"),
     id_type: str | None = Query(None, description="证件类型 code (rule file id_types)"),
     id_number: str | None = Query(None, description="证件号码"),
     period_from: str | None = Query(None, description="费款所属期起 YYYY-MM"),
     period_to: str | None = Query(None, description="费款所属期止 YYYY-MM"),
-    session: Session = Depends(unit_session),
-    ctx: BackendContext = Depends(get_ctx),
+    call: UnitCall = UNIT,
 ) -> dict[str, Any]:
     """职工/城乡居民缴费证明: one person's 入库 payments, person × month (城乡居民: × year)."""
     given = {"name": name, "id_type": id_type, "id_number": id_number}
@@ -45,21 +40,17 @@ def persons(
             raise ApiError(422, "VALIDATION_ERROR", message, {"field": field})
         form[field] = value
     form["period_from"], form["period_to"] = period_pair(period_from, period_to)
-    bring_up_to_date(ctx.db, ctx.clock, unit_id)
-    with ctx.db.read() as conn:
-        return person_list(driver(conn), unit_id, form, ctx.clock.timestamp())
+    call.refresh()
+    return call.read(person_list, form, call.ctx.clock.timestamp())
 
 
 @router.get("/payment-list/unit", response_model=PaymentList, responses=errors(422))
 def unit(
-    unit_id: str,
     period_from: str | None = Query(None, description="费款所属期起 YYYY-MM"),
     period_to: str | None = Query(None, description="费款所属期止 YYYY-MM"),
-    session: Session = Depends(unit_session),
-    ctx: BackendContext = Depends(get_ctx),
+    call: UnitCall = UNIT,
 ) -> dict[str, Any]:
     """单位缴费证明: the unit's 入库 lines of the range, in arrears order."""
     first, last = period_pair(period_from, period_to)
-    bring_up_to_date(ctx.db, ctx.clock, unit_id)
-    with ctx.db.read() as conn:
-        return unit_list(driver(conn), unit_id, session.region, first, last, ctx.clock.timestamp())
+    call.refresh()
+    return call.read(unit_list, call.session.region, first, last, call.ctx.clock.timestamp())

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
@@ -36,8 +36,9 @@ from mock_backend.personal_payment import (
 )
 from mock_backend.personal_payment_tables import create_tables
 from mock_backend.resident_directory import find_resident, identity
+from mock_backend.routes._common import COLLECTOR, KEY_HEADER, UnitCall, require_key
 from mock_backend.routes.collect import month_range
-from mock_backend.routes.residents import PERSON_NOT_FOUND, collector_session
+from mock_backend.routes.residents import PERSON_NOT_FOUND
 
 router = APIRouter(prefix="/api/v1/collect/units/{unit_id}", tags=["征收子系统: 城乡居民个人缴费"])
 pay_router = APIRouter(tags=["支付页面 (扫码)"])
@@ -62,9 +63,8 @@ def _mode(value: str | None) -> str:
 
 
 def _person(
-    ctx: BackendContext, session: Session, name: str | None, id_type: str | None,
-    id_number: str | None,
-) -> tuple[str, str, str]:  # fmt: skip
+    call: UnitCall, name: str | None, id_type: str | None, id_number: str | None
+) -> tuple[str, str, str]:
     """(姓名, 证件类型, 证件号码) of a resident of the agent: 证件类型 and 证件号码 required, the
     name (when given) must be the registered one."""
     id_type = (id_type or "").strip()
@@ -80,8 +80,8 @@ def _person(
             {"field": "id_number"},
         )  # fmt: skip
     who = identity(id_type, number)
-    with ctx.db.read() as conn:
-        raw = driver(conn)
+    session = call.session
+    with call.reading() as raw:
         wanted = (name or "").strip() or _registered_name(raw, session, who)
         person = find_resident(raw, session.unit_id, session.region, who, wanted or "")
     if person is None:
@@ -159,26 +159,22 @@ def _with_url(request: Request, ctx: BackendContext, order: dict[str, Any]) -> d
 # -- the clerk's side --------------------------------------------------------------------
 @router.get("/personal-payments/pending")
 def pending(
-    unit_id: str,
     mode: str | None = Query(None, description="self (自主) | verified (核定)"),
     name: str | None = Query(None, description="姓名 (optional; must match when given)"),
     id_type: str | None = Query(None, description="证件类型 code"),
     id_number: str | None = Query(None, description="证件号码"),
     levy_item: str | None = Query(None, description="参保险种: 10210 | 10211"),
     year: int | None = Query(None, description="缴费年度"),
-    session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
+    call: UnitCall = COLLECTOR,
 ) -> dict[str, Any]:
     """待缴费信息: the resident's pending rows (a 征集通知流水号's rows all shown together)."""
     chosen_mode = _mode(mode)
     if levy_item and levy_item not in RESIDENT_LEVIES:
         raise ApiError(422, "VALIDATION_ERROR", "参保险种应为城乡居民养老保险或城乡居民医疗保险。",
                        {"field": "levy_item"})  # fmt: skip
-    person = _person(ctx, session, name, id_type, id_number)
-    now = _up_to_date(ctx, unit_id)
-    with ctx.db.read() as conn:
-        rows = pending_rows(driver(conn), unit_id, chosen_mode, person[1], person[2],
-                            now.date().isoformat())  # fmt: skip
+    person = _person(call, name, id_type, id_number)
+    now = _up_to_date(call.ctx, call.unit_id)
+    rows = call.read(pending_rows, chosen_mode, person[1], person[2], now.date().isoformat())
     shown = filtered(rows, levy_item, year)
     return {
         "person": dict(zip(("name", "id_type", "id_number"), person, strict=True)),
@@ -198,23 +194,19 @@ class OrderIn(BaseModel):
 
 @router.post("/personal-orders", status_code=201)
 def create_order(
-    unit_id: str,
     body: OrderIn,
     request: Request,
-    idempotency_key: str | None = Header(None, description="client-generated UUID"),
-    session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
+    idempotency_key: str | None = KEY_HEADER,
+    call: UnitCall = COLLECTOR,
 ) -> dict[str, Any]:
     """立即缴费: a 待支付 order for the ticked rows (older 待支付 orders of them are closed)."""
-    if not idempotency_key:
-        raise ApiError(400, "IDEMPOTENCY_KEY_REQUIRED",
-                       "提交的请求缺少Idempotency-Key请求头，请更新客户端后重试。")  # fmt: skip
+    require_key(idempotency_key)  # here, not COLLECTOR_KEYED: the body's 422 comes first
     mode = _mode(body.mode)
     method = orders.check_method(body.method)
-    person = _person(ctx, session, body.name, body.id_type, body.id_number)
-    now = _up_to_date(ctx, unit_id)
-    with ctx.db.write() as conn:
-        raw = driver(conn)
+    person = _person(call, body.name, body.id_type, body.id_number)
+    unit_id = call.unit_id
+    now = _up_to_date(call.ctx, unit_id)
+    with call.writing() as raw:
         rows = chosen_rows(
             pending_rows(raw, unit_id, mode, person[1], person[2], now.date().isoformat()),
             body.row_ids,
@@ -222,12 +214,11 @@ def create_order(
         order_id = orders.create_order(raw, unit_id, mode, person, rows, method, now)
         order = orders.order_head(raw, unit_id, order_id)
         detail = orders.order_rows(raw, order_id)
-    return {**_with_url(request, ctx, order), "rows": detail}
+    return {**_with_url(request, call.ctx, order), "rows": detail}
 
 
 @router.get("/personal-orders")
 def list_orders(
-    unit_id: str,
     name: str | None = Query(None),
     id_type: str | None = Query(None),
     id_number: str | None = Query(None),
@@ -236,54 +227,38 @@ def list_orders(
     period_from: str | None = Query(None, description="费款所属期起, YYYY-MM"),
     period_to: str | None = Query(None, description="费款所属期止, YYYY-MM"),
     state: str | None = Query(None, description="待支付 | 支付成功 | 支付失败 | 已关闭"),
-    session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
+    call: UnitCall = COLLECTOR,
 ) -> dict[str, Any]:
     """缴费记录查询: the unit's orders, newest first."""
     if state and state not in orders.STATES:
         raise ApiError(422, "VALIDATION_ERROR", f"缴费状态“{state}”不存在。", {"field": "state"})
     first, last = month_range(period_from, period_to)
-    _up_to_date(ctx, unit_id)
-    with ctx.db.read() as conn:
-        found = orders.list_orders(
-            driver(conn), unit_id, id_type, (id_number or "").strip().upper() or None,
-            (name or "").strip() or None, start, end, state, first, last,
-        )  # fmt: skip
+    _up_to_date(call.ctx, call.unit_id)
+    found = call.read(
+        orders.list_orders, id_type, (id_number or "").strip().upper() or None,
+        (name or "").strip() or None, start, end, state, first, last,
+    )  # fmt: skip
     return {"orders": found}
 
 
 @router.get("/personal-orders/{order_id}")
-def order_detail(
-    unit_id: str,
-    order_id: str,
-    request: Request,
-    session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def order_detail(order_id: str, request: Request, call: UnitCall = COLLECTOR) -> dict[str, Any]:
     """查看: the order and its rows (its state as of now; the client polls this)."""
-    _up_to_date(ctx, unit_id)
-    with ctx.db.read() as conn:
-        raw = driver(conn)
-        order = orders.order_head(raw, unit_id, order_id)
-        return {**_with_url(request, ctx, order), "rows": orders.order_rows(raw, order_id)}
+    _up_to_date(call.ctx, call.unit_id)
+    with call.reading() as raw:
+        order = orders.order_head(raw, call.unit_id, order_id)
+        return {**_with_url(request, call.ctx, order), "rows": orders.order_rows(raw, order_id)}
 
 
 @router.get("/personal-orders/{order_id}/payment")
-def continue_payment(
-    unit_id: str,
-    order_id: str,
-    request: Request,
-    session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def continue_payment(order_id: str, request: Request, call: UnitCall = COLLECTOR) -> dict[str, Any]:
     """缴费 (继续缴费): the payment page of a 待支付 order; 409 ORDER_STATE_CHANGED otherwise."""
-    _up_to_date(ctx, unit_id)
-    with ctx.db.read() as conn:
-        order = orders.order_head(driver(conn), unit_id, order_id)
+    _up_to_date(call.ctx, call.unit_id)
+    order = call.read(orders.order_head, order_id)
     if order["state"] != orders.WAITING:
         raise ApiError(409, "ORDER_STATE_CHANGED", orders.STATE_CHANGED,
                        {"order_id": order_id, "state": order["state"]})  # fmt: skip
-    return _with_url(request, ctx, order)
+    return _with_url(request, call.ctx, order)
 
 
 # -- the payer's phone -------------------------------------------------------------------

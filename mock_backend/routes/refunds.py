@@ -11,16 +11,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from mock_backend import refund_rows, refunds
 from mock_backend.collect_due import bring_up_to_date
-from mock_backend.context import BackendContext, Session, get_ctx, unit_session
+from mock_backend.context import BackendContext
 from mock_backend.db import driver
 from mock_backend.errors import ApiError
-from mock_backend.routes.collect import KEY_HEADER, errors, json_object, month_range, raw_body
-from mock_backend.routes.collect import require_key as require_idempotency_key
+from mock_backend.routes._common import RAW_BODY, UNIT, UNIT_KEYED, UnitCall, errors, json_object
+from mock_backend.routes.collect import month_range
 from mock_backend.wage_schemas import request_body_doc
 
 router = APIRouter(prefix="/api/v1/collect/units/{unit_id}", tags=["征收子系统: 退费"])
@@ -124,37 +124,34 @@ def period_pair(period_from: str | None, period_to: str | None) -> tuple[str, st
 
 @router.get("/refunds/tickets", response_model=RefundTickets, responses=errors(422))
 def refund_tickets(
-    unit_id: str,
     period_from: str | None = Query(None, description="费款所属期起 YYYY-MM (required)"),
     period_to: str | None = Query(None, description="费款所属期止 YYYY-MM (required)"),
     e_ticket_number: str | None = Query(None, description="电子税票号码"),
-    _s: Session = Depends(unit_session),
-    ctx: BackendContext = Depends(get_ctx),
+    call: UnitCall = UNIT,
 ) -> dict[str, Any]:
     """税票退费: rows of tickets not 已作废, with what is still refundable."""
     first, last = period_pair(period_from, period_to)
-    with up_to_date(ctx, unit_id) as raw:
-        now = ctx.clock.timestamp()
+    unit_id, clock = call.unit_id, call.ctx.clock
+    with up_to_date(call.ctx, unit_id) as raw:
+        now = clock.timestamp()
         number = e_ticket_number.strip() if e_ticket_number else None
         return {"tickets": refund_rows.refundable_tickets(raw, unit_id, first, last, number, now)}
 
 
 @router.get("/refunds/person-rows", response_model=PersonRows, responses=errors(422))
 def person_rows(
-    unit_id: str,
     period_from: str | None = Query(None, description="费款所属期起 YYYY-MM (required)"),
     period_to: str | None = Query(None, description="费款所属期止 YYYY-MM (required)"),
     refund_kind: str | None = Query(None, description="退费税金类型 (required)"),
     name: str | None = Query(None, description="part of the name"),
     id_type: str | None = Query(None, description="证件类型 code"),
     id_number: str | None = Query(None),
-    session: Session = Depends(unit_session),
-    ctx: BackendContext = Depends(get_ctx),
+    call: UnitCall = UNIT,
 ) -> dict[str, Any]:
     """职工明细退费: one row per person × month × 入库 part."""
     first, last = period_pair(period_from, period_to)
-    with up_to_date(ctx, unit_id) as raw:
-        if refunds.refund_kind_name(raw, session.region, refund_kind) is None:
+    with up_to_date(call.ctx, call.unit_id) as raw:
+        if refunds.refund_kind_name(raw, call.session.region, refund_kind) is None:
             message = (
                 "请选择退费税金类型。"
                 if not refund_kind
@@ -162,7 +159,7 @@ def person_rows(
             )
             raise ApiError(422, "VALIDATION_ERROR", message, {"field": "refund_kind"})
         wanted = refund_rows.PersonFilter(first, last, (name or "").strip(), id_type, id_number)
-        records = refund_rows.person_rows(raw, unit_id, wanted, ctx.clock.timestamp())
+        records = refund_rows.person_rows(raw, call.unit_id, wanted, call.ctx.clock.timestamp())
     return {"fields": refund_rows.PERSON_FIELDS, "records": records}
 
 
@@ -173,35 +170,21 @@ def person_rows(
     responses=errors(400, 404, 409, 422),
     openapi_extra=request_body_doc(RefundIn),
 )
-def submit(
-    unit_id: str,
-    body: bytes = Depends(raw_body),
-    idempotency_key: str | None = KEY_HEADER,
-    _s: Session = Depends(unit_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def submit(call: UnitCall = UNIT_KEYED, body: bytes = RAW_BODY) -> dict[str, Any]:
     """提交申请: a refund application, 已受理, after the checks in the contract's order."""
-    require_idempotency_key(idempotency_key)
     data = json_object(body)
-    with up_to_date(ctx, unit_id) as raw:
-        return refunds.submit(raw, unit_id, data, ctx.clock.timestamp())
+    with up_to_date(call.ctx, call.unit_id) as raw:
+        return refunds.submit(raw, call.unit_id, data, call.ctx.clock.timestamp())
 
 
 @router.get("/refunds", response_model=RefundList)
-def refund_list(
-    unit_id: str, _s: Session = Depends(unit_session), ctx: BackendContext = Depends(get_ctx)
-) -> dict[str, Any]:
+def refund_list(call: UnitCall = UNIT) -> dict[str, Any]:
     """退费申请记录, newest first."""
-    with up_to_date(ctx, unit_id) as raw:
-        return {"refunds": refunds.list_applications(raw, unit_id)}
+    with up_to_date(call.ctx, call.unit_id) as raw:
+        return {"refunds": refunds.list_applications(raw, call.unit_id)}
 
 
 @router.get("/refunds/{refund_id}", response_model=Refund, responses=errors(404))
-def refund(
-    unit_id: str,
-    refund_id: str,
-    _s: Session = Depends(unit_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
-    with up_to_date(ctx, unit_id) as raw:
-        return refunds.one_application(raw, unit_id, refund_id)
+def refund(refund_id: str, call: UnitCall = UNIT) -> dict[str, Any]:
+    with up_to_date(call.ctx, call.unit_id) as raw:
+        return refunds.one_application(raw, call.unit_id, refund_id)

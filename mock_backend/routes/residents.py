@@ -8,12 +8,9 @@ import re
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Query
 
-from mock_backend import collect_due
 from mock_backend.clock import CST, format_datetime
-from mock_backend.context import BackendContext, Session, get_ctx, unit_session
-from mock_backend.db import driver
 from mock_backend.errors import ApiError
 from mock_backend.external_residents import (
     ID_TYPE_CODES,
@@ -39,40 +36,15 @@ from mock_backend.resident_schemas import (
     StatusPage,
 )
 from mock_backend.resident_statuses import DEFAULT_LIMIT, MAX_LIMIT, status_page
-from mock_backend.schemas import ErrorEnvelope
+from mock_backend.routes._common import COLLECTOR, COLLECTOR_KEYED, RAW_BODY, UnitCall, errors
 from mock_backend.wage_schemas import request_body_doc
 
 router = APIRouter(prefix="/api/v1/mgmt/units/{unit_id}", tags=["管理子系统: 代收单位城乡居民"])
 
-NOT_COLLECTOR = "该功能仅适用于代收单位。"
 PERSON_NOT_FOUND = (
     "未在本代收单位查询到该人员，请核对姓名、证件类型和证件号码，"
     "或先通过“外部参保城乡居民导入”添加。"
 )
-
-
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"model": ErrorEnvelope} for code in (401, 403, 409, *codes)}
-
-
-async def _raw_body(request: Request) -> bytes:
-    return await request.body()
-
-
-def collector_session(session: Session = Depends(unit_session)) -> Session:
-    """The unit's session, which must be a 代收单位's (else 409 NOT_COLLECTOR)."""
-    if session.kind != "collector":
-        raise ApiError(409, "NOT_COLLECTOR", NOT_COLLECTOR, {"kind": session.kind})
-    return session
-
-
-def _require_key(idempotency_key: str | None) -> None:
-    if not idempotency_key:
-        raise ApiError(
-            400,
-            "IDEMPOTENCY_KEY_REQUIRED",
-            "提交的请求缺少Idempotency-Key请求头，请更新客户端后重试。",
-        )
 
 
 def _required(value: str | None, field: str, label: str) -> str:
@@ -93,15 +65,13 @@ def _year(value: str | None) -> int:
     return int(text)
 
 
-@router.get("/resident-grades", response_model=GradeAnswer, responses=_errors(404, 422))
+@router.get("/resident-grades", response_model=GradeAnswer, responses=errors(404, 409, 422))
 def resident_grades(
-    unit_id: str,
     name: str | None = Query(None, description="姓名"),
     id_type: str | None = Query(None, description="证件类型 code"),
     id_number: str | None = Query(None, description="证件号码"),
     year: str | None = Query(None, description="缴费年度, YYYY"),
-    session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
+    call: UnitCall = COLLECTOR,
 ) -> dict[str, Any]:
     """城乡居民缴费档次查询: the 档次 open to one resident in a year, `current` the declared one."""
     who_name = _required(name, "name", "姓名")
@@ -119,105 +89,81 @@ def resident_grades(
             f"证件号码“{id_number}”不是有效的居民身份证号码，请核对后重新填写。",
             {"field": "id_number"},
         )  # fmt: skip
-    process_due(ctx.db, ctx.clock, unit_id)
-    with ctx.db.read() as conn:
-        raw = driver(conn)
-        table = load_grades(raw, session.region)
+    call.refresh(process_due)
+    unit_id, region = call.unit_id, call.session.region
+    with call.reading() as raw:
+        table = load_grades(raw, region)
         if year_value not in table.years:
             raise ApiError(
                 422, "VALIDATION_ERROR",
                 f"缴费年度{year_value}没有缴费档次，可查询的缴费年度为{table.years_text()}年。",
                 {"field": "year", "years": list(table.years)},
             )  # fmt: skip
-        person = find_resident(
-            raw, unit_id, session.region, identity(who_type, who_number), who_name
-        )
+        person = find_resident(raw, unit_id, region, identity(who_type, who_number), who_name)
         if person is None:
             raise ApiError(404, "PERSON_NOT_FOUND", PERSON_NOT_FOUND)
-        return person_grades(raw, unit_id, session.region, person, year_value)
+        return person_grades(raw, unit_id, region, person, year_value)
 
 
-@router.get("/resident-statuses", response_model=StatusPage, responses=_errors(422))
+@router.get("/resident-statuses", response_model=StatusPage, responses=errors(409, 422))
 def resident_statuses(
-    unit_id: str,
     year: str | None = Query(None, description="缴费年度, YYYY (required)"),
     after_id: int = Query(0, ge=0, description="the last resident id already read"),
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="residents per page"),
-    session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
+    call: UnitCall = COLLECTOR,
 ) -> dict[str, Any]:
     """城乡居民申报缴费状态: a snapshot of every resident × 征收品目 insured that year, by id."""
     year_value = _year(year)
     if after_id == 0:  # a new snapshot: declarations and payments due are brought in first
-        collect_due.bring_up_to_date(ctx.db, ctx.clock, unit_id)
-    with ctx.db.read() as conn:
-        return status_page(driver(conn), unit_id, session.region, year_value, after_id, limit)
+        call.refresh()
+    return call.read(status_page, call.session.region, year_value, after_id, limit)
 
 
 @router.post(
     "/external-residents/lookup",
     response_model=LookupResults,
-    responses=_errors(422),
+    responses=errors(409, 422),
     openapi_extra=request_body_doc(PersonsIn),
 )
-def external_lookup(
-    unit_id: str,
-    body: bytes = Depends(_raw_body),
-    session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def external_lookup(call: UnitCall = COLLECTOR, body: bytes = RAW_BODY) -> dict[str, Any]:
     """外部参保城乡居民: each person's 参保登记信息 (正常参保 or 未参保); changes nothing."""
     persons = parse_persons(body, MAX_LOOKUP)
-    with ctx.db.read() as conn:
-        return {"results": lookup(driver(conn), unit_id, session.region, persons)}
+    return {"results": call.read(lookup, call.session.region, persons)}
 
 
 @router.put(
     "/external-residents",
     response_model=ExternalCount,
-    responses=_errors(400, 422),
+    responses=errors(400, 409, 422),
     openapi_extra=request_body_doc(PersonsIn),
 )
-def external_list(
-    unit_id: str,
-    body: bytes = Depends(_raw_body),
-    idempotency_key: str | None = Header(None, description="client-generated UUID"),
-    session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
-) -> dict[str, Any]:
+def external_list(call: UnitCall = COLLECTOR_KEYED, body: bytes = RAW_BODY) -> dict[str, Any]:
     """The unit's complete list of 外部参保城乡居民 (正常参保 ones count as its residents)."""
-    _require_key(idempotency_key)
     persons = parse_persons(body, MAX_LIST, least=0)  # an empty list removes them all
-    with ctx.db.write() as conn:
-        return replace_list(driver(conn), unit_id, session.region, persons)
+    with call.writing() as raw:
+        return replace_list(raw, call.unit_id, call.session.region, persons)
 
 
 @router.post(
     "/resident-declarations",
     status_code=202,
     response_model=FeeSubmitted,
-    responses=_errors(400, 422),
+    responses=errors(400, 409, 422),
     openapi_extra=request_body_doc(ResidentDeclarationIn),
 )
 def resident_declarations(
-    unit_id: str,
-    body: bytes = Depends(_raw_body),
-    idempotency_key: str | None = Header(None, description="client-generated UUID"),
-    session: Session = Depends(collector_session),
-    ctx: BackendContext = Depends(get_ctx),
+    call: UnitCall = COLLECTOR_KEYED, body: bytes = RAW_BODY
 ) -> dict[str, Any]:
     """社保费代收代报（自主）: one `self` declaration per 征收品目 × 年度, 申报中 until processed."""
-    _require_key(idempotency_key)
     raw_rows = parse_rows(body)
-    with ctx.db.read() as conn:
-        rows = check_rows(raw_rows, load_grades(driver(conn), session.region))
-    process_due(ctx.db, ctx.clock, unit_id)  # an earlier request's persons count as declared
-    stamp = ctx.clock.timestamp()
+    with call.reading() as raw:
+        rows = check_rows(raw_rows, load_grades(raw, call.session.region))
+    call.refresh(process_due)  # an earlier request's persons count as declared
+    stamp = call.ctx.clock.timestamp()
     now = datetime.fromtimestamp(stamp, CST).replace(microsecond=0)
-    delay = ctx.processing_delay
-    with ctx.db.write() as conn:
-        raw = driver(conn)
-        unit = unit_facts(raw, unit_id)
+    delay = call.ctx.processing_delay
+    with call.writing() as raw:
+        unit = unit_facts(raw, call.unit_id)
         assert unit is not None
         declarations = create_declarations(raw, unit, rows, now, stamp + delay)
     return {
