@@ -13,7 +13,8 @@ from typing import Any
 
 from client.authorisation.people import AreaResident
 from client.authorisation.rolls_source import RemoteListSource
-from client.collector.persons import PersonError, check_person
+from client.collector.persons import PersonError
+from client.collector.resident_queries import ResidentQueries
 from client.sync.api import ApiClient
 
 INSURANCES: dict[str, str] = {"10210": "城乡居民基本养老保险", "10211": "城乡居民基本医疗保险"}
@@ -121,21 +122,19 @@ def setting_row(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-class AmountSettings:
+class AmountSettings(ResidentQueries):
     """The 管理子系统 calls of 社保费批扣费额设置 for one unit."""
 
     def __init__(
         self, api: ApiClient, unit_id: str, id_types: Mapping[str, str] | None = None
     ) -> None:
-        self.api = api
-        self.unit_id = unit_id
-        self.id_types = dict(id_types or {}) or None
+        super().__init__(api, unit_id, id_types)
         self.base = f"/mgmt/units/{unit_id}/authorisation/amount-settings"
 
     def candidate(self, name: Any, id_type: Any, id_number: Any, insurance: Any) -> AmountCandidate:
         """新增 第一步 (下一步): facts checked here, then the server's answer or its sentence
         (RESIDENT_NOT_FOUND, NOT_INSURED 未查询到城乡居民参保信息)."""
-        person = check_person(name, id_type, id_number, self.id_types)
+        person = self.person(name, id_type, id_number)
         code = check_insurance(insurance)
         body = self.api.post_json(f"{self.base}/candidate", {**person.wire(), "insurance": code})
         return AmountCandidate.of(body)

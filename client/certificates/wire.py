@@ -5,10 +5,11 @@ ever shows a total that is not the sum of its lines."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from client.sync.errors import MalformedResponseError
+from client.sync.wire_amounts import wire_amount
 
 TICKET_STATES = ("未开具", "已开具", "已作废")
 TICKET_KEYS = (
@@ -40,13 +41,8 @@ def _fail(what: str) -> MalformedResponseError:
 
 def money(value: Any) -> Decimal:
     """A wire amount ("3533.34") as Decimal; anything else is a malformed answer."""
-    if not isinstance(value, str):
-        raise _fail(f"amount {value!r}")
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise _fail(f"amount {value!r}") from None
-    if number != number.quantize(Decimal("0.01")):
+    number = wire_amount(value)
+    if number is None:
         raise _fail(f"amount {value!r}")
     return number
 

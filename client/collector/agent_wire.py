@@ -4,10 +4,10 @@ Another layout raises `MalformedResponseError`; amounts stay the server's string
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from client.sync.errors import MalformedResponseError
+from client.sync.wire_amounts import wire_amount
 
 GRADE_FIELDS = ["levy_item", "levy_category", "grade", "name", "amount", "current"]
 STATUS_FIELDS = [
@@ -42,13 +42,7 @@ def _text(value: Any, what: str, *, optional: bool = False) -> str | None:
 
 def money(value: Any) -> str:
     """A wire amount ("500.00"), kept as the server's string once it is known to be one."""
-    if not isinstance(value, str):
-        raise _fail(f"amount {value!r}")
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise _fail(f"amount {value!r}") from None
-    if not number.is_finite() or number != number.quantize(Decimal("0.01")):
+    if wire_amount(value) is None:
         raise _fail(f"amount {value!r}")
     return value
 

@@ -10,8 +10,8 @@ from datetime import date
 from typing import Any
 
 from client.collector import agent_wire
-from client.collector.persons import Person, PersonError, check_person
-from client.sync.api import ApiClient
+from client.collector.persons import PersonError
+from client.collector.resident_queries import ResidentQueries
 
 RULE_FILE = "resident_grades"
 YEARS_BACK = 4  # the current year and the four before it (the rule file's span)
@@ -70,16 +70,9 @@ def check_year(year: Any) -> int:
     return value
 
 
-class ResidentGrades:
-    def __init__(
-        self, api: ApiClient, unit_id: str, id_types: Mapping[str, str] | None = None
-    ) -> None:
-        self.api = api
-        self.unit_id = unit_id
-        self.id_types = dict(id_types or {}) or None
-
+class ResidentGrades(ResidentQueries):
     def query(self, name: str, id_type: str, id_number: str, year: Any) -> GradeQuery:
-        person: Person = check_person(name, id_type, id_number, self.id_types)
+        person = self.person(name, id_type, id_number)
         chosen = check_year(year)
         payload = self.api.get_json(
             f"/mgmt/units/{self.unit_id}/resident-grades", **person.wire(), year=chosen

@@ -23,10 +23,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from reportlab.platypus.doctemplate import LayoutError
 
+from client.documents.flowing_pdf import chinese_date as printed_date
+from client.documents.flowing_pdf import write_flowing
 from client.documents.pdf_fonts import cjk_font
-from client.documents.pdf_output import DocumentError, WriteMessages, atomic_output
+from client.documents.pdf_output import DocumentError, WriteMessages
 
 TITLE = "城乡居民社会保险费委托扣款协议书"
 SUBTITLE = "（税银两两协议）"
@@ -116,9 +117,7 @@ class AgreementDocument:
 
 
 def chinese_date(day: date | None) -> str:
-    if day is None:
-        return "________年____月____日"
-    return f"{day.year}年{day.month:02d}月{day.day:02d}日"
+    return "________年____月____日" if day is None else printed_date(day)
 
 
 def suggested_name(doc: AgreementDocument) -> str:
@@ -132,13 +131,7 @@ def write_agreement_pdf(doc: AgreementDocument, path: Path) -> Path:
                         ("账户所有人", doc.holder.name), ("缴费账号", doc.account_number)):  # fmt: skip
         if not value:
             raise DocumentError(INCOMPLETE.format(what=what))
-    target = Path(path)
-    with atomic_output(target, WRITE_MESSAGES) as tmp:
-        try:
-            _build(doc, tmp)
-        except LayoutError as exc:
-            raise DocumentError(LAYOUT_FAILED) from exc
-    return target
+    return _write(doc, path)
 
 
 def write_agreement_terms(path: Path, collector_name: str, collector_id: str) -> Path:
@@ -160,13 +153,11 @@ def write_agreement_terms(path: Path, collector_name: str, collector_id: str) ->
         signed_on=None,
         state="",
     )
-    target = Path(path)
-    with atomic_output(target, WRITE_MESSAGES) as tmp:
-        try:
-            _build(doc, tmp)
-        except LayoutError as exc:
-            raise DocumentError(LAYOUT_FAILED) from exc
-    return target
+    return _write(doc, path)
+
+
+def _write(doc: AgreementDocument, path: Path) -> Path:
+    return write_flowing(path, WRITE_MESSAGES, LAYOUT_FAILED, lambda tmp: _build(doc, tmp))
 
 
 # -- drawing ---------------------------------------------------------------------------------

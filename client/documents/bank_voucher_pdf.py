@@ -40,17 +40,11 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.doctemplate import LayoutError
 
 from client.documents.amount_words import MAX_CENTS, amount_in_words
+from client.documents.flowing_pdf import chinese_date, write_flowing
 from client.documents.pdf_fonts import cjk_font
-from client.documents.pdf_output import (
-    CENT,
-    DocumentError,
-    WriteMessages,
-    atomic_output,
-    format_money,
-)
+from client.documents.pdf_output import CENT, DocumentError, WriteMessages, format_money
 
 TITLE = "银行端查询缴税凭证"
 REMARK = "请在税款缴款日期前缴款,逾期必须重新打印后才能缴款!"
@@ -114,22 +108,11 @@ class BankVoucherDocument:
         return sum((row.amount for row in self.rows), Decimal(0))
 
 
-def chinese_date(day: date) -> str:
-    """The voucher's issue date as printed: 2018年10月09日."""
-    return f"{day.year}年{day.month:02d}月{day.day:02d}日"
-
-
 def write_bank_voucher(doc: BankVoucherDocument, path: Path) -> Path:
     """Write the voucher to `path` through a temporary file beside it, so a failure leaves
     no partial file; DocumentError (a Chinese sentence for the clerk) when it cannot."""
     _check_rows(doc.rows)
-    target = Path(path)
-    with atomic_output(target, WRITE_MESSAGES) as tmp:
-        try:
-            _build(doc, tmp)
-        except LayoutError as exc:
-            raise DocumentError(LAYOUT_FAILED) from exc
-    return target
+    return write_flowing(path, WRITE_MESSAGES, LAYOUT_FAILED, lambda tmp: _build(doc, tmp))
 
 
 def _check_rows(rows: Sequence[VoucherRow]) -> None:

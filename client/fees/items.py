@@ -21,10 +21,9 @@ from client.jobs import JobContext
 from client.storage.chunks import chunked, marks
 from client.storage.fee_models import FeeItem, FeeItemLine
 from client.storage.listing import QueryListSource, contains, date_range, equals, month_range
-from client.storage.unit_db import UnitDatabase
-from client.sync.api import ApiClient
 from client.sync.engine import gc_paused, prefetch
 from client.sync.errors import MalformedResponseError
+from client.sync.unit_service import UnitService
 
 LINE_PAGE = 10_000
 ITEMS = FeeItem.__table__
@@ -66,15 +65,8 @@ class Boxes:
         return check_selection(ticked, self.members, self.box_of)
 
 
-class FeeItems:
-    def __init__(self, api: ApiClient, db: UnitDatabase, unit_id: str) -> None:
-        self.api = api
-        self.db = db
-        self.unit_id = unit_id
-
-    @property
-    def path(self) -> str:
-        return f"/mgmt/units/{self.unit_id}/fee-items"
+class FeeItems(UnitService):
+    PATH = "/mgmt/units/{unit_id}/fee-items"
 
     # -- 刷新 ----------------------------------------------------------------------------
     def refresh(self, categories: Sequence[str]) -> int:

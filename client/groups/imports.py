@@ -22,7 +22,8 @@ from client.documents.cells import CellError, text
 from client.documents.imports import ImportResult, ImportRow, read_import
 from client.documents.templates import TemplateColumn, TemplateSpec, write_template
 from client.domain.ids import DEFAULT_ID_TYPES, ID_CARD, identity_number_error
-from client.groups.rules import MAX_LEVELS, GroupRuleError, clean_name, join_path, split_path
+from client.groups.paths import GroupPaths
+from client.groups.rules import GroupRuleError, clean_name
 from client.groups.service import GroupService
 from client.jobs import JobContext
 from client.storage.unit_db import UnitDatabase
@@ -157,11 +158,10 @@ class _AssignmentCheck:
     ) -> None:
         self.person = person
         self.people = people
-        self.paths = paths
+        self.groups = GroupPaths(paths)
         self.id_types = id_types
         self.type_codes = {name: code for code, name in id_types.items()}
         self.type_codes.update({code: code for code in id_types})
-        self.groups: dict[str, tuple[int | None, str | None]] = {}
 
     def __call__(self, values: dict[str, Any]) -> list[tuple[str | None, str]]:
         errors: list[tuple[str | None, str]] = []
@@ -194,21 +194,7 @@ class _AssignmentCheck:
         return errors
 
     def _group(self, values: dict[str, Any]) -> str | None:
-        shown = values["group"]
-        if shown not in self.groups:  # a file names few groups: resolve each once
-            self.groups[shown] = self._resolve(shown)
-        group_id, error = self.groups[shown]
+        group_id, error = self.groups.resolve(values["group"])
         if group_id is not None:
             values["group_id"] = group_id
         return error
-
-    def _resolve(self, shown: str) -> tuple[int | None, str | None]:
-        names = split_path(shown)
-        if any(not n for n in names):
-            return None, f"分组“{shown}”格式不正确，各级分组之间用“/”分隔，如“一级/二级/三级”。"
-        if len(names) > MAX_LEVELS:
-            return None, f"分组最多为3级，“{shown}”有{len(names)}级。"
-        group_id = self.paths.get(join_path(names))
-        if group_id is None:
-            return None, f"分组“{shown}”不存在，请先在【分组管理】中新建该分组。"
-        return group_id, None

@@ -13,21 +13,13 @@ from client.payments import wire
 from client.payments.rules import PAYABLE, total
 from client.payments.store import ARREARS, replace_arrears
 from client.storage.listing import QueryListSource, equals, month_range
-from client.storage.unit_db import UnitDatabase
-from client.sync.api import ApiClient
+from client.sync.unit_service import UnitService
 
 ORDER = ("period_start", "unit_number", "levy_item", "levy_category", "part", "line_id")
 
 
-class Arrears:
-    def __init__(self, api: ApiClient, db: UnitDatabase, unit_id: str) -> None:
-        self.api = api
-        self.db = db
-        self.unit_id = unit_id
-
-    @property
-    def path(self) -> str:
-        return f"/collect/units/{self.unit_id}/arrears"
+class Arrears(UnitService):
+    PATH = "/collect/units/{unit_id}/arrears"
 
     def refresh(self, ctx: JobContext | None = None) -> int:
         """Fetch the unit's arrears and replace the local copy (a bad answer keeps it)."""

@@ -16,9 +16,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from client.jobs import JobContext
 from client.storage.listing import QueryListSource, custom, equals, is_empty
 from client.storage.payment_models import Arrival
-from client.storage.unit_db import UnitDatabase
-from client.sync.api import ApiClient
 from client.sync.errors import MalformedResponseError
+from client.sync.unit_service import UnitService
 
 ARRIVALS = Arrival.__table__
 STORED, ARRIVED = "已入库", "已到账"
@@ -88,15 +87,8 @@ def periods_overlap(value: Any) -> ColumnElement[bool] | None:
     return and_(*clauses) if clauses else None
 
 
-class Arrivals:
-    def __init__(self, api: ApiClient, db: UnitDatabase, unit_id: str) -> None:
-        self.api = api
-        self.db = db
-        self.unit_id = unit_id
-
-    @property
-    def path(self) -> str:
-        return f"/mgmt/units/{self.unit_id}/arrivals"
+class Arrivals(UnitService):
+    PATH = "/mgmt/units/{unit_id}/arrivals"
 
     def refresh(self, ctx: JobContext | None = None) -> int:
         """页面初始化: fetch every 入库 line of the unit and make the local list exactly that."""

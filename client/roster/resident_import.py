@@ -24,7 +24,7 @@ from client.documents.cells import text
 from client.documents.imports import ImportResult, ImportRow, read_import
 from client.documents.templates import TemplateColumn, TemplateSpec, write_template
 from client.domain.ids import identity_number_error
-from client.groups.rules import MAX_LEVELS, join_path, split_path
+from client.groups.paths import GroupPaths
 from client.groups.service import GroupService
 from client.jobs import JobContext
 from client.roster.resident_fields import (
@@ -196,9 +196,8 @@ class _InfoCheck:
         self, people: dict[str, list[Listed]], paths: dict[str, int], missing: str
     ) -> None:
         self.people = people
-        self.paths = paths
+        self.groups = GroupPaths(paths)
         self.missing = missing
-        self.resolved: dict[str, tuple[int | None, str | None]] = {}
 
     def __call__(self, values: dict[str, Any]) -> list[tuple[str | None, str]]:
         errors: list[tuple[str | None, str]] = []
@@ -224,24 +223,8 @@ class _InfoCheck:
                 errors.append((key, exc.message))
         values["group_id"] = None
         if values["group"] is not None and values["group"].strip():
-            group_id, error = self._group(values["group"].strip())
+            group_id, error = self.groups.resolve(values["group"].strip())
             if error is not None:
                 errors.append(("group", error))
             values["group_id"] = group_id
         return errors
-
-    def _group(self, shown: str) -> tuple[int | None, str | None]:
-        if shown not in self.resolved:  # a file names few groups: resolve each once
-            self.resolved[shown] = self._resolve(shown)
-        return self.resolved[shown]
-
-    def _resolve(self, shown: str) -> tuple[int | None, str | None]:
-        names = split_path(shown)
-        if any(not n for n in names):
-            return None, f"分组“{shown}”格式不正确，各级分组之间用“/”分隔，如“一级/二级/三级”。"
-        if len(names) > MAX_LEVELS:
-            return None, f"分组最多为3级，“{shown}”有{len(names)}级。"
-        group_id = self.paths.get(join_path(names))
-        if group_id is None:
-            return None, f"分组“{shown}”不存在，请先在【分组管理】中新建该分组。"
-        return group_id, None

@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLineEdit,
-    QProgressBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QProgressBar, QVBoxLayout, QWidget
 
 from client.account.data_update import PHASE_LABELS, LoginUpdateResult
 from client.account.login import LoginService
-from client.account.registration import password_hint
 from client.app_context import UnitSession
 from client.errors import user_message
-from client.jobs import Job, Progress
+from client.jobs import Progress
 from client.storage.app_models import RegisteredUnit
 from client.storage.integrity import DamagedDatabaseError
 from client.ui.context import UiServices
+from client.ui.dialogs.auth import PasswordForm, PasswordFormNames
 from client.ui.jobs import JobHandle
 from client.ui.network_settings import NetworkSettingsDialog
 from client.ui.password_form import PasswordChangeForm
@@ -56,6 +48,16 @@ class _ShellDialog(QDialog):
         self.body.addLayout(row)
 
 
+LOGIN_FORM = PasswordFormNames(
+    "edit_login_password",
+    "label_login_error",
+    "btn_login_ok",
+    taxpayer_id="label_login_taxpayer_id",
+    taxpayer_name="label_login_taxpayer_name",
+    hint="label_password_hint",
+)
+
+
 class AuthDialog(_ShellDialog):
     """安全认证 for a registered unit; emits `authenticated` with the open session."""
 
@@ -68,40 +70,20 @@ class AuthDialog(_ShellDialog):
         self.resize(560, 330)
         self.add_network_button()
         self.body.addWidget(label("安全认证", role="dialog-title"))
-        form = QFormLayout()
-        form.addRow("纳税人识别号:", label(unit.taxpayer_id, "label_login_taxpayer_id"))
-        form.addRow("纳税人名称:", label(unit.taxpayer_name, "label_login_taxpayer_name"))
-        self.edit_password = QLineEdit(objectName="edit_login_password")
-        self.edit_password.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow("申报密码:", self.edit_password)
-        self.body.addLayout(form)
-        self.body.addWidget(label(password_hint(unit.kind), "label_password_hint", "hint"))
-        self.status = label("", "label_login_error", "error")
-        self.body.addWidget(self.status)
+        self.form = PasswordForm(self.body, unit, LOGIN_FORM, self.submit)
+        self.edit_password, self.status = self.form.edit_password, self.form.status
         self.body.addStretch(1)
-        self.btn_ok = button("确定", "btn_login_ok", primary=True)
+        self.btn_ok = self.form.btn_ok
         self.button_row(self.btn_ok)
-        self.btn_ok.clicked.connect(self.submit)
-        self.edit_password.returnPressed.connect(self.submit)
-        self.edit_password.setFocus()
 
     def submit(self) -> None:
-        password = self.edit_password.text()
-        if not password:
-            self.status.setText("请输入申报密码。")
-            return
-        self.status.setText("")
-        self.btn_ok.setEnabled(False)
+        self.status.setText("")  # the last refusal goes while the password is checked
 
-        def failed(error: BaseException) -> None:
-            self.btn_ok.setEnabled(True)
-            self.edit_password.clear()
-            self.status.setText(user_message(error))
+        def failed(error: BaseException, password: str) -> None:
             if isinstance(error, DamagedDatabaseError) and not handle.token.cancelled:
                 self.offer_repair(error, password)
 
         def ok(session: UnitSession) -> None:
-            self.btn_ok.setEnabled(True)
             if handle.token.cancelled:  # closed while the server was checking
                 self.ui.app.discard_session(session)
                 return
@@ -109,12 +91,11 @@ class AuthDialog(_ShellDialog):
             self.authenticated.emit(session)
             self.accept()
 
-        handle = self.handle = self.runner.run(
-            Job("安全认证", lambda _c: self.service.authenticate(self.unit, password)),
-            ok,
-            failed,
-            progress=False,
+        handle = self.form.check(
+            self.runner, lambda password: self.service.authenticate(self.unit, password), ok, failed
         )
+        if handle is not None:
+            self.handle = handle
 
     def offer_repair(self, error: DamagedDatabaseError, password: str) -> DamagedDatabaseDialog:
         """The unit's database is damaged: 重新下载 (the file set aside, the login done

@@ -22,6 +22,7 @@ from client.ui.listpage import (
     format_amount,
 )
 from client.ui.pages import BasePage, PageContext
+from client.ui.payments.common import line_columns
 from client.unit_reference.service import LevyNames
 
 
@@ -53,13 +54,7 @@ class ArrivalsPage(BasePage):
             object_name=f"list_{self.KEY}",
             title=self.TITLE,
             columns=[
-                Column("voucher_number", "应征凭证序号", 175),
-                Column("unit_number", "单位编号", 100),
-                Column("levy_item", "征收项目", 160, formatter=names.levy_item),
-                Column("levy_category", "征收品目", 200, formatter=names.levy_category),
-                Column("part", "缴纳部分", 80, align="center"),
-                Column("period_start", "费款所属期起", 95, kind="month"),
-                Column("period_end", "费款所属期止", 95, kind="month"),
+                *line_columns(names),
                 Column("amount", "缴费金额（元）", 120, kind="amount"),
                 Column("channel", "缴费方式", 110, align="center"),
                 Column("paid_at", "缴费时间", 150, kind="datetime"),

@@ -1,5 +1,6 @@
 """What the 费款缴纳 pages of both modules share: the payment services of the logged-in unit
-(on top of the fee services: names, 申报明细), the 安全认证 step, and the columns of arrears."""
+(on top of the fee services: names, 申报明细), the 安全认证 step, and the columns of arrears
+and of any 应征凭证 line."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from client.sync.errors import ApiError
 from client.ui.fees.common import FeeScope
 from client.ui.listpage import Column
 from client.ui.pages import PageContext
+from client.unit_reference.service import LevyNames
 
 
 class PaymentScope(FeeScope):
@@ -73,10 +75,9 @@ def yes_no(value: Any) -> str:
     return "是" if value in (True, 1, "1") else "否"
 
 
-def arrears_columns(
-    scope: PaymentScope, on_voucher: Callable[..., Any] | None = None
-) -> list[Column]:
-    names = scope.names
+def line_columns(names: LevyNames) -> list[Column]:
+    """The columns naming one line of an 应征凭证 (欠费, 到账): the 凭证, the unit, 征收项目 and
+    品目, 缴纳部分 and 费款所属期."""
     return [
         Column("voucher_number", "应征凭证序号", 175),
         Column("unit_number", "单位编号", 100),
@@ -85,6 +86,14 @@ def arrears_columns(
         Column("part", "缴纳部分", 80, align="center"),
         Column("period_start", "费款所属期起", 95, kind="month"),
         Column("period_end", "费款所属期止", 95, kind="month"),
+    ]
+
+
+def arrears_columns(
+    scope: PaymentScope, on_voucher: Callable[..., Any] | None = None
+) -> list[Column]:
+    return [
+        *line_columns(scope.names),
         Column("pay_type", "缴费类型", 80, align="center"),
         Column("sequential", "是否顺序缴费", 90, align="center", formatter=yes_no),
         Column("deferrable", "操作类型", 80, align="center",
