@@ -28,21 +28,21 @@ from client.collector.external_dialogs import (
     detail_sections,
 )
 from client.collector.external_sync import SyncWarning
-from client.collector.self_rules import GradeTable
-from client.collector.self_template import TemplateNames, export_as_template, roster_rows
+from client.collector.page_parts import (
+    download_info_template,
+    download_template,
+    export_declaration_template,
+    import_info,
+    info_menu,
+    menu,
+    start_import,
+)
 from client.documents.imports import ImportRow
-from client.documents.xlsx import ExportError
 from client.domain.ids import DEFAULT_ID_TYPES
 from client.errors import user_message
 from client.jobs import Job, JobCancelled, JobContext
-from client.roster.resident_import import (
-    INFO_SPEC,
-    apply_info,
-    read_info_file,
-    write_info_template,
-)
 from client.ui.dialogs.detail import DetailDialog
-from client.ui.import_flow import ImportFlow, ask_open_path, ask_save_path
+from client.ui.import_flow import ImportFlow
 from client.ui.jobs import JobHandle
 from client.ui.listpage import (
     FUZZY_PLACEHOLDER,
@@ -55,7 +55,6 @@ from client.ui.listpage import (
     TextCondition,
 )
 from client.ui.listpage.context import PageServices
-from client.ui.listpage.export import suggested_file_name, with_xlsx_suffix
 from client.ui.pages import BasePage, PageContext
 from client.unit_reference.service import LevyNames
 
@@ -141,35 +140,20 @@ class ExternalResidentsPage(BasePage):
                 ComboCondition("group", "分组", self._group_options),
             ],  # fmt: skip
             actions=[
-                Action(
+                menu(
                     "import",
                     "导入",
-                    children=(
-                        Action("import_template", "模板下载", lambda _p: self.download_template()),
-                        Action("import_file", "文件导入", lambda _p: self.import_file()),
-                    ),
+                    ("import_template", "模板下载", self.download_template),
+                    ("import_file", "文件导入", self.import_file),
                 ),
                 Action("add", "添加", lambda _p: self.add()),
-                Action(
+                menu(
                     "export",
                     "导出",
-                    children=(
-                        Action("export_query", "按查询结果", lambda page: page.export_all()),
-                        Action("export_template", "按申报模板", lambda _p: self.export_template()),
-                    ),
+                    ("export_query", "按查询结果", lambda: self.list.export_all()),
+                    ("export_template", "按申报模板", self.export_template),
                 ),
-                Action(
-                    "maintain",
-                    "信息维护",
-                    children=(
-                        Action(
-                            "maintain_template",
-                            "下载导入模板",
-                            lambda _p: self.download_info_template(),
-                        ),
-                        Action("maintain_import", "导入文件", lambda _p: self.import_info()),
-                    ),
-                ),
+                info_menu(self.download_info_template, self.import_info),
                 Action(
                     "delete",
                     "删除",
@@ -228,117 +212,86 @@ class ExternalResidentsPage(BasePage):
 
     # -- 导入 ------------------------------------------------------------------------------------
     def download_template(self, path: str | None = None) -> str | None:
-        spec = template_spec(self.id_types)
-        chosen = path or ask_save_path(self, "模板下载", spec.file_name)
-        if not chosen:
-            return None
-        try:
-            write_external_template(chosen, self.id_types)
-        except (ExportError, OSError) as exc:
-            self.prompts.error(self, user_message(exc), title="模板下载")
-            return None
-        self.prompts.info(self, "导入模板已下载，请填写城乡居民的姓名、证件类型和证件号码后，"
-                                "点击【导入】-【文件导入】导入。", title="模板下载")  # fmt: skip
-        return chosen
+        return download_template(
+            self, path, template_spec(self.id_types).file_name,
+            lambda chosen: write_external_template(chosen, self.id_types),
+            "导入模板已下载，请填写城乡居民的姓名、证件类型和证件号码后，"
+            "点击【导入】-【文件导入】导入。",
+        )  # fmt: skip
 
     def import_file(self, path: str | None = None) -> ExternalImportFlow | None:
-        chosen = path or ask_open_path(self, "文件导入")
-        if not chosen:
-            return None
         db, id_types, service = self.ctx.session.db, self.id_types, self.service
 
-        def read(ctx: JobContext) -> Any:
-            return read_external_import(db, chosen, id_types, ctx)
+        def flow(chosen: str) -> ExternalImportFlow:
+            def read(ctx: JobContext) -> Any:
+                return read_external_import(db, chosen, id_types, ctx)
 
-        def apply(rows: list[ImportRow], ctx: JobContext) -> AddResult:
-            return service.add_imported(rows, ctx)
+            def apply(rows: list[ImportRow], ctx: JobContext) -> AddResult:
+                return service.add_imported(rows, ctx)
 
-        self.flow = ExternalImportFlow(self.ctx.ui, self, TITLE, read, apply,
-                                       lambda r: r.message(), lambda _r: self.list.query())  # fmt: skip
-        self.flow.start()
-        return self.flow
+            return ExternalImportFlow(self.ctx.ui, self, TITLE, read, apply,
+                                      lambda r: r.message(), lambda _r: self.list.query())  # fmt: skip
+
+        started = start_import(self, path, "文件导入", flow)
+        self.flow = started or self.flow
+        return started
 
     # -- 信息维护 ------------------------------------------------------------------------------
     def download_info_template(self, path: str | None = None) -> JobHandle[int] | None:
         """下载导入模板: the roster's 信息维护 template filled with the 正常参保 people of the
         query (未参保 ones cannot be maintained)."""
-        filters = dict(self.list.filters)
-        wanted = {**filters, "status": REGISTERED}
-        source = self.list.source
-        total = source.count(wanted) if filters.get("status") in (None, REGISTERED) else 0
+        wanted, total = self._registered_query(NO_REGISTERED_TO_MAINTAIN, "下载导入模板")
         if not total:
-            self.prompts.info(self, NO_REGISTERED_TO_MAINTAIN, title="下载导入模板")
             return None
-        chosen = path or ask_save_path(self, "下载导入模板", INFO_SPEC.file_name)
-        if not chosen:
-            return None
-        people = self.info_people
-
-        def run(ctx: JobContext) -> int:
-            return write_info_template(people, chosen, source, wanted, ctx, total)
 
         def done(count: int) -> None:
             self.prompts.info(self, f"模板已下载，含当前查询的{count:,}名正常参保的城乡居民，"
                                     "请在模板中修改分组、手机号码、备注后点击【信息维护】-"
                                     "【导入文件】。", title="下载导入模板")  # fmt: skip
 
-        self.handle = self.runner.run(Job("下载导入模板", run), done)
-        return self.handle
+        handle = download_info_template(self, self.info_people, path, self.list.source, wanted,
+                                        total, done)  # fmt: skip
+        self.handle = handle or self.handle
+        return handle
 
     def import_info(self, path: str | None = None) -> ImportFlow[int] | None:
         """导入文件: check the file (a 未参保 or unlisted person is an error row), preview, and
         save the confirmed rows' 分组, 手机号码 and 备注 in one transaction."""
-        chosen = path or ask_open_path(self, "导入文件")
-        if not chosen:
-            return None
-        people = self.info_people
-        flow: ImportFlow[int] = ImportFlow(
-            self.ctx.ui,
-            self,
-            INFO_SPEC.title,
-            lambda ctx: read_info_file(people, chosen, ctx),
-            lambda rows, _ctx: apply_info(people, rows),
-            lambda count: f"导入成功，已更新{count:,}名城乡居民的分组、手机号码和备注。",
-            lambda _count: self.refresh(),
-        )
-        flow.start()
-        self.info_import = flow
+        flow = import_info(self, self.info_people, path, lambda _count: self.refresh())
+        self.info_import = flow or self.info_import
         return flow
+
+    def _registered_query(self, refusal: str, title: str) -> tuple[dict[str, Any], int]:
+        """The query's conditions narrowed to 正常参保 people, and how many it finds; when
+        none, `refusal` is said (未参保 people can be neither maintained nor declared)."""
+        filters = dict(self.list.filters)
+        wanted = {**filters, "status": REGISTERED}
+        found = filters.get("status") in (None, REGISTERED)
+        count = self.list.source.count(wanted) if found else 0
+        if not count:
+            self.prompts.info(self, refusal, title=title)
+        return wanted, count
 
     # -- 导出 按申报模板 ------------------------------------------------------------------------
     def export_template(self) -> JobHandle[int] | None:
         """The 正常参保 people of the query in the 社保费代收代报（自主） import template, one row
         per 征收品目 insured in the 缴费年度 (the 档次 filled in where it is clear), so the
         clerk starts that import from this list (未参保 people cannot be declared)."""
-        filters, sort = dict(self.list.filters), list(self.list.sort)
-        source = self.list.source
-        wanted = {**filters, "status": REGISTERED}
-        registered = source.count(wanted) if filters.get("status") in (None, REGISTERED) else 0
+        wanted, registered = self._registered_query(NO_REGISTERED_TO_EXPORT, "按申报模板导出")
         if not registered:
-            self.prompts.info(self, NO_REGISTERED_TO_EXPORT, title="按申报模板导出")
             return None
-        app_db, db = self.ctx.ui.app.app_db, self.ctx.session.db
-        grades = GradeTable(app_db.rule_file("resident_grades"))
-        year = grades.default_year(self.ctx.ui.app.local_today().year)
-        chosen = self.list.save_path_provider(suggested_file_name(f"{TITLE}_按申报模板"))
-        if not chosen:
-            return None
-        path = with_xlsx_suffix(chosen)
         left = self.list.total - registered
 
-        def run(ctx: JobContext) -> int:
-            rows = roster_rows(db, source.rows(wanted, sort), grades, year)
-            return export_as_template(rows, path, TemplateNames.of(app_db), ctx)
-
-        def done(count: int) -> None:
+        def told(count: int, year: int) -> str:
             text = (f"导出成功，共{registered}位正常参保的城乡居民，{count}行（每人每个险种一行，"
                     f"缴费年度{year}），可核对缴费档次后在【社保费代收代报（自主）】中导入。")  # fmt: skip
             if left:
                 text += f"另有{left}位未参保的城乡居民不能申报，未导出。"
-            self.prompts.info(self, text, title="按申报模板导出")
+            return text
 
-        self.handle = self.runner.run(Job("按申报模板导出", run), done)
-        return self.handle
+        handle = export_declaration_template(self, self.list, wanted, TITLE, told)
+        self.handle = handle or self.handle
+        return handle
 
     # -- 添加 ------------------------------------------------------------------------------------
     def add(self) -> AddResidentDialog:

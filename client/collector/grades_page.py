@@ -8,40 +8,33 @@ from collections.abc import Mapping
 from typing import Any
 
 from client.collector.grades import GradeQuery, ResidentGrades, grade_years
-from client.errors import user_message
-from client.jobs import Job, JobCancelled, JobContext
-from client.storage.listing import RowsSource
+from client.collector.page_parts import PersonQueryPage, person_conditions
+from client.jobs import Job, JobContext
 from client.ui.jobs import JobHandle
-from client.ui.listpage import Column, ComboCondition, ListPage, ListPageSpec, TextCondition
-from client.ui.listpage.context import PageServices
-from client.ui.pages import BasePage, PageContext
-from client.unit_reference.service import LevyNames
+from client.ui.listpage import Column, ComboCondition, ListPageSpec
+from client.ui.pages import PageContext
 
 TITLE = "城乡居民缴费档次查询"
 EMPTY = "请输入姓名、证件类型、证件号码和缴费年度，点击【查询】从管理子系统查询该居民的缴费档次。"
 NONE_OPEN = "该居民在{year}年度没有可选择的缴费档次（未参保城乡居民险种）。"
 
 
-class ResidentGradesPage(BasePage):
+class ResidentGradesPage(PersonQueryPage):
+    KEY = "resident_grades"
+    TITLE = TITLE
+    EMPTY = EMPTY
+    found: GradeQuery | None
+
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
-        self.setObjectName("page_resident_grades")
         app = ctx.ui.app
-        self.names = LevyNames(app.app_db)
-        self.id_types = app.app_db.code_table("id_types")
         self.service = ResidentGrades(ctx.session.api, ctx.session.unit.unit_id, self.id_types)
         self.years = grade_years(app.app_db.rule_file("resident_grades"), app.local_today())
-        self.found: GradeQuery | None = None
-        self.handle: JobHandle[GradeQuery] | None = None
-        self.source = RowsSource("row_key", default_sort=[("row_key", True)])
-        services = PageServices(app.settings, ctx.ui.prompts, self.runner)
-        self.list = ListPage(self._spec(), self.source, services, self)
-        self.content.addWidget(self.list)
+        self.show_rows()
 
     def _spec(self) -> ListPageSpec:
-        id_types = list(self.id_types.items()) or [("01", "居民身份证")]
         return ListPageSpec(
-            page_key="resident_grades",
+            page_key=self.KEY,
             title=TITLE,
             columns=[
                 Column("levy_item", "征收项目", 200, formatter=self.names.levy_item),
@@ -52,15 +45,7 @@ class ResidentGradesPage(BasePage):
                 Column("current_mark", "当前档次", 100, align="center"),
             ],
             conditions=[
-                TextCondition("name", "姓名"),
-                ComboCondition(
-                    "id_type",
-                    "证件类型",
-                    [(name, code) for code, name in id_types],
-                    default="01",
-                    include_all=False,
-                ),
-                TextCondition("id_number", "证件号码"),
+                *person_conditions(self.id_types),
                 ComboCondition(
                     "year",
                     "缴费年度",
@@ -92,27 +77,15 @@ class ResidentGradesPage(BasePage):
 
     def fetch(self) -> JobHandle[GradeQuery]:
         """查询: the four conditions to the 管理子系统; its rows (or its sentence) shown."""
-        values = {k: self.list.condition_value(k) for k in ("name", "id_type", "id_number")}
+        values = self.person_values()
         year = self.list.condition_value("year")
 
         def run(_ctx: JobContext) -> GradeQuery:
             return self.service.query(values["name"], values["id_type"], values["id_number"], year)
 
-        self.handle = self.runner.run(
-            Job("正在查询城乡居民缴费档次", run), self._show, self._failed
-        )
-        return self.handle
+        handle = self.runner.run(Job("正在查询城乡居民缴费档次", run), self._show, self._failed)
+        self.handle = handle
+        return handle
 
     def _show(self, found: GradeQuery) -> None:
-        self.found = found
-        self.source.set_rows(found.rows)
-        self.list.set_empty_text(NONE_OPEN.format(year=found.year))
-        self.list.query()
-
-    def _failed(self, error: BaseException) -> None:
-        self.found = None
-        self.source.set_rows([])
-        self.list.set_empty_text(EMPTY)
-        self.list.query()
-        if not isinstance(error, JobCancelled):
-            self.prompts.error(self, user_message(error), title=TITLE)
+        self.show_found(found, found.rows, NONE_OPEN.format(year=found.year))

@@ -9,22 +9,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from client.collector.self_rules import GradeTable
-from client.collector.self_template import TemplateNames, export_as_template, roster_rows
-from client.errors import user_message
-from client.jobs import Job, JobContext
-from client.roster.resident_fields import ResidentFieldStore
-from client.roster.resident_import import (
-    INFO_SPEC,
-    apply_info,
-    read_info_file,
-    write_info_template,
+from client.collector.page_parts import (
+    download_info_template,
+    export_declaration_template,
+    import_info,
+    info_menu,
 )
+from client.errors import user_message
+from client.roster.resident_fields import ResidentFieldStore
+from client.roster.resident_import import RosterPeople
 from client.roster.residents import ResidentDetail, ResidentRosterService
 from client.storage.app_db import AppDatabase
 from client.storage.unit_db import UnitDatabase
 from client.ui.dialogs.detail import DetailSection, DetailTable
-from client.ui.import_flow import ImportFlow, ask_open_path, ask_save_path
+from client.ui.import_flow import ImportFlow
 from client.ui.jobs import JobHandle
 from client.ui.listpage import (
     FUZZY_PLACEHOLDER,
@@ -34,7 +32,6 @@ from client.ui.listpage import (
     Condition,
     TextCondition,
 )
-from client.ui.listpage.export import suggested_file_name, with_xlsx_suffix
 from client.ui.pages import PageContext
 from client.ui.roster.page import RosterPageShape
 from client.ui.roster.resident_edit import ResidentEditDialog
@@ -59,6 +56,7 @@ class ResidentRosterPage(RosterPageShape):
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
         self.fields = ResidentFieldStore(ctx.session.db)
+        self.info_people = RosterPeople(ctx.session.db, self.fields)
         self.edit_dialog: ResidentEditDialog | None = None
         self.info_import: ImportFlow[int] | None = None
         self.template_handle: JobHandle[int] | None = None
@@ -112,16 +110,7 @@ class ResidentRosterPage(RosterPageShape):
             ),
             Action("export", "导出", children=tuple(self.export_choices())),
             Action("update_export", "更新数据导出", lambda _p: self.show_latest_changes()),
-            Action(
-                "maintain",
-                "信息维护",
-                children=(
-                    Action(
-                        "maintain_template", "下载导入模板", lambda _p: self.download_template()
-                    ),
-                    Action("maintain_import", "导入文件", lambda _p: self.import_info()),
-                ),
-            ),
+            info_menu(self.download_template, self.import_info),
             Action("group_manage", "分组管理", lambda _p: self.manage_groups()),
         ]
 
@@ -142,31 +131,18 @@ class ResidentRosterPage(RosterPageShape):
         """按申报模板: every resident of the query in the 社保费代收代报（自主） import template,
         one row per 征收品目 insured in the 缴费年度 (the 档次 filled in where it is clear), so the
         clerk records the collection in it and imports it there."""
-        app_db, db = self.ctx.ui.app.app_db, self.ctx.session.db
-        grades = GradeTable(app_db.rule_file("resident_grades"))
-        year = grades.default_year(self.ctx.ui.app.local_today().year)
-        chosen = path or self.list.save_path_provider(
-            suggested_file_name(f"{self.kind.export_name}_按申报模板")
-        )
-        if not chosen:
-            return None
-        target = with_xlsx_suffix(chosen)
-        source, filters, sort = self.list.source, dict(self.list.filters), list(self.list.sort)
 
-        def run(ctx: JobContext) -> int:
-            rows = roster_rows(db, source.rows(filters, sort), grades, year)
-            return export_as_template(rows, target, TemplateNames.of(app_db), ctx)
-
-        def done(count: int) -> None:
-            self.prompts.info(
-                self,
+        def told(count: int, year: int) -> str:
+            return (
                 f"导出成功，共{count:,}行（每位居民每个参保险种一行，缴费年度{year}），"
-                "可核对缴费档次后在【社保费代收代报（自主）】中导入。",
-                title="按申报模板导出",
+                "可核对缴费档次后在【社保费代收代报（自主）】中导入。"
             )
 
-        self.template_handle = self.runner.run(Job("按申报模板导出", run), done)
-        return self.template_handle
+        handle = export_declaration_template(
+            self, self.list, self.list.filters, self.kind.export_name, told, path
+        )
+        self.template_handle = handle or self.template_handle
+        return handle
 
     # -- 查看 / 编辑 ------------------------------------------------------------------------
     def detail_sections(self, record_id: int) -> list[DetailSection] | None:
@@ -190,14 +166,6 @@ class ResidentRosterPage(RosterPageShape):
     # -- 信息维护 ------------------------------------------------------------------------------
     def download_template(self, path: str | None = None) -> JobHandle[int] | None:
         """下载导入模板: the template filled with the residents of the query, to edit."""
-        chosen = path or ask_save_path(self, "下载导入模板", INFO_SPEC.file_name)
-        if not chosen:
-            return None
-        db, source = self.ctx.session.db, self.list.source
-        filters, total = dict(self.list.filters), self.list.total
-
-        def run(ctx: JobContext) -> int:
-            return write_info_template(db, chosen, source, filters, ctx, total)
 
         def done(count: int) -> None:
             self.prompts.info(
@@ -206,26 +174,15 @@ class ResidentRosterPage(RosterPageShape):
                 "请在模板中修改分组、手机号码、备注后点击【导入文件】。",
             )
 
-        self.template_handle = self.runner.run(Job("下载导入模板", run), done)
-        return self.template_handle
+        handle = download_info_template(self, self.info_people, path, self.list.source,
+                                        dict(self.list.filters), self.list.total, done)  # fmt: skip
+        self.template_handle = handle or self.template_handle
+        return handle
 
     def import_info(self, path: str | None = None) -> ImportFlow[int] | None:
         """导入文件: check the file, preview, and save the confirmed rows' values."""
-        chosen = path or ask_open_path(self, "导入文件")
-        if not chosen:
-            return None
-        db, fields = self.ctx.session.db, self.fields
-        flow: ImportFlow[int] = ImportFlow(
-            self.ctx.ui,
-            self,
-            INFO_SPEC.title,
-            lambda ctx: read_info_file(db, chosen, ctx),
-            lambda rows, _ctx: apply_info(fields, rows),
-            lambda count: f"导入成功，已更新{count:,}名城乡居民的分组、手机号码和备注。",
-            lambda _count: self.refresh(),
-        )
-        flow.start()
-        self.info_import = flow
+        flow = import_info(self, self.info_people, path, lambda _count: self.refresh())
+        self.info_import = flow or self.info_import
         return flow
 
 

@@ -12,9 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
-    QLineEdit,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -22,12 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from client.collector.self_declare import GroupAddResult, PersonChoices
+from client.collector.self_declare import GroupAddResult, PersonChoices, SelfDrafts
 from client.collector.self_rules import SelfDeclareError
 from client.collector.self_template import SelfImportResult
 from client.documents.imports import ImportResult
 from client.errors import user_message
 from client.jobs import Job, JobContext
+from client.ui.authorisation.steps_dialog import button_row
+from client.ui.authorisation.three_facts import FIELD_WIDTH, fact_rows, required
 from client.ui.import_flow import ImportFlow, ImportPreviewDialog
 from client.ui.jobs import JobHandle
 from client.ui.listpage import format_amount
@@ -38,22 +38,19 @@ if TYPE_CHECKING:
 
 SINGLE_TITLE = "添加缴费人员"
 GROUP_TITLE = "按分组添加"
-FIELD_WIDTH = 280
 ITEM_HEADERS = ("", "征收项目", "征收品目", "征收子目", "缴费档次", "金额(元)", "人员编号")
 CHOOSE = "请选择"
 LISTED_NOTE = "已在列表中"
 
 
-def _required(text: str) -> str:
-    return f"<span style='color:#c00000'>*</span>{text}："
-
-
-def _buttons(*widgets: QWidget) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addStretch(1)
-    for widget in widgets:
-        row.addWidget(widget)
-    return row
+def _year_combo(drafts: SelfDrafts) -> QComboBox:
+    """缴费年度: the years the 档次 table offers, the default one chosen."""
+    combo = QComboBox(objectName="combo_year")
+    for year in drafts.years():
+        combo.addItem(str(year), year)
+    combo.setCurrentIndex(max(combo.findData(drafts.default_year), 0))
+    combo.setMinimumWidth(FIELD_WIDTH)
+    return combo
 
 
 class SingleAddDialog(QDialog):
@@ -85,33 +82,18 @@ class SingleAddDialog(QDialog):
         step = QWidget(objectName="step_basic")
         layout = QVBoxLayout(step)
         layout.addWidget(label("基本信息", "label_step_basic", "section"))
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.edit_name = QLineEdit(objectName="edit_name")
-        self.edit_name.setMaxLength(100)
-        self.combo_id_type = QComboBox(objectName="combo_id_type")
-        for code, name in self.drafts.names.id_types.items():
-            self.combo_id_type.addItem(name, code)
-        self.combo_id_type.setCurrentIndex(max(self.combo_id_type.findData("01"), 0))
-        self.edit_id_number = QLineEdit(objectName="edit_id_number")
-        self.edit_id_number.setMaxLength(40)
-        self.combo_year = QComboBox(objectName="combo_year")
-        for year in self.drafts.years():
-            self.combo_year.addItem(str(year), year)
-        self.combo_year.setCurrentIndex(max(self.combo_year.findData(self.drafts.default_year), 0))
-        for widget in (self.edit_name, self.combo_id_type, self.edit_id_number, self.combo_year):
-            widget.setMinimumWidth(FIELD_WIDTH)
-        form.addRow(_required("姓名"), self.edit_name)
-        form.addRow(_required("证件类型"), self.combo_id_type)
-        form.addRow(_required("证件号码"), self.edit_id_number)
-        form.addRow(_required("缴费年度"), self.combo_year)
+        form, self.edit_name, self.combo_id_type, self.edit_id_number = fact_rows(
+            self.drafts.names.id_types
+        )
+        self.combo_year = _year_combo(self.drafts)
+        form.addRow(required("缴费年度"), self.combo_year)
         layout.addLayout(form)
         layout.addWidget(label("点击【下一步】后，系统将校验该居民的参保信息。", "label_basic_hint",
                                "hint"))  # fmt: skip
         layout.addStretch(1)
         self.btn_next = button("下一步", "btn_single_next", primary=True)
         self.btn_cancel = button("取消", "btn_single_cancel")
-        layout.addLayout(_buttons(self.btn_next, self.btn_cancel))
+        layout.addLayout(button_row(self.btn_next, self.btn_cancel))
         self.btn_next.clicked.connect(self.next_step)
         self.btn_cancel.clicked.connect(self.reject)
         for edit in (self.edit_name, self.edit_id_number):
@@ -171,7 +153,7 @@ class SingleAddDialog(QDialog):
         self.btn_save = button("保存", "btn_single_save", primary=True)
         self.btn_save_next = button("保存并继续", "btn_single_save_next")
         self.btn_cancel_items = button("取消", "btn_single_cancel_items")
-        layout.addLayout(_buttons(self.btn_back, self.btn_save, self.btn_save_next,
+        layout.addLayout(button_row(self.btn_back, self.btn_save, self.btn_save_next,
                                   self.btn_cancel_items))  # fmt: skip
         self.btn_back.clicked.connect(self.back)
         self.btn_save.clicked.connect(lambda: self.save(False))
@@ -302,17 +284,14 @@ class GroupAddDialog(QDialog):
         self.combo_item = QComboBox(objectName="combo_levy_item")
         for name, code in self.drafts.item_options():
             self.combo_item.addItem(name, code)
-        self.combo_year = QComboBox(objectName="combo_year")
-        for year in self.drafts.years():
-            self.combo_year.addItem(str(year), year)
-        self.combo_year.setCurrentIndex(max(self.combo_year.findData(self.drafts.default_year), 0))
+        self.combo_year = _year_combo(self.drafts)
         self.combo_grade = QComboBox(objectName="combo_grade")
-        for widget in (self.combo_group, self.combo_item, self.combo_year, self.combo_grade):
+        for widget in (self.combo_group, self.combo_item, self.combo_grade):
             widget.setMinimumWidth(FIELD_WIDTH)
-        form.addRow(_required("分组"), self.combo_group)
-        form.addRow(_required("参保险种"), self.combo_item)
-        form.addRow(_required("缴费年度"), self.combo_year)
-        form.addRow(_required("缴费档次"), self.combo_grade)
+        form.addRow(required("分组"), self.combo_group)
+        form.addRow(required("参保险种"), self.combo_item)
+        form.addRow(required("缴费年度"), self.combo_year)
+        form.addRow(required("缴费档次"), self.combo_grade)
         layout.addLayout(form)
         hint = "分组中未参保该险种或已在列表中的居民不会被添加。"
         if not self.combo_group.count():
@@ -325,7 +304,7 @@ class GroupAddDialog(QDialog):
         self.btn_ok = button("确定", "btn_group_ok", primary=True)
         self.btn_ok.setDefault(True)
         self.btn_cancel = button("取消", "btn_group_cancel")
-        layout.addLayout(_buttons(self.btn_ok, self.btn_cancel))
+        layout.addLayout(button_row(self.btn_ok, self.btn_cancel))
         self.btn_ok.clicked.connect(self.submit)
         self.btn_cancel.clicked.connect(self.reject)
         self.combo_item.currentIndexChanged.connect(self._fill_grades)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from client.collector.page_parts import download_template, menu, start_import
 from client.collector.self_declare import SelfDrafts
 from client.collector.self_declare_dialogs import (
     AllOrNothingImportFlow,
@@ -23,10 +24,9 @@ from client.collector.self_submit import SelfDeclarations, SelfPlan
 from client.collector.self_template import TITLE, read_self_import, write_self_template
 from client.errors import user_message
 from client.fees.declare import SubmitResult
-from client.fees.rules import total
 from client.jobs import Job, JobContext
 from client.ui.dialogs.countdown import CountdownDialog
-from client.ui.import_flow import ask_open_path, ask_save_path
+from client.ui.fees.dialogs import open_submitted
 from client.ui.jobs import JobHandle
 from client.ui.listpage import (
     FUZZY_PLACEHOLDER,
@@ -47,6 +47,10 @@ RECORDS = "fee_records"  # 社保费申报记录, where the results are read
 EMPTY = "列表中还没有数据，请点击【导入】或【添加】添加需要代收代报的城乡居民。"
 TEMPLATE_FILE = "社保费代收代报（自主）导入模板.xlsx"
 SUBMIT_PROMPT = "确定将勾选的{count}条数据提交到管理子系统进行社保费申报吗？"
+SUBMITTED = (
+    "提交成功，已生成{count}笔申报，应缴费额合计{amount}元，提交的数据已从列表中删除。"
+    "反馈结果将在倒计时结束后自动获取。"
+)
 CONFIRM = (
     "共{count}条数据（{persons}人），应缴费额合计{amount}元，将生成{declarations}笔申报。"
     "提交后列表中将删除这些数据，申报结果可在“社保费申报记录”中查看。确定提交吗？"
@@ -110,21 +114,17 @@ class SelfDeclarePage(BasePage):
                 ),
             ],  # fmt: skip
             actions=[
-                Action(
+                menu(
                     "import",
                     "导入",
-                    children=(
-                        Action("import_template", "模板下载", lambda _p: self.download_template()),
-                        Action("import_file", "导入文件", lambda _p: self.import_file()),
-                    ),
+                    ("import_template", "模板下载", self.download_template),
+                    ("import_file", "导入文件", self.import_file),
                 ),
-                Action(
+                menu(
                     "add",
                     "添加",
-                    children=(
-                        Action("add_single", "单个添加", lambda _p: self.add_single()),
-                        Action("add_group", "按分组添加", lambda _p: self.add_by_group()),
-                    ),
+                    ("add_single", "单个添加", self.add_single),
+                    ("add_group", "按分组添加", self.add_by_group),
                 ),
                 Action(
                     "submit",
@@ -167,44 +167,34 @@ class SelfDeclarePage(BasePage):
     # -- 导入 -------------------------------------------------------------------------------
     def download_template(self, path: str | None = None) -> str | None:
         """模板下载: the client's own template, the only layout 导入文件 accepts."""
-        chosen = path or ask_save_path(self, "模板下载", TEMPLATE_FILE)
-        if not chosen:
-            return None
-        try:
-            write_self_template(chosen, self.drafts.names)
-        except OSError as exc:
-            self.prompts.error(self, user_message(exc), title="模板下载")
-            return None
-        self.prompts.info(
-            self,
+        return download_template(
+            self, path, TEMPLATE_FILE, lambda chosen: write_self_template(chosen, self.drafts.names),
             "导入模板已下载，请在该模板中记录代收社保费的城乡居民信息（不要修改表头和列的顺序），"
             "完成后点击【导入】中的【导入文件】。",
-            title="模板下载",
-        )
-        return chosen
+        )  # fmt: skip
 
     def import_file(self, path: str | None = None) -> AllOrNothingImportFlow | None:
         """导入文件: read and check the file, preview; only a file without errors is added."""
-        chosen = path or ask_open_path(self, "导入文件")
-        if not chosen:
-            return None
         drafts = self.drafts
 
-        def read(ctx: JobContext) -> Any:
-            return read_self_import(chosen, drafts.db, drafts.app_db, drafts.today, ctx)
+        def flow(chosen: str) -> AllOrNothingImportFlow:
+            def read(ctx: JobContext) -> Any:
+                return read_self_import(chosen, drafts.db, drafts.app_db, drafts.today, ctx)
 
-        def apply(_rows: Any, _ctx: JobContext) -> int:
-            assert flow.result is not None
-            return drafts.add_imported(flow.result)  # type: ignore[arg-type]
+            def apply(_rows: Any, _ctx: JobContext) -> int:
+                assert made.result is not None
+                return drafts.add_imported(made.result)  # type: ignore[arg-type]
 
-        flow = AllOrNothingImportFlow(
-            self.ctx.ui, self, TITLE, read, apply,
-            lambda count: f"导入成功，已添加{count:,}条代收代报信息。",
-            lambda _count: self.rows_added(),
-        )  # fmt: skip
-        flow.start()
-        self.import_flow = flow
-        return flow
+            made = AllOrNothingImportFlow(
+                self.ctx.ui, self, TITLE, read, apply,
+                lambda count: f"导入成功，已添加{count:,}条代收代报信息。",
+                lambda _count: self.rows_added(),
+            )  # fmt: skip
+            return made
+
+        started = start_import(self, path, "导入文件", flow)
+        self.import_flow = started or self.import_flow
+        return started
 
     # -- 添加 -------------------------------------------------------------------------------
     def add_single(self) -> SingleAddDialog:
@@ -275,18 +265,4 @@ class SelfDeclarePage(BasePage):
         self.last_result = result
         self.plan = None
         self.rows_added()
-        amount = total(d.get("amount") for d in result.declarations)
-        message = (
-            f"提交成功，已生成{len(result.declarations)}笔申报，应缴费额合计{format_amount(amount)}元，"
-            "提交的数据已从列表中删除。反馈结果将在倒计时结束后自动获取。"
-        )
-        if result.resent:
-            message = "上次因网络中断未确认的提交已被税务系统受理，未重复申报。" + message
-        self.countdown = CountdownDialog(self, message=message, title="提交申报")
-        self.countdown.accepted.connect(self._to_records)
-        self.countdown.open()
-
-    def _to_records(self) -> None:
-        records = self.ctx.open_page(RECORDS)
-        if records is not None and hasattr(records, "fetch_feedback"):
-            records.fetch_feedback()
+        self.countdown = open_submitted(self, result, SUBMITTED, RECORDS)

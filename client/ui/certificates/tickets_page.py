@@ -25,7 +25,7 @@ from client.certificates.year import YearResult, print_year
 from client.jobs import Job, JobContext
 from client.storage.listing import RowsSource
 from client.ui.certificates.common import CertificateListPage, ask_save_path
-from client.ui.fees.dialogs import _buttons
+from client.ui.fees.dialogs import dialog_buttons
 from client.ui.jobs import JobHandle
 from client.ui.listpage import (
     Action,
@@ -303,7 +303,7 @@ class YearDialog(QDialog):
         self.check_issued.setObjectName("check_include_issued")
         form.addRow("", self.check_issued)
         layout.addLayout(form)
-        ok, cancel = _buttons(layout, ("确定", "btn_ok"), ("取消", "btn_cancel"))
+        ok, cancel = dialog_buttons(layout, ("确定", "btn_ok"), ("取消", "btn_cancel"))
         ok.clicked.connect(self._confirm)
         cancel.clicked.connect(self.reject)
         self.target: Path | None = None

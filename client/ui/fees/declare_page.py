@@ -14,18 +14,11 @@ from typing import Any, ClassVar
 
 from client.errors import user_message
 from client.fees.declare import SubmissionPlan, SubmitResult
-from client.fees.rules import (
-    PROJECT,
-    SPECIAL,
-    SPECIAL_TYPES,
-    declaration_page,
-    format_amount,
-    total,
-)
+from client.fees.rules import PROJECT, SPECIAL, SPECIAL_TYPES, declaration_page
 from client.jobs import Job, JobContext
 from client.ui.dialogs.countdown import CountdownDialog
 from client.ui.fees.common import FeeScope, item_columns, with_rate
-from client.ui.fees.dialogs import LinesDialog, SubmitConfirmDialog
+from client.ui.fees.dialogs import LinesDialog, SubmitConfirmDialog, open_submitted
 from client.ui.jobs import JobHandle
 from client.ui.listpage import (
     Action,
@@ -41,6 +34,7 @@ from client.ui.pages import BasePage, PageContext
 # the server refused because the list shown was out of date (declared elsewhere, a box
 # changed meanwhile): the page fetches the items again after saying so
 STALE_LIST_CODES = frozenset({"ALREADY_DECLARED", "MERGE_SPLIT", "ITEM_NOT_FOUND"})
+SUBMITTED = "已提交{count}笔申报，应缴费额合计{amount}元。反馈结果将在倒计时结束后自动获取。"
 CHECK_PROMPT = "请仔细核对勾选的社保费信息（费款所属期、征收项目、缴费人数和应缴金额），避免申报错误。确认无误后点击【是】继续。"
 
 
@@ -229,21 +223,7 @@ class FeeDeclarePage(BasePage):
     def _submitted(self, result: SubmitResult) -> None:
         self.last_result = result
         self.list.query()
-        amount = total(d.get("amount") for d in result.declarations)
-        message = (
-            f"已提交{len(result.declarations)}笔申报，应缴费额合计{format_amount(amount)}元。"
-            "反馈结果将在倒计时结束后自动获取。"
-        )
-        if result.resent:
-            message = "上次因网络中断未确认的提交已被税务系统受理，未重复申报。" + message
-        self.countdown = CountdownDialog(self, message=message, title="提交申报")
-        self.countdown.accepted.connect(self._to_records)
-        self.countdown.open()
-
-    def _to_records(self) -> None:
-        records = self.ctx.open_page(self.RECORDS)
-        if records is not None and hasattr(records, "fetch_feedback"):
-            records.fetch_feedback()
+        self.countdown = open_submitted(self, result, SUBMITTED, self.RECORDS)
 
 
 class DailyFeePage(FeeDeclarePage):

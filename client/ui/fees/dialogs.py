@@ -1,5 +1,7 @@
 """Dialogs of 社保费申报: the 申报日期 range of 同步, the 提交申报确认页面 (with what changed
-since the last declared period), the person lines of items (预处理明细 / 申报明细)."""
+since the last declared period), the countdown after 提交申报 (`open_submitted`), the person
+lines of items (预处理明细 / 申报明细); `dialog_buttons`, the 确定/取消 row other dialogs use
+too."""
 
 from __future__ import annotations
 
@@ -20,14 +22,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from client.fees.declare import SubmissionPlan
-from client.fees.rules import format_amount
+from client.fees.declare import SubmissionPlan, SubmitResult
+from client.fees.rules import format_amount, total
+from client.ui.dialogs.countdown import CountdownDialog
 from client.ui.fees.common import FeeScope
 from client.ui.listpage import Column, ListPage, ListPageSpec, TextCondition, export_action
+from client.ui.pages import BasePage
 from client.ui.widgets.common import button, label
 
+RESENT = "上次因网络中断未确认的提交已被税务系统受理，未重复申报。"
 
-def _buttons(layout: QVBoxLayout, ok: tuple[str, str], cancel: tuple[str, str]) -> tuple:
+
+def dialog_buttons(layout: QVBoxLayout, ok: tuple[str, str], cancel: tuple[str, str]) -> tuple:
+    """A dialog's accept (primary) and reject buttons, each (text, object name), at the right
+    of a row added to `layout`; returns the two."""
     row = QHBoxLayout()
     row.addStretch(1)
     accept = button(ok[0], ok[1], primary=True)
@@ -55,7 +63,9 @@ class DateRangeDialog(QDialog):
         layout.addLayout(form)
         self.error = label("", "label_sync_range_error", "error")
         layout.addWidget(self.error)
-        self.btn_ok, self.btn_cancel = _buttons(layout, ("确定", "btn_ok"), ("取消", "btn_cancel"))
+        self.btn_ok, self.btn_cancel = dialog_buttons(
+            layout, ("确定", "btn_ok"), ("取消", "btn_cancel")
+        )
         self.btn_ok.clicked.connect(self.submit)
         self.btn_cancel.clicked.connect(self.reject)
 
@@ -140,7 +150,7 @@ class SubmitConfirmDialog(QDialog):
                 "请核对数据无误后点击【立即提交】；提交后将在20秒后自动获取申报结果。", role="hint"
             )
         )
-        self.btn_submit, self.btn_cancel = _buttons(
+        self.btn_submit, self.btn_cancel = dialog_buttons(
             layout, ("立即提交", "btn_submit_now"), ("取消", "btn_cancel")
         )
         self.btn_submit.clicked.connect(self.accept)
@@ -251,3 +261,24 @@ def lines_columns(scope: FeeScope) -> list[Column]:
         Column("personal_amount", "个人应缴（元）", 110, kind="amount"),
         Column("amount", "应缴金额（元）", 110, kind="amount"),
     ]
+
+
+def open_submitted(
+    page: BasePage, result: SubmitResult, message: str, records: str
+) -> CountdownDialog:
+    """提交申报's answer: `message` (its {count} declarations and {amount} yuan filled in,
+    after a sentence when a dropped connection had left the submission unknown) over the
+    countdown, whose end or 立即获取 opens the `records` page to fetch the feedback."""
+    amount = format_amount(total(d.get("amount") for d in result.declarations))
+    text = message.format(count=len(result.declarations), amount=amount)
+    countdown = CountdownDialog(page, message=RESENT + text if result.resent else text,
+                                title="提交申报")  # fmt: skip
+    countdown.accepted.connect(lambda: _fetch_feedback(page, records))
+    countdown.open()
+    return countdown
+
+
+def _fetch_feedback(page: BasePage, records: str) -> None:
+    shown = page.ctx.open_page(records)
+    if shown is not None and hasattr(shown, "fetch_feedback"):
+        shown.fetch_feedback()

@@ -19,7 +19,7 @@ from client.fees.rules import (
 )
 from client.jobs import Job
 from client.ui.fees.common import FeeScope, category_title, source_title, with_rate
-from client.ui.fees.dialogs import _buttons, lines_columns
+from client.ui.fees.dialogs import dialog_buttons, lines_columns
 from client.ui.fees.records_page import DeclarationsSyncPage
 from client.ui.jobs import JobHandle
 from client.ui.listpage import (
@@ -244,7 +244,7 @@ class MissingLinesDialog(QDialog):
         layout.addWidget(self.list, 1)
         self.list.query_finished.connect(lambda: self.list.set_page_checked(True))
         self.list.set_page_checked(True)  # all ticked by default (the first query is done)
-        self.btn_download, cancel = _buttons(
+        self.btn_download, cancel = dialog_buttons(
             layout, ("下载", "btn_download_lines"), ("取消", "btn_cancel")
         )
         self.btn_download.clicked.connect(self.accept)

@@ -41,7 +41,7 @@ from client.ui.fees.common import (
     source_title,
     with_rate,
 )
-from client.ui.fees.dialogs import DateRangeDialog, _buttons, lines_columns
+from client.ui.fees.dialogs import DateRangeDialog, dialog_buttons, lines_columns
 from client.ui.jobs import JobHandle
 from client.ui.listpage import (
     Action,
@@ -336,7 +336,7 @@ class DeclarationDetailDialog(QDialog):
             )
             self.tabs.addTab(self.lines_list, f"{self.scope.person}申报明细")
         layout.addWidget(self.tabs, 1)
-        self.btn_print, close = _buttons(
+        self.btn_print, close = dialog_buttons(
             layout, ("打印", "btn_print_form"), ("关闭", "btn_fee_declaration_close")
         )
         self.btn_print.clicked.connect(self.print_form)

@@ -37,7 +37,7 @@ from client.payments.rules import (
     PaymentRuleError,
     format_money,
 )
-from client.ui.fees.dialogs import _buttons as dialog_buttons
+from client.ui.fees.dialogs import dialog_buttons
 from client.ui.widgets.common import button, label
 
 

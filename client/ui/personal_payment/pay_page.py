@@ -7,52 +7,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from client.errors import user_message
-from client.jobs import Job, JobCancelled, JobContext
+from client.collector.page_parts import PersonQueryPage, person_conditions
+from client.jobs import Job, JobContext
 from client.personal_payment import rules
 from client.personal_payment.service import PendingQuery, PersonalPayments
-from client.storage.listing import RowsSource
 from client.ui.jobs import JobHandle
-from client.ui.listpage import Action, Column, ComboCondition, ListPage, ListPageSpec, TextCondition
-from client.ui.listpage.context import PageServices
-from client.ui.pages import BasePage, PageContext
+from client.ui.listpage import Action, Column, ComboCondition, ListPageSpec
+from client.ui.pages import PageContext
 from client.ui.personal_payment.dialogs import MethodDialog, PaymentDialog
-from client.unit_reference.service import LevyNames
 
 EMPTY = "请输入姓名、证件类型和证件号码，点击【查询】查询该居民的待缴费信息。"
 NONE_PENDING = "该居民没有待缴费信息。"
 
 
-class PersonalPayPage(BasePage):
+class PersonalPayPage(PersonQueryPage):
     MODE = rules.SELF_MODE
     TITLE = "社保费缴纳（自主）"
-    PAGE_KEY = "personal_pay_self"
+    KEY = "personal_pay_self"
+    EMPTY = EMPTY
+    SORT = "seq"  # a 征集通知流水号's rows side by side
+    found: PendingQuery | None
 
     def __init__(self, ctx: PageContext) -> None:
         super().__init__(ctx)
-        self.setObjectName(f"page_{self.PAGE_KEY}")
-        app = ctx.ui.app
-        self.names = LevyNames(app.app_db)
-        self.id_types = app.app_db.code_table("id_types")
         session = ctx.session
         self.service = PersonalPayments(
             session.api, session.db, session.unit.unit_id, self.id_types
         )
-        today = app.local_today()
+        today = ctx.ui.app.local_today()
         self.years = [today.year - n for n in range(5)]
-        self.found: PendingQuery | None = None
-        self.handle: JobHandle[Any] | None = None
         self.method_dialog: MethodDialog | None = None
         self.payment_dialog: PaymentDialog | None = None
-        self.source = RowsSource("row_key", default_sort=[("seq", True)])
-        services = PageServices(app.settings, ctx.ui.prompts, self.runner)
-        self.list = ListPage(self._spec(), self.source, services, self)
-        self.content.addWidget(self.list)
+        self.show_rows()
 
     def _spec(self) -> ListPageSpec:
-        id_types = list(self.id_types.items()) or [("01", "居民身份证")]
         return ListPageSpec(
-            page_key=self.PAGE_KEY,
+            page_key=self.KEY,
             title=self.TITLE,
             columns=[
                 Column("agency", "社保经办机构", 160),
@@ -66,15 +56,7 @@ class PersonalPayPage(BasePage):
                 Column("amount", "缴费金额", 100, kind="amount"),
             ],
             conditions=[
-                TextCondition("name", "* 姓名"),
-                ComboCondition(
-                    "id_type",
-                    "* 证件类型",
-                    [(name, code) for code, name in id_types],
-                    default="01",
-                    include_all=False,
-                ),
-                TextCondition("id_number", "* 证件号码"),
+                *person_conditions(self.id_types, "* "),
                 ComboCondition(
                     "levy_item",
                     "参保险种",
@@ -115,33 +97,23 @@ class PersonalPayPage(BasePage):
 
     # -- 查询 --------------------------------------------------------------------------------
     def fetch(self) -> JobHandle[PendingQuery]:
-        values = {k: self.list.condition_value(k) for k in ("name", "id_type", "id_number")}
+        values = self.person_values()
         levy_item = self.list.condition_value("levy_item")
         year = self.list.condition_value("year")
 
         def run(_ctx: JobContext) -> PendingQuery:
             return self.service.pending(self.MODE, **values, levy_item=levy_item, year=year)
 
-        self.handle = self.runner.run(Job("正在查询待缴费信息", run), self._show, self._failed)
-        return self.handle
+        handle = self.runner.run(Job("正在查询待缴费信息", run), self._show, self._failed)
+        self.handle = handle
+        return handle
 
     def _show(self, found: PendingQuery) -> None:
         order = {g: n for n, g in enumerate(dict.fromkeys(r["tick_group"] for r in found.rows))}
         for n, row in enumerate(found.rows):  # a group's rows side by side: one tick box
             row["seq"] = order[row["tick_group"]] * 10_000 + n
-        self.found = found
-        self.source.set_rows(found.rows)
         self.list.model.clear_checks()
-        self.list.set_empty_text(NONE_PENDING)
-        self.list.query()
-
-    def _failed(self, error: BaseException) -> None:
-        self.found = None
-        self.source.set_rows([])
-        self.list.set_empty_text(EMPTY)
-        self.list.query()
-        if not isinstance(error, JobCancelled):
-            self.prompts.error(self, user_message(error), title=self.TITLE)
+        self.show_found(found, found.rows, NONE_PENDING)
 
     # -- 立即缴费 ----------------------------------------------------------------------------
     def pay(self) -> None:
@@ -181,4 +153,4 @@ class PersonalPayPage(BasePage):
 class VerifiedPayPage(PersonalPayPage):
     MODE = rules.VERIFIED_MODE
     TITLE = "社保费缴纳（核定）"
-    PAGE_KEY = "personal_pay_verified"
+    KEY = "personal_pay_verified"
