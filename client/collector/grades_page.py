@@ -8,10 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from client.collector.grades import GradeQuery, ResidentGrades, grade_years
-from client.collector.page_parts import PersonQueryPage, person_conditions
+from client.collector.page_parts import PersonQueryPage
 from client.jobs import Job, JobContext
 from client.ui.jobs import JobHandle
 from client.ui.listpage import Column, ComboCondition, ListPageSpec
+from client.ui.page_helpers import person_conditions
 from client.ui.pages import PageContext
 
 TITLE = "城乡居民缴费档次查询"

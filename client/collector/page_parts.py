@@ -1,9 +1,9 @@
 """What the 代收单位's pages repeat, written once.
 
 - `PersonQueryPage`: a page that lists nothing on open; 姓名, 证件类型 and 证件号码
-  (`person_conditions`) with the page's own conditions, then 查询 asks the 管理子系统 about
-  that one resident and lists its answer; a failed 查询 empties the list again
-  (城乡居民缴费档次查询, 社保费缴纳（自主）/（核定）).
+  (`client.ui.page_helpers.person_conditions`) with the page's own conditions, then 查询
+  asks the 管理子系统 about that one resident and lists its answer; a failed 查询 empties
+  the list again (城乡居民缴费档次查询, 社保费缴纳（自主）/（核定）).
 - `menu`: a toolbar drop-down of (key, title, what it does) choices.
 - `download_template`: 模板下载 of an empty import template, and `start_import`, the file
   asked and its import started (外部参保城乡居民导入, 社保费代收代报（自主）).
@@ -35,40 +35,19 @@ from client.ui.import_flow import ImportFlow, ask_open_path, ask_save_path
 from client.ui.jobs import JobHandle
 from client.ui.listpage import (
     Action,
-    ComboCondition,
-    Condition,
     ListPage,
     PageServices,
-    TextCondition,
 )
 from client.ui.listpage.export import suggested_file_name, with_xlsx_suffix
 from client.ui.page_helpers import KeyedListPage
 from client.ui.pages import BasePage, PageContext
 from client.unit_reference.service import LevyNames
 
-PERSON_KEYS = ("name", "id_type", "id_number")
 Choice = tuple[str, str, Callable[[], object]]  # a drop-down's (key, title, what it does)
 FlowT = TypeVar("FlowT", bound=ImportFlow[Any])
 
 
 # -- one resident asked about --------------------------------------------------------------
-def person_conditions(id_types: Mapping[str, str], mark: str = "") -> list[Condition]:
-    """姓名, 证件类型 (居民身份证 chosen, no 全部) and 证件号码 of the resident asked about;
-    `mark` stands before each title (the 必填 "* ")."""
-    offered = list(id_types.items()) or [("01", "居民身份证")]
-    return [
-        TextCondition("name", f"{mark}姓名"),
-        ComboCondition(
-            "id_type",
-            f"{mark}证件类型",
-            [(name, code) for code, name in offered],
-            default="01",
-            include_all=False,
-        ),
-        TextCondition("id_number", f"{mark}证件号码"),
-    ]
-
-
 class PersonQueryPage(KeyedListPage):
     """A page listing the 管理子系统's answer about one resident: `found` (None before the
     first 查询 and after a failed one) and its rows in `source`, sorted by `SORT`. A subclass
@@ -91,9 +70,6 @@ class PersonQueryPage(KeyedListPage):
 
     def refresh(self) -> None:
         """The rows are the last 查询's answer: nothing to reload when the tab is shown again."""
-
-    def person_values(self) -> dict[str, Any]:
-        return {key: self.list.condition_value(key) for key in PERSON_KEYS}
 
     def show_found(self, found: Any, rows: list[dict[str, Any]], empty_text: str) -> None:
         self.found = found

@@ -3,12 +3,14 @@
 `KeyedListPage` is a page named by its `KEY` whose content is one `ListPage` of its `_spec()`,
 with the last job's handle and a failure handler that shows the list again and a sentence.
 `ask_range` asks the date range of a 同步; `open_preview` shows a written PDF in the print
-preview; `EXPORT_ALL` is the plain 导出 button of a list without ticks.
+preview; `EXPORT_ALL` is the plain 导出 button of a list without ticks; `person_conditions`
+are 姓名, 证件类型 and 证件号码 of the one person a page asks about, read back by
+`KeyedListPage.person_values`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar
 
@@ -18,11 +20,37 @@ from client.errors import user_message
 from client.jobs import JobCancelled
 from client.storage.listing import ListSource
 from client.ui.jobs import JobHandle
-from client.ui.listpage import Action, ListPage, ListPageSpec, PageServices
+from client.ui.listpage import (
+    Action,
+    ComboCondition,
+    Condition,
+    ListPage,
+    ListPageSpec,
+    PageServices,
+    TextCondition,
+)
 from client.ui.pages import BasePage, PageContext
 from client.ui.print_preview import PrintPreviewDialog
 
 EXPORT_ALL = Action("export", "导出", lambda page: page.export_all())
+PERSON_KEYS = ("name", "id_type", "id_number")
+
+
+def person_conditions(id_types: Mapping[str, str], mark: str = "") -> list[Condition]:
+    """姓名, 证件类型 (居民身份证 chosen, no 全部) and 证件号码 of the person asked about;
+    `mark` stands before each title (the 必填 "* ")."""
+    offered = list(id_types.items()) or [("01", "居民身份证")]
+    return [
+        TextCondition("name", f"{mark}姓名"),
+        ComboCondition(
+            "id_type",
+            f"{mark}证件类型",
+            [(name, code) for code, name in offered],
+            default="01",
+            include_all=False,
+        ),
+        TextCondition("id_number", f"{mark}证件号码"),
+    ]
 
 
 class KeyedListPage(BasePage):
@@ -50,6 +78,10 @@ class KeyedListPage(BasePage):
 
     def refresh(self) -> None:
         self.list.refresh()
+
+    def person_values(self) -> dict[str, Any]:
+        """What the clerk entered in the `person_conditions`."""
+        return {key: self.list.condition_value(key) for key in PERSON_KEYS}
 
     def failure(
         self,

@@ -20,10 +20,10 @@ from client.ui.listpage import (
     ListPageSpec,
     MonthRangeCondition,
     RowAction,
-    TextCondition,
     export_action,
     format_amount,
 )
+from client.ui.page_helpers import person_conditions
 from client.ui.pages import PageContext
 
 TITLE = "社保费批扣清册查询"
@@ -67,11 +67,7 @@ class DeductionRollsPage(DeductionPage):
             title=TITLE,
             columns=roll_columns(self._id_type),
             conditions=[
-                TextCondition("name", "姓名"),
-                ComboCondition("id_type", "证件类型",
-                               [(n, c) for c, n in self.id_types.items()], default="01",
-                               include_all=False),
-                TextCondition("id_number", "证件号码"),
+                *person_conditions(self.id_types),
                 MonthRangeCondition("period", "费款所属期"),
                 ComboCondition("state", "批扣状态", list(STATES)),
             ],

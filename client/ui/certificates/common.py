@@ -16,12 +16,11 @@ from client.certificates.rules import CertificateError
 from client.certificates.tickets import PERSONAL_TICKETS, TaxCertificates
 from client.errors import user_message
 from client.ui.fees.common import FeeScope
-from client.ui.listpage import Column, ComboCondition, ListPageSpec, TextCondition
-from client.ui.page_helpers import KeyedListPage
+from client.ui.listpage import Column, ListPageSpec
+from client.ui.page_helpers import KeyedListPage, person_conditions
 from client.ui.pages import PageContext
 
 SavePathProvider = Callable[[str], "str | None"]
-PERSON_KEYS = ("name", "id_type", "id_number")  # the person conditions of a resident's 证明
 
 
 class CertificateScope(FeeScope):
@@ -56,14 +55,7 @@ class CertificateScope(FeeScope):
 
     def person_conditions(self, *periods: Any) -> list[Any]:
         """姓名, 证件类型 and 证件号码 of the person asked for, then the `periods`."""
-        id_types = list(self.id_types.items()) or [("01", "居民身份证")]
-        return [
-            TextCondition("name", "姓名"),
-            ComboCondition("id_type", "证件类型", [(name, code) for code, name in id_types],
-                           default="01", include_all=False),
-            TextCondition("id_number", "证件号码"),
-            *periods,
-        ]  # fmt: skip
+        return [*person_conditions(self.id_types), *periods]
 
 
 class CertificateListPage(KeyedListPage):
@@ -96,9 +88,6 @@ class CertificateListPage(KeyedListPage):
             conditions=self._conditions(),
             **more,
         )
-
-    def person_values(self) -> dict[str, Any]:
-        return {key: self.list.condition_value(key) for key in PERSON_KEYS}
 
     def _failed(self, error: BaseException) -> None:
         self.failure(self.title, failure_text, requery=False)(error)

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from client.collector.page_parts import PersonQueryPage, person_conditions
+from client.collector.page_parts import PersonQueryPage
 from client.jobs import Job, JobContext
 from client.personal_payment import rules
 from client.personal_payment.service import PendingQuery, PersonalPayments
 from client.ui.jobs import JobHandle
 from client.ui.listpage import Action, Column, ComboCondition, ListPageSpec
+from client.ui.page_helpers import person_conditions
 from client.ui.pages import PageContext
 from client.ui.personal_payment.dialogs import MethodDialog, PaymentDialog
 
