@@ -15,7 +15,7 @@ from typing import Any
 from client.authorisation.people import AreaResident
 from client.collector.persons import PersonError
 from client.payments.bank_codes import BankCodes
-from client.sync.api import ApiClient
+from client.sync.unit_service import UnitCalls
 
 ACCOUNT_NATURES = ("个人银行结算账户", "个人储蓄账户", "信用卡账户")
 ACCOUNT_NUMBER = re.compile(r"\d{8,32}")
@@ -115,16 +115,10 @@ def account_row(row: Mapping[str, Any]) -> dict[str, Any]:
     return shown
 
 
-class ResidentAccounts:
+class ResidentAccounts(UnitCalls):
     """The 征收子系统's 居民银行账户 of one 代收单位."""
 
-    def __init__(self, api: ApiClient, unit_id: str) -> None:
-        self.api = api
-        self.unit_id = unit_id
-
-    @property
-    def path(self) -> str:
-        return f"/mgmt/units/{self.unit_id}/authorisation/accounts"
+    PATH = "/mgmt/units/{unit_id}/authorisation/accounts"
 
     def query(
         self,

@@ -25,7 +25,7 @@ from client.documents.agreement_pdf import (
     write_agreement_terms,
 )
 from client.payments.bank_codes import BankCodes
-from client.sync.api import ApiClient
+from client.sync.unit_service import UnitCalls
 
 OWN, OTHER = "本人账户", "他人账户"
 ACCOUNT_TYPES = (OWN, OTHER)
@@ -130,23 +130,17 @@ def _holder(name: str, id_type: str, number: str, id_types: dict[str, str] | Non
         raise AgreementRuleError(message, f"holder_{error.field or 'name'}") from None
 
 
-class ResidentAgreements:
+class ResidentAgreements(UnitCalls):
     """The 管理子系统's 居民两两协议 of one 代收单位."""
 
-    def __init__(self, api: ApiClient, unit_id: str) -> None:
-        self.api = api
-        self.unit_id = unit_id
-
-    @property
-    def base(self) -> str:
-        return f"/mgmt/units/{self.unit_id}/authorisation"
+    PATH = "/mgmt/units/{unit_id}/authorisation"
 
     def query(
         self, name: str | None = None, id_number: str | None = None, state: str | None = None
     ) -> list[dict[str, Any]]:
         """查询: the agreements matching the conditions (empty ones ignored), newest first."""
         body = self.api.get_json(
-            f"{self.base}/agreements",
+            f"{self.path}/agreements",
             name=(name or "").strip() or None,
             id_number=(id_number or "").strip().upper() or None,
             state=state or None,
@@ -154,13 +148,13 @@ class ResidentAgreements:
         return list(body["agreements"])
 
     def get(self, agreement_id: str) -> dict[str, Any]:
-        return dict(self.api.get_json(f"{self.base}/agreements/{agreement_id}"))
+        return dict(self.api.get_json(f"{self.path}/agreements/{agreement_id}"))
 
     def send_code(self, phone: str | None) -> dict[str, Any]:
         """获取验证码: the phone checked here first; the server sends a code valid 5 minutes
         (429 SMS_TOO_OFTEN within a minute of the last)."""
         number = check_phone(phone)
-        return dict(self.api.post_json(f"{self.base}/sms-codes", {"phone": number}))
+        return dict(self.api.post_json(f"{self.path}/sms-codes", {"phone": number}))
 
     def sign(
         self,
@@ -175,7 +169,7 @@ class ResidentAgreements:
         body = form.wire(resident, codes, id_types)
         return dict(
             self.api.post_json(
-                f"{self.base}/agreements", body, idempotency_key=key or str(uuid.uuid4())
+                f"{self.path}/agreements", body, idempotency_key=key or str(uuid.uuid4())
             )
         )
 
@@ -184,7 +178,7 @@ class ResidentAgreements:
             raise AgreementRuleError("该协议已撤销，无需再次撤销。", None)
         return dict(
             self.api.post_json(
-                f"{self.base}/agreements/{row['agreement_id']}/revoke",
+                f"{self.path}/agreements/{row['agreement_id']}/revoke",
                 {},
                 idempotency_key=str(uuid.uuid4()),
             )

@@ -10,7 +10,7 @@ from typing import Any
 
 from client.authorisation.rolls_source import RemoteListSource
 from client.collector.persons import PersonError, number_error
-from client.sync.api import ApiClient
+from client.sync.unit_service import UnitCalls
 
 SUCCEEDED = "扣款成功"
 NOT_VOIDED, VOIDED = "未作废", "已作废"
@@ -68,20 +68,17 @@ def decorate(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-class DeductionRolls:
+class DeductionRolls(UnitCalls):
     """The 管理子系统 calls of 社保费批扣清册查询 for one unit."""
 
-    def __init__(self, api: ApiClient, unit_id: str) -> None:
-        self.api = api
-        self.unit_id = unit_id
-        self.base = f"/mgmt/units/{unit_id}/authorisation/deduction-rolls"
+    PATH = "/mgmt/units/{unit_id}/authorisation/deduction-rolls"
 
     def source(self) -> RemoteListSource:
-        return RemoteListSource(self.api, self.base, "row_id", roll_params, SORTABLE, decorate)
+        return RemoteListSource(self.api, self.path, "row_id", roll_params, SORTABLE, decorate)
 
     def detail(self, row_id: int) -> dict[str, Any]:
         """查看: the row as the 管理子系统 has it now."""
-        return decorate(self.api.get_json(f"{self.base}/{row_id}"))
+        return decorate(self.api.get_json(f"{self.path}/{row_id}"))
 
     def void(self, row: Mapping[str, Any]) -> dict[str, Any]:
         """作废 per §3.20.2; refused here for a row known to be 扣款成功 or 已作废, and by the
@@ -89,4 +86,4 @@ class DeductionRolls:
         refusal = void_refusal(row)
         if refusal:
             raise PersonError(refusal)
-        return decorate(self.api.post_json(f"{self.base}/{row['row_id']}/void", None))
+        return decorate(self.api.post_json(f"{self.path}/{row['row_id']}/void", None))

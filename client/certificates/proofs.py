@@ -20,6 +20,7 @@ from client.documents.payment_proof_pdf import write_payment_proof
 from client.domain.ids import ID_CARD, identity_number_error
 from client.fees.journal import FeeJournal
 from client.sync.api import ApiClient
+from client.sync.unit_service import UnitCalls
 
 YEAR_LABEL = "缴费年度"
 YEAR_REQUIRED = "请选择缴费年度起止。"
@@ -104,7 +105,9 @@ class ProofQuery:
         return "\n".join(lines)
 
 
-class PaymentProofs:
+class PaymentProofs(UnitCalls):
+    PATH = "/mgmt/units/{unit_id}/payment-list"
+
     def __init__(
         self,
         api: ApiClient,
@@ -113,15 +116,10 @@ class PaymentProofs:
         journal: FeeJournal,
         id_types: dict[str, str] | None = None,
     ) -> None:
-        self.api = api
-        self.unit_id = unit_id
+        super().__init__(api, unit_id)
         self.taxpayer_id, self.taxpayer_name = taxpayer
         self.journal = journal
         self.id_types = id_types or {}
-
-    @property
-    def base(self) -> str:
-        return f"/mgmt/units/{self.unit_id}/payment-list"
 
     def query(
         self,
@@ -141,7 +139,7 @@ class PaymentProofs:
         if kind.person:
             person = check_person(name, id_type, id_number)
             payload = self.api.get_json(
-                f"{self.base}/persons", period_from=months[0], period_to=months[1], **person
+                f"{self.path}/persons", period_from=months[0], period_to=months[1], **person
             )
             rows, reason = wire.payment_list(payload, wire.PERSON_LIST_FIELDS)
             for n, row in enumerate(rows):
@@ -149,7 +147,7 @@ class PaymentProofs:
         else:
             person = {}
             payload = self.api.get_json(
-                f"{self.base}/unit", period_from=months[0], period_to=months[1]
+                f"{self.path}/unit", period_from=months[0], period_to=months[1]
             )
             rows, reason = wire.payment_list(payload, wire.UNIT_LIST_FIELDS)
             for n, row in enumerate(rows):

@@ -38,6 +38,7 @@ from client.storage.unit_db import UnitDatabase
 from client.sync.api import ApiClient
 from client.sync.errors import ApiError
 from client.sync.submissions import Submitter
+from client.sync.unit_service import UnitService
 
 ISSUE_TITLE = "税收完税证明（非印刷）开具"
 REISSUE_TITLE = "税收完税证明（非印刷）补开"
@@ -95,7 +96,9 @@ class VerifyResult:
     ticket: dict[str, Any] = field(default_factory=dict)
 
 
-class TaxCertificates:
+class TaxCertificates(UnitService):
+    PATH = "/collect/units/{unit_id}"
+
     def __init__(
         self,
         api: ApiClient,
@@ -105,8 +108,7 @@ class TaxCertificates:
         write: WriteTicket = write_ticket_pdf,
         scope: TicketScope = UNIT_TICKETS,
     ) -> None:
-        self.api = api
-        self.unit_id = unit_id
+        super().__init__(api, db, unit_id)
         self.journal = journal
         self.submitter = Submitter(api, db)
         self.write = write
@@ -114,7 +116,7 @@ class TaxCertificates:
 
     @property
     def base(self) -> str:
-        return f"/collect/units/{self.unit_id}/{self.scope.path}"
+        return f"{self.path}/{self.scope.path}"
 
     # -- 查询 ------------------------------------------------------------------------------
     def query(

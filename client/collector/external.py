@@ -48,6 +48,7 @@ from client.storage.listing import (
 from client.storage.unit_db import UnitDatabase
 from client.sync.api import ApiClient
 from client.sync.errors import ClientRequestError
+from client.sync.unit_service import UnitService
 
 REGISTERED = agent_wire.REGISTERED  # 正常参保
 NOT_REGISTERED = agent_wire.NOT_REGISTERED  # 未参保
@@ -223,7 +224,9 @@ class ExternalDetail:
 
 
 # -- the service -----------------------------------------------------------------------------
-class ExternalResidents:
+class ExternalResidents(UnitService):
+    PATH = "/mgmt/units/{unit_id}/external-residents"
+
     def __init__(
         self,
         api: ApiClient,
@@ -232,17 +235,11 @@ class ExternalResidents:
         id_types: Mapping[str, str] | None = None,
         now: Callable[[], datetime] = datetime.now,
     ) -> None:
-        self.api = api
-        self.db = db
-        self.unit_id = unit_id
+        super().__init__(api, db, unit_id)
         self.id_types = dict(id_types or {}) or dict(DEFAULT_ID_TYPES)
         self.now = now
         self.groups = GroupService(db)
         self.sync = ExternalListSync(api, db, unit_id, now)
-
-    @property
-    def lookup_path(self) -> str:
-        return f"/mgmt/units/{self.unit_id}/external-residents/lookup"
 
     # -- the 管理子系统's answer -------------------------------------------------------------------
     def lookup(self, persons: Sequence[Person], ctx: JobContext | None = None) -> list[dict]:
@@ -254,7 +251,7 @@ class ExternalResidents:
             ctx.check_cancelled()
             sent = [p.wire() for p in batch]
             try:
-                payload = self.api.post_json(self.lookup_path, {"persons": sent})
+                payload = self.api.post_json(f"{self.path}/lookup", {"persons": sent})
             except ClientRequestError as exc:
                 index = exc.details.get("index")
                 if isinstance(index, int) and 0 <= index < len(batch):

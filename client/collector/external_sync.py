@@ -22,6 +22,7 @@ from typing import Any
 from client.storage.unit_db import UnitDatabase
 from client.sync.api import ApiClient
 from client.sync.errors import ApiError, MalformedResponseError, NetworkError
+from client.sync.unit_service import UnitService
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,9 @@ class SyncWarning:
     message: str
 
 
-class ExternalListSync:
+class ExternalListSync(UnitService):
+    PATH = "/mgmt/units/{unit_id}/external-residents"
+
     def __init__(
         self,
         api: ApiClient,
@@ -47,14 +50,8 @@ class ExternalListSync:
         unit_id: str,
         now: Callable[[], datetime] = datetime.now,
     ) -> None:
-        self.api = api
-        self.db = db
-        self.unit_id = unit_id
+        super().__init__(api, db, unit_id)
         self.now = now
-
-    @property
-    def path(self) -> str:
-        return f"/mgmt/units/{self.unit_id}/external-residents"
 
     def current(self) -> tuple[dict[str, Any], str, int]:
         """(body, digest, count) of the list as kept here, in the order it was added."""

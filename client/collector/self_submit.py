@@ -49,10 +49,10 @@ from client.fees.journal import ACCEPTED, REFUSED, SUBMIT, UNKNOWN, FeeJournal
 from client.fees.rules import PENDING, total
 from client.jobs import JobContext
 from client.storage.chunks import chunked, marks
-from client.storage.unit_db import UnitDatabase
 from client.sync.api import ApiClient
 from client.sync.errors import ApiError
 from client.sync.submissions import SubmissionUncertainError, Submitter
+from client.sync.unit_service import UnitService
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,9 @@ class SelfPlan:
         ]}  # fmt: skip
 
 
-class SelfDeclarations:
+class SelfDeclarations(UnitService):
+    PATH = "/mgmt/units/{unit_id}/resident-declarations"
+
     def __init__(
         self,
         api: ApiClient,
@@ -116,17 +118,11 @@ class SelfDeclarations:
         unit_id: str,
         journal: FeeJournal | None = None,
     ) -> None:
-        self.api = api
+        super().__init__(api, drafts.db, unit_id)
         self.drafts = drafts
-        self.db: UnitDatabase = drafts.db
-        self.unit_id = unit_id
         self.submitter = Submitter(api, self.db)
         self.journal = journal or FeeJournal(self.db)
         self.fees = FeeDeclarations(api, self.db, unit_id, self.journal)
-
-    @property
-    def path(self) -> str:
-        return f"/mgmt/units/{self.unit_id}/resident-declarations"
 
     def waiting_ids(self) -> set[int]:
         """Rows of a submission whose answer has not arrived."""

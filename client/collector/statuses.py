@@ -28,6 +28,7 @@ from client.storage.unit_db import UnitDatabase
 from client.sync.api import ApiClient
 from client.sync.engine import gc_paused, prefetch
 from client.sync.errors import MalformedResponseError, SyncIntegrityError
+from client.sync.unit_service import UnitService
 
 PAGE_SIZE = 5000  # rows per request (the contract allows up to 20,000)
 PHASE = "正在更新申报缴费状态"
@@ -69,18 +70,14 @@ class StatusCounts:
     paid: int
 
 
-class ResidentStatuses:
+class ResidentStatuses(UnitService):
+    PATH = "/mgmt/units/{unit_id}/resident-statuses"
+
     def __init__(
         self, api: ApiClient, db: UnitDatabase, unit_id: str, page_size: int = PAGE_SIZE
     ) -> None:
-        self.api = api
-        self.db = db
-        self.unit_id = unit_id
+        super().__init__(api, db, unit_id)
         self.page_size = page_size
-
-    @property
-    def path(self) -> str:
-        return f"/mgmt/units/{self.unit_id}/resident-statuses"
 
     # -- 更新 ---------------------------------------------------------------------------------
     def download(self, year: int, ctx: JobContext | None = None) -> StatusDownload:

@@ -45,6 +45,7 @@ from client.storage.unit_db import UnitDatabase
 from client.sync.api import ApiClient
 from client.sync.errors import ApiError, MalformedResponseError
 from client.sync.submissions import SubmissionUncertainError, Submitter
+from client.sync.unit_service import UnitService
 
 KIND = "fee_declaration"
 VOID_KIND = "fee_void"
@@ -90,21 +91,17 @@ class SyncResult:
     unpaid: int
 
 
-class FeeDeclarations:
+class FeeDeclarations(UnitService):
+    PATH = "/mgmt/units/{unit_id}/fee-declarations"
+
     def __init__(
         self, api: ApiClient, db: UnitDatabase, unit_id: str, journal: FeeJournal | None = None
     ) -> None:
-        self.api = api
-        self.db = db
-        self.unit_id = unit_id
+        super().__init__(api, db, unit_id)
         self.items = FeeItems(api, db, unit_id)
         self.records = FeeRecords(db)
         self.submitter = Submitter(api, db)
         self.journal = journal or FeeJournal(db)
-
-    @property
-    def path(self) -> str:
-        return f"/mgmt/units/{self.unit_id}/fee-declarations"
 
     # -- 提交申报 ---------------------------------------------------------------------------
     def plan(

@@ -41,6 +41,7 @@ from client.storage.unit_db import UnitDatabase
 from client.storage.unit_models import Registration
 from client.sync.api import ApiClient
 from client.sync.errors import ApiError, NetworkError
+from client.sync.unit_service import UnitService
 
 AGREEMENTS = Agreement.__table__
 POLL_SECONDS = 1.0
@@ -91,8 +92,10 @@ class _RetryKeys:
 
 
 # -- the service ------------------------------------------------------------------------------
-class UnitAgreements:
+class UnitAgreements(UnitService):
     """三方协议 of one unit (用人单位 or 代收单位)."""
+
+    PATH = "/collect/units/{unit_id}/agreements"
 
     def __init__(
         self,
@@ -102,16 +105,10 @@ class UnitAgreements:
         poll_seconds: float = POLL_SECONDS,
         max_wait_seconds: float = MAX_WAIT_SECONDS,
     ) -> None:
-        self.api = api
-        self.db = db
-        self.unit_id = unit_id
+        super().__init__(api, db, unit_id)
         self.poll_seconds = poll_seconds
         self.max_wait_seconds = max_wait_seconds
         self._keys = _RetryKeys()
-
-    @property
-    def path(self) -> str:
-        return f"/collect/units/{self.unit_id}/agreements"
 
     # -- 页面初始化 / 刷新 ---------------------------------------------------------------------
     def refresh(self, ctx: JobContext | None = None) -> int:

@@ -42,6 +42,7 @@ from client.storage.unit_db import UnitDatabase
 from client.sync.api import ApiClient
 from client.sync.errors import ApiError, MalformedResponseError
 from client.sync.submissions import SubmissionUncertainError, Submitter
+from client.sync.unit_service import UnitService
 
 PAYMENT_KIND = "fee_payment"
 VOUCHER_KIND = "bank_voucher"
@@ -81,8 +82,10 @@ class IssuedVoucher:
     voided_serials: list[str] = field(default_factory=list)
 
 
-class FeePayments:
+class FeePayments(UnitService):
     """缴费 of one unit: arrears, 三方协议缴费, 银行端凭证缴费, and the records they make."""
+
+    PATH = "/collect/units/{unit_id}"
 
     def __init__(
         self,
@@ -93,10 +96,8 @@ class FeePayments:
         journal: FeeJournal | None = None,
         wording: PaymentWording = EMPLOYER,
     ) -> None:
-        self.api = api
+        super().__init__(api, db, unit_id)
         self.wording = wording  # how this module names the pages in its refusals
-        self.db = db
-        self.unit_id = unit_id
         self.documents = documents
         self.journal = journal or FeeJournal(db)
         self.arrears = Arrears(api, db, unit_id)
@@ -104,10 +105,6 @@ class FeePayments:
         self.deductions = PaymentRecords(api, db, unit_id, self.arrears, self.journal)
         self.vouchers = VoucherRecords(api, db, unit_id, documents, self.journal)
         self.payers = PayerAccounts(db)
-
-    @property
-    def base(self) -> str:
-        return f"/collect/units/{self.unit_id}"
 
     # -- 立即缴费 ---------------------------------------------------------------------------
     def plan(
@@ -129,7 +126,7 @@ class FeePayments:
     def agreements_for_payment(self) -> list[dict[str, Any]]:
         """The unit's 验证通过 三方协议, fresh from the 征收子系统 (a revoked one must not be
         offered)."""
-        answer = self.api.get_json(f"{self.base}/agreements")
+        answer = self.api.get_json(f"{self.path}/agreements")
         agreements = answer.get("agreements") if isinstance(answer, dict) else None
         if not isinstance(agreements, list):
             raise MalformedResponseError(technical="agreement list")
@@ -143,7 +140,7 @@ class FeePayments:
         body = {"line_ids": plan.line_ids, "agreement_id": agreement["agreement_id"]}
         try:
             answer = self.submitter.submit(
-                PAYMENT_KIND, f"{self.base}/payments", body, plan.line_ids, _payment_applied,
+                PAYMENT_KIND, f"{self.path}/payments", body, plan.line_ids, _payment_applied,
                 headers=ticket.headers,
             )  # fmt: skip
         except SubmissionUncertainError:
@@ -237,7 +234,7 @@ class FeePayments:
         body = {"line_ids": plan.line_ids, "payer": payer_body}
         try:
             answer = self.submitter.submit(
-                VOUCHER_KIND, f"{self.base}/bank-vouchers", body, plan.line_ids,
+                VOUCHER_KIND, f"{self.path}/bank-vouchers", body, plan.line_ids,
                 _voucher_applied, headers=ticket.headers,
             )  # fmt: skip
         except SubmissionUncertainError:

@@ -38,6 +38,7 @@ from client.storage.listing import QueryListSource, custom, date_range, equals
 from client.storage.unit_db import UnitDatabase
 from client.sync.api import ApiClient
 from client.sync.errors import ApiError
+from client.sync.unit_service import UnitService
 
 MAX_SYNC_MONTHS = 36
 POLL_SECONDS = 1.0
@@ -79,21 +80,17 @@ def _overlap(key: str, start_col: Any, end_col: Any) -> Any:
     return custom(key, build)
 
 
-class PaymentRecords:
+class PaymentRecords(UnitService):
     """三方协议 deductions (缴费记录)."""
+
+    PATH = "/collect/units/{unit_id}/deductions"
 
     def __init__(
         self, api: ApiClient, db: UnitDatabase, unit_id: str, arrears: Arrears, journal: FeeJournal
     ) -> None:
-        self.api = api
-        self.db = db
-        self.unit_id = unit_id
+        super().__init__(api, db, unit_id)
         self.arrears = arrears
         self.journal = journal
-
-    @property
-    def path(self) -> str:
-        return f"/collect/units/{self.unit_id}/deductions"
 
     def source(self) -> QueryListSource:
         c = DEDUCTIONS.c
@@ -224,21 +221,17 @@ class PaymentRecords:
         return d
 
 
-class VoucherRecords:
+class VoucherRecords(UnitService):
     """银行端查询缴税凭证 records (缴费凭证打印记录)."""
+
+    PATH = "/collect/units/{unit_id}/bank-vouchers"
 
     def __init__(
         self, api: ApiClient, db: UnitDatabase, unit_id: str, documents: Path, journal: FeeJournal
     ) -> None:
-        self.api = api
-        self.db = db
-        self.unit_id = unit_id
+        super().__init__(api, db, unit_id)
         self.documents = documents
         self.journal = journal
-
-    @property
-    def path(self) -> str:
-        return f"/collect/units/{self.unit_id}/bank-vouchers"
 
     def source(self) -> QueryListSource:
         c = VOUCHERS.c

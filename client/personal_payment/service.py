@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from client.collector.persons import Person, check_person
+from client.collector.resident_queries import ResidentQueries
 from client.personal_payment import rules, wire
 from client.storage.unit_db import UnitDatabase
 from client.sync.api import ApiClient
@@ -43,7 +43,7 @@ def _no_local_rows(_conn: Any, _answer: Any, _ids: list[int]) -> None:
     """An order changes nothing locally; the answer is all."""
 
 
-class PersonalPayments:
+class PersonalPayments(ResidentQueries):
     def __init__(
         self,
         api: ApiClient,
@@ -51,9 +51,7 @@ class PersonalPayments:
         unit_id: str,
         id_types: Mapping[str, str] | None = None,
     ) -> None:
-        self.api = api
-        self.unit_id = unit_id
-        self.id_types = dict(id_types or {}) or None
+        super().__init__(api, unit_id, id_types)
         self.submitter = Submitter(api, db)
 
     @property
@@ -71,7 +69,7 @@ class PersonalPayments:
         year: int | None = None,
     ) -> PendingQuery:
         """待缴费信息 of a resident named by the three facts (checked first)."""
-        person: Person = check_person(name, id_type, id_number, self.id_types)
+        person = self.person(name, id_type, id_number)
         params: dict[str, Any] = {"mode": mode, **person.wire()}
         if levy_item:
             params["levy_item"] = levy_item

@@ -4,11 +4,11 @@ server's strings after they were checked to be amounts."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from client.personal_payment.rules import STATES
 from client.sync.errors import MalformedResponseError
+from client.sync.wire_amounts import wire_amount
 
 ROW_FIELDS = (
     "row_id", "kind", "item_id", "position", "declaration_id", "voucher_number",
@@ -33,11 +33,7 @@ def _fail(what: str) -> MalformedResponseError:
 
 
 def _amount(value: Any, what: str) -> str:
-    try:
-        Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise _fail(f"{what} amount {value!r}") from None
-    if not isinstance(value, str):
+    if wire_amount(value) is None:
         raise _fail(f"{what} amount {value!r}")
     return value
 

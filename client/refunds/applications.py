@@ -36,6 +36,7 @@ from client.storage.unit_db import UnitDatabase
 from client.sync.api import ApiClient
 from client.sync.errors import ApiError
 from client.sync.submissions import SubmissionUncertainError, Submitter
+from client.sync.unit_service import UnitService
 
 KIND = "refund"
 PAGE = "单位退费申请管理"
@@ -85,8 +86,10 @@ def _period_pair(period_from: str | None, period_to: str | None, what: str) -> N
         raise RefundRuleError(f"{what}起不能晚于{what}止，请重新选择。", "period")
 
 
-class RefundApplications:
+class RefundApplications(UnitService):
     """退费申请 of one unit."""
+
+    PATH = "/collect/units/{unit_id}/refunds"
 
     def __init__(
         self,
@@ -95,15 +98,9 @@ class RefundApplications:
         unit_id: str,
         journal: FeeJournal | None = None,
     ) -> None:
-        self.api = api
-        self.db = db
-        self.unit_id = unit_id
+        super().__init__(api, db, unit_id)
         self.journal = journal or FeeJournal(db)
         self.submitter = Submitter(api, db)
-
-    @property
-    def path(self) -> str:
-        return f"/collect/units/{self.unit_id}/refunds"
 
     # -- refundable rows (新增退费申请, step 2) -----------------------------------------------
     def ticket_rows(

@@ -9,6 +9,7 @@ from typing import Any
 
 from client.refunds.rules import METHODS, STATUSES
 from client.sync.errors import MalformedResponseError
+from client.sync.wire_amounts import wire_amount
 
 TICKET_KEYS = ("ticket_id", "e_ticket_number", "status", "tax_authority_name", "rows")
 TICKET_ROW_KEYS = (
@@ -42,7 +43,8 @@ def _text(value: Any) -> bool:
 
 
 def _money(value: Any) -> bool:
-    return isinstance(value, str) and bool(_MONEY.fullmatch(value))
+    """A wire amount written with two decimals, as the contract writes them ("80.00")."""
+    return wire_amount(value) is not None and bool(_MONEY.fullmatch(value))
 
 
 def _optional_text(entry: dict[str, Any], keys: tuple[str, ...], what: str) -> None:

@@ -19,6 +19,7 @@ from client.storage.unit_models import WageDeclaration, WageDeclarationRow
 from client.sync.api import ApiClient
 from client.sync.errors import MalformedResponseError
 from client.sync.submissions import Submitter
+from client.sync.unit_service import UnitService
 from client.wages.drafts import EDITABLE_STATES, FAILED, SUBMITTED, WageDrafts
 
 KIND = "wage_declaration"
@@ -86,16 +87,12 @@ class Feedback:
     failed_rows: int
 
 
-class WageDeclarations:
-    def __init__(self, api: ApiClient, db: UnitDatabase, unit_id: str) -> None:
-        self.api = api
-        self.db = db
-        self.unit_id = unit_id
-        self.submitter = Submitter(api, db)
+class WageDeclarations(UnitService):
+    PATH = "/mgmt/units/{unit_id}/wage-declarations"
 
-    @property
-    def path(self) -> str:
-        return f"/mgmt/units/{self.unit_id}/wage-declarations"
+    def __init__(self, api: ApiClient, db: UnitDatabase, unit_id: str) -> None:
+        super().__init__(api, db, unit_id)
+        self.submitter = Submitter(api, db)
 
     # -- 提交申报 ---------------------------------------------------------------------------
     def submit(self, drafts: WageDrafts, draft_ids: Sequence[int]) -> list[dict[str, Any]]:

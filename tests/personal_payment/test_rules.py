@@ -75,6 +75,17 @@ def test_malformed_answers_are_refused() -> None:
         wire.orders({"orders": "x"})
 
 
+@pytest.mark.parametrize("amount", ["Infinity", "-Infinity", "NaN", "1E+30", "380.001"])
+def test_an_amount_that_is_not_a_finite_one_to_the_fen_is_a_malformed_answer(amount: str) -> None:
+    with pytest.raises(MalformedResponseError):
+        wire.order(_order(amount=amount))
+    row = {k: "x" for k in wire.ROW_FIELDS} | {"year": 2026, "amount": amount}
+    person = {"name": "王芳", "id_type": "01", "id_number": "659001196001010011"}
+    assert wire.pending_rows({"person": person, "rows": [{**row, "amount": "380.00"}]})
+    with pytest.raises(MalformedResponseError):
+        wire.pending_rows({"person": person, "rows": [row]})
+
+
 def _png(matrix: list[list[bool]], path: Path, scale: int = 6, quiet: int = 4) -> None:
     """A greyscale PNG of the matrix written by hand (no Qt, no PIL)."""
     size = (len(matrix) + 2 * quiet) * scale

@@ -223,3 +223,10 @@ def test_person_rows_need_the_contracts_layout() -> None:
         wire.person_rows({**good, "fields": wire.PERSON_FIELDS[::-1]})
     with pytest.raises(MalformedResponseError):
         wire.person_rows({**good, "records": [good["records"][0][:-1]]})  # fmt: skip
+
+
+@pytest.mark.parametrize("amount", ["Infinity", "-Infinity", "NaN", "1E+30", "1" * 40 + ".00"])
+def test_an_amount_that_is_not_a_finite_one_to_the_fen_is_a_malformed_answer(amount: str) -> None:
+    assert wire.ticket_rows({"tickets": [TICKET]})  # the same answer with "80.00" is read
+    with pytest.raises(MalformedResponseError):
+        wire.ticket_rows({"tickets": [{**TICKET, "rows": [{**TICKET_ROW, "refundable": amount}]}]})
