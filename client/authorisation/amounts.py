@@ -15,7 +15,6 @@ from client.authorisation.people import AreaResident
 from client.authorisation.rolls_source import RemoteListSource
 from client.collector.persons import PersonError
 from client.collector.resident_queries import ResidentQueries
-from client.sync.api import ApiClient
 
 INSURANCES: dict[str, str] = {"10210": "城乡居民基本养老保险", "10211": "城乡居民基本医疗保险"}
 INSURANCE_SHORT: dict[str, str] = {"10210": "养老保险", "10211": "医疗保险"}
@@ -125,18 +124,14 @@ def setting_row(row: dict[str, Any]) -> dict[str, Any]:
 class AmountSettings(ResidentQueries):
     """The 管理子系统 calls of 社保费批扣费额设置 for one unit."""
 
-    def __init__(
-        self, api: ApiClient, unit_id: str, id_types: Mapping[str, str] | None = None
-    ) -> None:
-        super().__init__(api, unit_id, id_types)
-        self.base = f"/mgmt/units/{unit_id}/authorisation/amount-settings"
+    PATH = "/mgmt/units/{unit_id}/authorisation/amount-settings"
 
     def candidate(self, name: Any, id_type: Any, id_number: Any, insurance: Any) -> AmountCandidate:
         """新增 第一步 (下一步): facts checked here, then the server's answer or its sentence
         (RESIDENT_NOT_FOUND, NOT_INSURED 未查询到城乡居民参保信息)."""
         person = self.person(name, id_type, id_number)
         code = check_insurance(insurance)
-        body = self.api.post_json(f"{self.base}/candidate", {**person.wire(), "insurance": code})
+        body = self.api.post_json(f"{self.path}/candidate", {**person.wire(), "insurance": code})
         return AmountCandidate.of(body)
 
     def save(self, candidate: AmountCandidate, year: Any, amount: Any) -> dict[str, Any]:
@@ -144,15 +139,15 @@ class AmountSettings(ResidentQueries):
         value = check_amount(candidate, year, amount)
         body = {**candidate.resident.facts().wire(), "insurance": candidate.insurance,
                 "year": int(year), "amount": f"{value:.2f}"}  # fmt: skip
-        return setting_row(self.api.post_json(self.base, body))
+        return setting_row(self.api.post_json(self.path, body))
 
     def void(self, setting_id: int) -> dict[str, Any]:
         """作废 an 有效 setting (the server refuses one already 已作废)."""
-        return setting_row(self.api.post_json(f"{self.base}/{setting_id}/void", None))
+        return setting_row(self.api.post_json(f"{self.path}/{setting_id}/void", None))
 
     def source(self) -> RemoteListSource:
         """The list's rows, filtered by 姓名, 证件号码, 险种, 生效年度 and 有效标志."""
-        return RemoteListSource(self.api, self.base, "setting_id", _list_params, (),
+        return RemoteListSource(self.api, self.path, "setting_id", _list_params, (),
                                 setting_row)  # fmt: skip
 
 

@@ -71,12 +71,12 @@ def check_year(year: Any) -> int:
 
 
 class ResidentGrades(ResidentQueries):
+    PATH = "/mgmt/units/{unit_id}/resident-grades"
+
     def query(self, name: str, id_type: str, id_number: str, year: Any) -> GradeQuery:
         person = self.person(name, id_type, id_number)
         chosen = check_year(year)
-        payload = self.api.get_json(
-            f"/mgmt/units/{self.unit_id}/resident-grades", **person.wire(), year=chosen
-        )
+        payload = self.api.get_json(self.path, **person.wire(), year=chosen)
         found, rows = agent_wire.grades(payload)
         for n, row in enumerate(rows):
             row["row_key"] = n

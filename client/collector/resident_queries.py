@@ -9,14 +9,14 @@ from typing import Any
 
 from client.collector.persons import Person, check_person
 from client.sync.api import ApiClient
+from client.sync.unit_service import UnitCalls
 
 
-class ResidentQueries:
+class ResidentQueries(UnitCalls):
     def __init__(
         self, api: ApiClient, unit_id: str, id_types: Mapping[str, str] | None = None
     ) -> None:
-        self.api = api
-        self.unit_id = unit_id
+        super().__init__(api, unit_id)
         self.id_types = dict(id_types or {}) or None
 
     def person(self, name: Any, id_type: Any, id_number: Any) -> Person:

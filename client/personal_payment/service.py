@@ -44,6 +44,8 @@ def _no_local_rows(_conn: Any, _answer: Any, _ids: list[int]) -> None:
 
 
 class PersonalPayments(ResidentQueries):
+    PATH = "/collect/units/{unit_id}"
+
     def __init__(
         self,
         api: ApiClient,
@@ -53,10 +55,6 @@ class PersonalPayments(ResidentQueries):
     ) -> None:
         super().__init__(api, unit_id, id_types)
         self.submitter = Submitter(api, db)
-
-    @property
-    def _path(self) -> str:
-        return f"/collect/units/{self.unit_id}"
 
     # -- 查询 --------------------------------------------------------------------------------
     def pending(
@@ -76,7 +74,7 @@ class PersonalPayments(ResidentQueries):
         if year:
             params["year"] = int(year)
         found, rows = wire.pending_rows(
-            self.api.get_json(f"{self._path}/personal-payments/pending", **params)
+            self.api.get_json(f"{self.path}/personal-payments/pending", **params)
         )
         for row in rows:
             row["row_key"] = row["row_id"]
@@ -103,7 +101,7 @@ class PersonalPayments(ResidentQueries):
                 made["method"] == body["method"]
             ):
                 return made
-        path = f"{self._path}/personal-orders"
+        path = f"{self.path}/personal-orders"
         return wire.order(self.submitter.submit(KIND, path, body, [], _no_local_rows))
 
     def _resend_pending(self) -> list[Any]:
@@ -120,7 +118,7 @@ class PersonalPayments(ResidentQueries):
     # -- orders -------------------------------------------------------------------------------
     def order(self, order_id: str) -> dict[str, Any]:
         """The order as it stands now (polled while the payer scans)."""
-        return wire.order(self.api.get_json(f"{self._path}/personal-orders/{order_id}"))
+        return wire.order(self.api.get_json(f"{self.path}/personal-orders/{order_id}"))
 
     def orders(
         self,
@@ -139,7 +137,7 @@ class PersonalPayments(ResidentQueries):
                            ("state", state)):  # fmt: skip
             if value and str(value).strip():
                 params[key] = str(value).strip()
-        found = wire.orders(self.api.get_json(f"{self._path}/personal-orders", **params))
+        found = wire.orders(self.api.get_json(f"{self.path}/personal-orders", **params))
         for row in found:
             row["row_key"] = row["order_id"]
             row["years_text"] = "、".join(str(y) for y in row["years"])
@@ -148,7 +146,7 @@ class PersonalPayments(ResidentQueries):
     def continue_payment(self, order_id: str) -> dict[str, Any]:
         """缴费 of a listed order: its payment page again, or `OrderStateChanged`."""
         try:
-            return wire.order(self.api.get_json(f"{self._path}/personal-orders/{order_id}/payment"))
+            return wire.order(self.api.get_json(f"{self.path}/personal-orders/{order_id}/payment"))
         except ApiError as exc:
             if exc.code == "ORDER_STATE_CHANGED":
                 raise OrderStateChanged(code=exc.code, status=exc.status) from None
