@@ -44,6 +44,7 @@ from client.backup.manifest import (
     verify,
 )
 from client.jobs import JobContext
+from client.storage.migrate import sqlite_copy
 from client.storage.paths import DataPaths
 
 log = logging.getLogger(__name__)
@@ -148,18 +149,6 @@ def _units_info(paths: DataPaths) -> tuple[dict[str, str], ...]:
     return tuple({"kind": k, "unit_id": u, "name": n} for k, u, n in rows)
 
 
-def _sqlite_copy(source: Path, target: Path) -> None:
-    src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-
-
 def _fsync_dir(folder: Path) -> None:
     if os.name == "nt":
         return
@@ -213,7 +202,7 @@ def make_backup(
             ctx.check_cancelled()
             ctx.progress(f"正在备份 {rel}", done, need)
             copy = staging / rel
-            _sqlite_copy(source, copy)
+            sqlite_copy(source, copy, read_only=True)
             files.append(
                 BackupFile(
                     rel, copy.stat().st_size, sha256_of(copy), revision_of(copy), unit_kind, unit_id

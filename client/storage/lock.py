@@ -20,10 +20,7 @@ import time
 import uuid
 from pathlib import Path
 
-import platformdirs
-
 from client.storage.errors import StorageError
-from client.storage.paths import APP_AUTHOR, APP_NAME, DATA_DIR_ENV
 
 LOCK_NAME = ".lock"
 GRACE_SECONDS = 2.0
@@ -75,17 +72,6 @@ class DataFolderLock:
 
     def __exit__(self, *_exc: object) -> None:
         self.release()
-
-
-def data_root(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The data folder `resolve_data_dir` would use, without creating anything."""
-    if explicit:
-        root = Path(explicit)
-    elif os.environ.get(DATA_DIR_ENV):
-        root = Path(os.environ[DATA_DIR_ENV])
-    else:
-        root = Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR, roaming=False))
-    return root.expanduser().resolve()
 
 
 def claim_data_folder(

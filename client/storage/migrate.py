@@ -65,12 +65,13 @@ def has_user_tables(engine: Engine) -> bool:
     return bool(names)
 
 
-def backup_file(db_path: Path, backup_dir: Path, label: str) -> Path:
-    """A consistent copy through SQLite's online backup API (safe with WAL)."""
-    backup_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = backup_dir / f"{db_path.stem}.{label}.{stamp}.sqlite3"
-    src = sqlite3.connect(db_path)
+def sqlite_copy(source: Path, target: Path, *, read_only: bool = False) -> None:
+    """A consistent copy through SQLite's online backup API (safe with WAL and a writer)."""
+    src = (
+        sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
+        if read_only
+        else sqlite3.connect(source)
+    )
     try:
         dst = sqlite3.connect(target)
         try:
@@ -79,6 +80,14 @@ def backup_file(db_path: Path, backup_dir: Path, label: str) -> Path:
             dst.close()
     finally:
         src.close()
+
+
+def backup_file(db_path: Path, backup_dir: Path, label: str) -> Path:
+    """A copy of a database before a migration, in `backup_dir`."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = backup_dir / f"{db_path.stem}.{label}.{stamp}.sqlite3"
+    sqlite_copy(db_path, target)
     return target
 
 

@@ -58,12 +58,18 @@ class DataPaths:
         return self
 
 
-def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> DataPaths:
-    """`--data-dir` wins, then the environment variable, then the platform's user data folder."""
+def data_root(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The data folder: `--data-dir` wins, then the environment variable, then the platform's
+    user data folder (nothing is created)."""
     if explicit:
         root = Path(explicit)
     elif os.environ.get(DATA_DIR_ENV):
         root = Path(os.environ[DATA_DIR_ENV])
     else:
         root = Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR, roaming=False))
-    return DataPaths(root.expanduser().resolve()).ensure()
+    return root.expanduser().resolve()
+
+
+def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> DataPaths:
+    """The data folder of `data_root`, with its sub-folders made."""
+    return DataPaths(data_root(explicit)).ensure()

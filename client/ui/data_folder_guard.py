@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from client.storage.errors import StorageError
 from client.storage.integrity import database_problem, set_aside
-from client.storage.lock import DataFolderInUseError, DataFolderLock, claim_data_folder, data_root
+from client.storage.lock import DataFolderInUseError, DataFolderLock, claim_data_folder
+from client.storage.paths import data_root
 
 if TYPE_CHECKING:
     from client.ui.prompts import PromptService

@@ -190,10 +190,10 @@ def test_a_full_disk_is_said_and_leaves_nothing(
     assert info.value.message.startswith("备份路径所在磁盘剩余空间不足")
     monkeypatch.undo()
 
-    def full(_source: Path, _target: Path) -> None:
+    def full(_source: Path, _target: Path, **_options: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(service, "_sqlite_copy", full)
+    monkeypatch.setattr(service, "sqlite_copy", full)
     with pytest.raises(BackupError) as info:
         make_backup(paths, tmp_path / "b")
     assert "磁盘剩余空间不足" in info.value.message
