@@ -14,8 +14,15 @@ from typing import Any
 from mock_backend.errors import ApiError
 from mock_backend.external_residents import ID_TYPE_CODES
 from mock_backend.ids import is_valid_id_number
-from mock_backend.resident_directory import Person, find_resident, identity
+from mock_backend.resident_directory import (
+    Identity,
+    Person,
+    find_resident,
+    identity,
+    registered_person,
+)
 
+NOT_REGISTERED = "未查询到城乡居民参保信息，请核对姓名、证件类型和证件号码。"  # §3.17, §3.18
 RESIDENT_NOT_FOUND = "未在本代收单位管辖范围内找到该居民，请核对姓名、证件类型和证件号码。"
 INVALID_ID_NUMBER = "证件号码“{number}”不是有效的居民身份证号码，请核对后重新填写。"
 ID_CARD = "01"
@@ -64,15 +71,37 @@ def resident_dict(person: Person) -> dict[str, Any]:
     }
 
 
+def _registered_elsewhere(raw: sqlite3.Connection, region: str, who: Identity, name: str) -> bool:
+    """Whether the three facts name a registered person of the region outside this agent's
+    area: in another agent's feed, or in the region's registry."""
+    other = registered_person(raw, region, who)
+    if other is not None and other.name == name:
+        return True
+    return (
+        raw.execute(
+            "SELECT 1 FROM residents r JOIN units u ON u.unit_id = r.unit_id WHERE u.region = ?"
+            " AND r.id_type = ? AND r.id_number = ? AND r.name = ? AND r.deleted = 0 LIMIT 1",
+            (region, *who, name),
+        ).fetchone()
+        is not None
+    )
+
+
 def find_area_person(
     raw: sqlite3.Connection, unit_id: str, name: str, id_type: str, id_number: str
 ) -> Person:
-    """The agent's own resident as a `Person`, or ApiError 404 RESIDENT_NOT_FOUND."""
+    """The agent's own resident as a `Person`, or ApiError 404 RESIDENT_NOT_FOUND: with the
+    manual's 未查询到城乡居民参保信息 when nobody is registered under the three facts, with
+    `RESIDENT_NOT_FOUND`'s sentence when the person is registered outside this agent's area."""
     who_name, who_type, who_number = checked_facts(name, id_type, id_number)
     region = unit_region(raw, unit_id)
-    person = find_resident(raw, unit_id, region, identity(who_type, who_number), who_name)
+    who = identity(who_type, who_number)
+    person = find_resident(raw, unit_id, region, who, who_name)
     if person is None:
-        raise ApiError(404, "RESIDENT_NOT_FOUND", RESIDENT_NOT_FOUND)
+        elsewhere = _registered_elsewhere(raw, region, who, who_name)
+        raise ApiError(
+            404, "RESIDENT_NOT_FOUND", RESIDENT_NOT_FOUND if elsewhere else NOT_REGISTERED
+        )
     return person
 
 

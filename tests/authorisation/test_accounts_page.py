@@ -78,7 +78,7 @@ def test_add_query_and_view_accounts(qtbot: Any, collector_unit: CollectorUnit) 
     dialog.btn_next.click()
     wait(qtbot, dialog.three_facts.handle)
     assert dialog.pages.currentIndex() == 0
-    assert dialog.three_facts.message.startswith("未在本代收单位管辖范围内找到该居民")
+    assert dialog.three_facts.message.startswith("未查询到城乡居民参保信息")
 
     to_second_step(qtbot, dialog, person)
     assert person["name"] in dialog.label_resident.text()

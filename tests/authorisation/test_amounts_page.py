@@ -17,7 +17,7 @@ from tests.authorisation.people import YEAR, pension_residents, wrong_check_digi
 from tests.collector.collector_pages import open_page, shown, wait, wait_ok
 from tests.collector.conftest import CollectorUnit
 
-NOT_FOUND = "未在本代收单位管辖范围内找到该居民，请核对姓名、证件类型和证件号码。"
+NOT_FOUND = "未查询到城乡居民参保信息，请核对姓名、证件类型和证件号码。"  # §3.17, §3.18
 
 
 def first_step(

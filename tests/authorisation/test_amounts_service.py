@@ -23,8 +23,10 @@ from tests.authorisation.people import (
     wrong_check_digit,
 )
 from tests.collector.conftest import CollectorUnit
+from tests.collector.external_people import registered, unregistered
 
-NOT_FOUND = "未在本代收单位管辖范围内找到该居民，请核对姓名、证件类型和证件号码。"
+NOT_FOUND = "未查询到城乡居民参保信息，请核对姓名、证件类型和证件号码。"  # §3.17, §3.18
+OUTSIDE = "未在本代收单位管辖范围内找到该居民，请核对姓名、证件类型和证件号码。"
 
 
 def service(cu: CollectorUnit) -> AmountSettings:
@@ -41,6 +43,21 @@ def test_find_resident_by_the_three_facts(collector_unit: CollectorUnit) -> None
     with pytest.raises(ApiError) as missed:
         find_resident(cu.session.api, cu.unit_id, person["name"] + "某", "01", person["id_number"])
     assert (missed.value.code, missed.value.message) == ("RESIDENT_NOT_FOUND", NOT_FOUND)
+
+
+def test_not_registered_and_outside_the_area_are_told_apart(collector_unit: CollectorUnit) -> None:
+    """§3.17/§3.18: nobody registered under the three facts → 未查询到城乡居民参保信息; a person
+    registered but not in this agent's area is told so."""
+    cu = collector_unit
+    api = cu.session.api
+    stranger = unregistered("吴四")
+    with pytest.raises(ApiError) as missed:
+        find_resident(api, cu.unit_id, stranger["name"], "01", stranger["id_number"])
+    assert (missed.value.code, missed.value.message) == ("RESIDENT_NOT_FOUND", NOT_FOUND)
+    outsider = registered(cu.backend, "郑五")
+    with pytest.raises(ApiError) as outside:
+        find_resident(api, cu.unit_id, outsider["name"], "01", outsider["id_number"])
+    assert (outside.value.code, outside.value.message) == ("RESIDENT_NOT_FOUND", OUTSIDE)
 
 
 def test_facts_are_checked_before_any_request(collector_unit: CollectorUnit) -> None:

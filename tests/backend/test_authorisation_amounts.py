@@ -13,7 +13,8 @@ from tests.backend.conftest import error_of
 from tests.backend.resident_unit import ResidentUnit, make_resident_unit, new_id_number, person
 from tests.support.backend import BackendServer
 
-NOT_FOUND = "未在本代收单位管辖范围内找到该居民，请核对姓名、证件类型和证件号码。"
+NOT_FOUND = "未查询到城乡居民参保信息，请核对姓名、证件类型和证件号码。"  # §3.17, §3.18
+OUTSIDE = "未在本代收单位管辖范围内找到该居民，请核对姓名、证件类型和证件号码。"
 
 
 @pytest.fixture
@@ -65,7 +66,8 @@ def test_a_registered_person_not_on_the_list_is_not_in_the_area(unit: ResidentUn
     outsider = unit.registered("李四")
     response = post(unit, "residents/find", person(outsider))
     assert response.status_code == 404
-    assert error_of(response)["code"] == "RESIDENT_NOT_FOUND"
+    error = error_of(response)
+    assert (error["code"], error["message"]) == ("RESIDENT_NOT_FOUND", OUTSIDE)
 
 
 # -- 社保费批扣费额设置 (§3.17) ---------------------------------------------------------------
