@@ -152,6 +152,8 @@ class PaymentProofs(UnitCalls):
             rows, reason = wire.payment_list(payload, wire.UNIT_LIST_FIELDS)
             for n, row in enumerate(rows):
                 row["row_key"] = n
+                # 费款所属期起止 as one column (§2.17 图 打印页面: "2019-09-01至2019-09-30")
+                row["period"] = f"{row['period_start']}至{row['period_end']}"
         return ProofQuery(
             kind, rows, (reason or {}).get("code"), (reason or {}).get("message", ""),
             person, (start, end),

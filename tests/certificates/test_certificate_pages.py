@@ -157,6 +157,12 @@ def test_payment_proofs_print_and_export(qtbot: Any, cert_unit: Any, tmp_path: P
     unit_page = p.open_page("proof_unit")
     query(p, unit_page)
     assert unit_page.list.total > 0
+    # the columns of §2.17 图 打印页面, in its order; 费款所属期起止 in one column
+    titles = [c.title for c in unit_page.list.spec.columns]
+    assert titles[:7] == ["费款征收机关", "社保经办机构", "单位编号", "征收项目", "征收品目",
+                          "征收子目", "费款所属期起止"]  # fmt: skip
+    first = unit_page.found.rows[0]
+    assert shown(unit_page, 0, "period") == f"{first['period_start']}至{first['period_end']}"
     unit_page.print_checked()  # 单位: all rows when none is ticked
     p.wait(unit_page)
     text = compact(pdf_text(unit_page.preview.pdf_path))

@@ -86,9 +86,10 @@ class _ProofPage(CertificateListPage):
                     Column("period", "费款所属期", 90, kind="month"),
                     Column("base", "缴费基数（元）", 110, kind="amount"),
                     amount, stored, tax_authority, agency]  # fmt: skip
-        return [tax_authority, agency, unit_number, *items, Column("sub_item", "征收子目", 80),
-                Column("period_start", "费款所属期起", 100, kind="date"),
-                Column("period_end", "费款所属期止", 100, kind="date"), stored, amount]  # fmt: skip
+        # 单位 as §2.17 图 打印页面: 费款征收机关 first, 费款所属期起止 in one column
+        return [Column("tax_authority", "费款征收机关", 220), agency, unit_number, *items,
+                Column("sub_item", "征收子目", 80), Column("period", "费款所属期起止", 190),
+                stored, amount]  # fmt: skip
 
     def _spec(self) -> ListPageSpec:
         return self._list_spec(
