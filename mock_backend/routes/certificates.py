@@ -89,7 +89,8 @@ QUERY = Depends(ticket_query)
 
 @router.get("/units/{unit_id}/tax-certificates", response_model=TicketList, responses=errors(422))
 def tickets(call: UnitCall = UNIT, query: TicketQuery = QUERY) -> dict[str, Any]:
-    """税收完税证明（非印刷） tickets to 开具 or 补开, by 入库日期 and 电子税票号码."""
+    """税收完税证明（非印刷） tickets to 开具 or 补开 whose 费款所属期 overlaps the range, ordered
+    by 入库日期 and 电子税票号码."""
     call.refresh(actions.refresh)
     return {"tickets": [actions.public(ticket) for ticket in call.read(list_tickets, *query)]}
 

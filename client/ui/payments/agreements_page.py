@@ -1,7 +1,8 @@
 """单位三方协议管理 (manual §2.18): the unit's agreements, fetched from the 征收子系统 when the page
 opens and on 刷新; 新增 and 修改 in `AgreementDialog`; 验证 waits for the bank with a progress
 dialog that can be cancelled; 作废 (未验证, 验证失败) and 撤销 (验证通过) after a confirmation.
-The 代收单位 module uses the same page."""
+Only the 用人单位 menu has it: the 代收单位 signs its unit agreement outside this client
+(client/payments/wording.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """查询统计-社保费到账信息查询 (manual §2.22): the paid lines once 入库, fetched from the 管理子系统
 when the page opens; 费款所属期起止, 征收项目 and 到账状态 as conditions, 查询, 重置, 导出, and
-the 缴费金额 合计 of what the conditions select. The 代收单位 module uses the same page."""
+the 缴费金额 合计 of what the conditions select. Only the 用人单位 menu has it (the manual's
+chapter 3 has no 社保费到账信息查询)."""
 
 from __future__ import annotations
 
