@@ -4,8 +4,9 @@ form; a 他人账户 needs the holder's three facts, 手机号码 and the 短信
 (获取验证码, again after 60 s at the earliest). The 《社保费扣费协议书》 must be agreed to.
 
 Rules checked here before sending (the server checks them again, with the same sentences):
-only 允许银行代扣 agreements (§3.19.3 一); a resident has at most one 有效 one (§3.19.3 二, the
-server answers which); 撤销 only of an 有效 agreement."""
+only 允许银行代扣 agreements (§3.19.3 一); a resident has at most one 有效 one (§3.19.3 二: asked
+at 新增 第一步, once the resident is found, so the form is not filled in vain; the server
+answers again at 保存); 撤销 only of an 有效 agreement."""
 
 from __future__ import annotations
 
@@ -41,6 +42,10 @@ ONLY_DEDUCTION = "客户端仅支持签订允许银行代扣（费批扣）的�
 NO_CONSENT = "请阅读并勾选“我已知晓并同意《社保费扣费协议书》”后再提交。"
 HOLDER_IS_SIGNER = "持卡人就是协议人本人，请在第一步选择“本人账户”。"
 BAD_PHONE = "手机号码应为11位数字的中国大陆手机号码，请核对持卡人在银行预留的手机号码。"
+ONE_VALID = (
+    "该居民已有有效的允许银行代扣协议（协议号{number}），不能重复签订；"
+    "如需更换扣款账户，请先撤销原协议。"
+)  # the server's sentence (§3.19.3 二)
 
 
 class AgreementRuleError(AccountRuleError):
@@ -146,6 +151,13 @@ class ResidentAgreements(UnitCalls):
             state=state or None,
         )
         return list(body["agreements"])
+
+    def refuse_second(self, resident: AreaResident) -> None:
+        """§3.19.3 二: 新增 asks whether the resident already has a 有效 允许银行代扣 agreement;
+        AgreementRuleError (ONE_VALID) when so."""
+        for row in self.query(id_number=resident.id_number, state=VALID):
+            if row.get("id_type") == resident.id_type and row.get("allow_deduction"):
+                raise AgreementRuleError(ONE_VALID.format(number=row["agreement_id"]))
 
     def get(self, agreement_id: str) -> dict[str, Any]:
         return dict(self.api.get_json(f"{self.path}/agreements/{agreement_id}"))

@@ -1,7 +1,7 @@
 """居民两两协议签订 page (pytest-qt) against the real backend: 新增 for a 他人账户 — 获取验证码
 with its countdown, the code read through the admin API as a tester reads the phone, the
 consent refused on the spot, a wrong and an expired code each answered with its sentence —
-then a second 有效 agreement refused, 查看, 撤销 after the confirmation and 打印 of the
+then a second 有效 agreement refused at 下一步 (§3.19.3 二), the 本人账户 form, 查看, 撤销 after the confirmation and 打印 of the
 委托扣款协议书 in the print preview."""
 
 from __future__ import annotations
@@ -146,10 +146,22 @@ def test_other_account_agreement_revoke_and_print(
     assert shown(page, 0, "account_masked") == "*****" + account[-4:]
     assert shown(page, 0, "allow_deduction") == "允许代扣"
 
-    # a second 有效 agreement of the resident (本人账户 this time) is refused
+    # a second 有效 agreement of the resident is refused at 下一步 (§3.19.3 二), before the form
     dialog = open_dialog(qtbot, page)
-    first_step(qtbot, dialog, person, other=False)
-    assert dialog.edit_holder_name.isReadOnly() and dialog.edit_holder_name.text() == person["name"]
+    dialog.three_facts.fill(person["name"], "01", person["id_number"])
+    dialog.radio_own.setChecked(True)
+    dialog.btn_next.click()
+    wait(qtbot, dialog.three_facts.handle)
+    assert dialog.pages.currentIndex() == 0 and dialog.resident is None
+    assert dialog.three_facts.message.startswith(ONE_VALID.format(number=signed["agreement_id"]))
+    dialog.reject()
+
+    # 本人账户: the 持卡人 is the resident, not editable; the terms shown before agreeing
+    other_person = pension_residents(cu)[1]
+    dialog = open_dialog(qtbot, page)
+    first_step(qtbot, dialog, other_person, other=False)
+    assert dialog.edit_holder_name.isReadOnly()
+    assert dialog.edit_holder_name.text() == other_person["name"]
     assert not dialog.edit_phone.isVisibleTo(dialog)
     handle = page.handle
     dialog.btn_save.click()  # no 银行行别 yet: said in the dialog (it once raised in the slot)
@@ -163,9 +175,6 @@ def test_other_account_agreement_revoke_and_print(
     terms = compact(pdf_text(page.preview.pdf_path))
     assert cu.session.unit.taxpayer_name in terms and "费批扣" in terms
     page.preview.reject()
-    dialog.check_consent.setChecked(True)
-    save(qtbot, page, dialog)
-    assert dialog.label_error.text().startswith(ONE_VALID.format(number=signed["agreement_id"]))
     dialog.reject()
 
     # 查看

@@ -7,6 +7,7 @@ checks and sends."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -88,6 +89,10 @@ class AgreementDialog(ResidentStepsDialog):
                                        (OTHER, "radio_other_account"))  # fmt: skip
         self.radio_own, self.radio_other = self.type_group.buttons()
         form.addRow(required("协议人银行账户"), row)
+
+    def _check_found(self) -> Callable[[AreaResident], None]:
+        """§3.19.3 二: a resident with a 有效 允许银行代扣 agreement goes no further."""
+        return self.page.service.refuse_second
 
     def next_step(self) -> None:
         checked = self.type_group.checkedButton()

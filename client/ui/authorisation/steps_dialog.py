@@ -6,7 +6,7 @@ page (`ResidentFormsPage`) checks and sends."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import Qt
@@ -100,9 +100,17 @@ class ResidentStepsDialog(QDialog):
             tip.setWordWrap(True)
             box.addWidget(tip)
         api, unit_id, id_types = self.page.ctx.session.api, self.page.unit_id, self.id_types
+        check = self._check_found()
+
+        def lookup(name: str, kind: str, number: str) -> AreaResident:
+            resident = find_resident(api, unit_id, name, kind, number, id_types)
+            if check is not None:
+                check(resident)
+            return resident
+
         self.three_facts = ThreeFactsForm(
             self.runner,
-            lambda name, kind, number: find_resident(api, unit_id, name, kind, number, id_types),
+            lookup,
             id_types,
             show_button=False,
             parent=step,
@@ -120,6 +128,11 @@ class ResidentStepsDialog(QDialog):
 
     def _first_rows(self, step: QWidget, form: QFormLayout) -> None:
         """Rows a dialog adds under the three facts."""
+
+    def _check_found(self) -> Callable[[AreaResident], None] | None:
+        """What else 下一步 asks about the resident found (off the UI thread; raising keeps
+        第一步 with the sentence), if anything."""
+        return None
 
     def next_step(self) -> None:
         self.three_facts.submit()
