@@ -21,6 +21,9 @@ DESKTOP_DIR_ENV = "SHEBAOFEI_DESKTOP_DIR"
 DESKTOP_FILE = "shebaofei-client.desktop"
 UNINSTALL_KEY = r"Software\Microsoft\Windows\CurrentVersion\Uninstall\SheBaoFeiClient"
 PUBLISHER = "SheBaoFei"
+# The older client's desktop shortcut: the manual (§1.3.1.2.1 二) has it renamed to APP once
+# 社保费管理客户端 is installed, so ours replaces it (the older program itself stays).
+LEGACY_SHORTCUT = "单位社保费管理客户端"
 WINDOWS = sys.platform == "win32"
 
 
@@ -117,7 +120,9 @@ def _windows_shortcut(client: Path) -> None:
         f"$link.TargetPath = {_ps_quote(client)}; "
         f"$link.WorkingDirectory = {_ps_quote(client.parent)}; "
         f"$link.IconLocation = {_ps_quote(str(client) + ',0')}; "
-        "$link.Save()"
+        "$link.Save(); "
+        f"Remove-Item -LiteralPath (Join-Path $desktop {_ps_quote(LEGACY_SHORTCUT + '.lnk')}) "
+        "-ErrorAction SilentlyContinue"
     )
 
 

@@ -130,7 +130,7 @@ class AddUnitWizard(QDialog):
         self.btn_choose_cancel = button("取消", "btn_choose_unit_cancel")
         self._buttons(layout, self.btn_choose_ok, self.btn_choose_cancel)
         self.btn_choose_ok.clicked.connect(self.choose_selected)
-        self.btn_choose_cancel.clicked.connect(self.reject)
+        self.btn_choose_cancel.clicked.connect(self.close_choice)
         return page
 
     def _page_auth(self) -> QWidget:
@@ -219,6 +219,13 @@ class AddUnitWizard(QDialog):
             for col, value in enumerate(values, start=1):
                 self.table_units.setItem(row, col, QTableWidgetItem(value))
         self.stack.setCurrentIndex(STEP_CHOOSE)
+
+    def close_choice(self) -> None:
+        """选择单位【取消】 closes that popup only (manual §1.5.1 四): back to 添加单位 with the
+        纳税人识别号 as typed, to correct it or go on again."""
+        self.status.setText("")
+        self.stack.setCurrentIndex(STEP_ID)
+        self.edit_taxpayer_id.setFocus()
 
     def choose(self, row: int) -> None:
         self.radios[row].setChecked(True)

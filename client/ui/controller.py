@@ -13,7 +13,7 @@ from client.ui.jobs import JobHandle
 from client.ui.unit_manager import UnitManagerWindow
 
 if TYPE_CHECKING:  # the login and main-window chain is imported when first used, not at start
-    from PySide6.QtWidgets import QDialog
+    from PySide6.QtWidgets import QDialog, QWidget
 
     from client.account.data_update import LoginUpdateResult
     from client.account.login import DateCheck
@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the login and main-window chain is imported when first used
     from client.ui.login_flow import AuthDialog
     from client.ui.main_window import MainWindow
     from client.ui.region_dialog import RegionDialog
+    from client.ui.upgrade_dialog import StartCheck
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ class AppController:
         self.main_window: MainWindow | None = None
         self.modules, self.module_errors = load_modules(ui.app.modules_installed)
         self.restore_handle: JobHandle[RestoreResult] | None = None
+        self.upgrade_check: StartCheck | None = None
         ui.restore_backup = self.restore_backup
 
     # -- start ---------------------------------------------------------------------------
@@ -56,6 +58,7 @@ class AppController:
             self.region_dialog.region_chosen.connect(lambda _r: self.show_unit_manager())
             self.region_dialog.show()
             self.region_dialog.load()
+            self.check_for_upgrade(self.region_dialog)
         else:
             self.show_unit_manager()
 
@@ -67,11 +70,27 @@ class AppController:
         self.unit_manager.refresh()
         self.unit_manager.show()
         self.unit_manager.raise_()
+        self.check_for_upgrade(self.unit_manager)
         for key, reason in self.module_errors.items():
             self.ui.prompts.error(
                 self.unit_manager, f"业务模块“{key}”加载失败，请使用安装程序修复：{reason}"
             )
         self.module_errors = {}
+
+    # -- 升级 (§1.3) ---------------------------------------------------------------------
+    def check_for_upgrade(self, window: QWidget) -> StartCheck | None:
+        """The manual checks for a new version when the client starts, before 单位管理
+        (§1.3.1): the first window starts the check, in the background. A check still
+        running offers its answer over the window now in front; a check that failed (no
+        network yet, a proxy still to set) is tried again when the next window shows."""
+        from client.ui.upgrade_dialog import check_at_start
+
+        check = self.upgrade_check
+        if check is None or check.error is not None:
+            self.upgrade_check = check_at_start(self.ui, window)
+        elif check.result is None:
+            check.window = window
+        return self.upgrade_check
 
     # -- 添加单位 ------------------------------------------------------------------------
     def open_add_wizard(self, kind: str) -> AddUnitWizard:
@@ -170,9 +189,7 @@ class AppController:
         if self.unit_manager is not None:
             self.unit_manager.hide()
         self.main_window.show()
-        from client.ui.upgrade_dialog import check_at_start  # 升级 (§1.3), in the background
-
-        self.upgrade_check = check_at_start(self.ui, self.main_window)
+        self.check_for_upgrade(self.main_window)
         if applied is not None:
             missing = f"，{applied.not_found}人在本单位名单中未找到" if applied.not_found else ""
             self.ui.prompts.info(

@@ -212,8 +212,9 @@ def _quit_application() -> None:
 
 
 class StartCheck:
-    """The check after the main window appears: in the background, never blocking; a newer
-    version is offered in UpgradeDialog (window-modal over the main window)."""
+    """The check after the client's first window appears: in the background, never blocking;
+    a newer version is offered in UpgradeDialog, window-modal over `window` (the controller
+    moves it to the window in front while the check runs)."""
 
     def __init__(self, ui: UiServices, window: QWidget, upgrader: Upgrader) -> None:
         self.ui = ui
@@ -247,8 +248,9 @@ class StartCheck:
 def check_at_start(
     ui: UiServices, window: QWidget, upgrader: Upgrader | None = None
 ) -> StartCheck | None:
-    """Called once the main window is shown. Only an installed client checks at start (a
-    development checkout checks from 关于 only); the running version counts as started."""
+    """Called once the client's first window is shown (the controller, §1.3.1). Only an
+    installed client checks at start (a development checkout checks from 关于 only); the
+    running version counts as started."""
     root = install_root() if upgrader is None else upgrader.root
     if root is None:
         return None

@@ -59,3 +59,19 @@ def test_no_shortcut_is_made_where_there_was_none(
         path.unlink()
     rollback(root)
     assert not any(p.exists() for p in desktops)
+
+
+def test_the_windows_shortcut_replaces_the_older_clients(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """§1.3.1.2.1 二: after the upgrade the desktop shortcut is named 社保费管理客户端; the
+    older client's 单位社保费管理客户端 shortcut goes (read, not run: PowerShell is Windows')."""
+    scripts: list[str] = []
+    monkeypatch.setattr(desktop, "_powershell", scripts.append)
+    desktop._windows_shortcut(Path("C:/D/versions/1.1.0/社保费管理客户端.exe"))
+    (script,) = scripts
+    made = script.index("社保费管理客户端.lnk")
+    removed = script.index(
+        "Remove-Item -LiteralPath (Join-Path $desktop '单位社保费管理客户端.lnk')"
+    )
+    assert made < script.index("$link.Save()") < removed
