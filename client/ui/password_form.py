@@ -1,6 +1,4 @@
-"""The 申报密码 change form (old, new twice, rules shown), in a dialog or a page. The page of
-系统设置 names its button 【保存】 as the manual does (§4.5.2 二); the forced change after an
-initial password keeps 确定."""
+"""The 申报密码 change form (old, new twice, rules shown), in a dialog or a page."""
 
 from __future__ import annotations
 
@@ -20,13 +18,7 @@ from client.ui.widgets.common import button, label
 class PasswordChangeForm(QWidget):
     changed = Signal()
 
-    def __init__(
-        self,
-        ui: UiServices,
-        session: UnitSession,
-        parent: QWidget | None = None,
-        ok_text: str = "确定",
-    ) -> None:
+    def __init__(self, ui: UiServices, session: UnitSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ui = ui
         self.session = session
@@ -51,7 +43,7 @@ class PasswordChangeForm(QWidget):
         layout.addWidget(self.status)
         self.buttons = QHBoxLayout()
         self.buttons.addStretch(1)
-        self.btn_ok = button(ok_text, "btn_change_password_ok", primary=True)
+        self.btn_ok = button("确定", "btn_change_password_ok", primary=True)
         self.buttons.addWidget(self.btn_ok)
         layout.addLayout(self.buttons)
         self.btn_ok.clicked.connect(self.submit)

@@ -52,7 +52,8 @@ class PasswordPage(BasePage):
         self.content.addWidget(
             label("忘记申报密码时无法在客户端重置，请携带有效证件到主管税务机关办税服务厅办理。")
         )
-        self.form = PasswordChangeForm(ctx.ui, ctx.session, self, ok_text="保存")
+        self.form = PasswordChangeForm(ctx.ui, ctx.session, self)
+        self.form.btn_ok.setText("保存")  # §4.5.2 二: 【保存】 (the forced change keeps 确定)
         self.form.setMaximumWidth(620)
         self.content.addWidget(self.form)
         self.content.addStretch(1)
