@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 from client.collector.module import DESCRIPTOR
 from client.personal_payment import rules
@@ -24,6 +25,18 @@ from tests.collector.declaring import YEAR, declare, insured_residents
 from tests.personal_payment.walk import ask, read_qr, scan_and_pay
 
 PENSION = "102100001"
+PENDING_TITLES = [
+    "社保经办机构",
+    "人员编号",
+    "征收项目",
+    "征收品目",
+    "征收子目",
+    "缴费类型",
+    "缴费金额",
+]
+RECORD_TITLES = ["订单生成日期", "姓名", "证件类型", "证件号码", "参保险种", "缴费年度",
+                 "缴费金额(元)", "缴费状态"]  # fmt: skip
+DETAIL_TITLES = ["主管税务机关", "社保经办机构", "人员编号", "征收项目", "征收金额", "征收日期"]
 
 
 def grade_amount(cu: CollectorUnit, grade: str) -> Decimal:
@@ -44,6 +57,19 @@ def choose_and_confirm(qtbot: Any, page: Any, method: str) -> Any:
     dialog.choose(method)
     dialog.btn_confirm.click()
     return page.handle
+
+
+def titles(page: Any) -> list[str]:
+    return [column.title for column in page.list.spec.columns]
+
+
+def test_columns_in_the_manuals_order(qtbot: Any, collector_unit: CollectorUnit) -> None:
+    """§3.21/§3.22: 待缴费信息's columns as the figure shows them, then 缴费年度 and
+    征集通知流水号; §3.23: 缴费记录查询's as the figure shows them, then 订单号 and 支付方式."""
+    pay = open_page(qtbot, collector_unit, PersonalPayPage)
+    assert titles(pay)[:7] == PENDING_TITLES
+    records = open_page(qtbot, collector_unit, PersonalPaymentsPage)
+    assert titles(records)[:8] == RECORD_TITLES
 
 
 def test_self_payment_by_qr_code(qtbot: Any, collector_unit: CollectorUnit, tmp_path: Path) -> None:
@@ -107,6 +133,9 @@ def test_self_payment_by_qr_code(qtbot: Any, collector_unit: CollectorUnit, tmp_
     (table,) = detail.visible_tables()
     (line,) = detail.table_texts(table)
     assert f"{amount:,.2f}" in line and pension_name in line
+    model = table.model()
+    titles = [model.headerData(n, Qt.Orientation.Horizontal) for n in range(model.columnCount())]
+    assert titles[:6] == DETAIL_TITLES  # the manual's 缴费记录明细 columns, in its order
     detail.reject()
 
 

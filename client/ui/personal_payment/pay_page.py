@@ -52,9 +52,9 @@ class PersonalPayPage(PersonQueryPage):
                 Column("levy_category", "征收品目", 180, formatter=self.names.levy_category),
                 Column("levy_subcategory", "征收子目", 90, formatter=self.names.levy_subcategory),
                 Column("pay_type", "缴费类型", 70, align="center"),
-                Column("year", "缴费年度", 70, align="center"),
-                Column("collection_serial", "征集通知流水号", 160),
                 Column("amount", "缴费金额", 100, kind="amount"),
+                Column("year", "缴费年度", 70, align="center"),  # after the manual's columns
+                Column("collection_serial", "征集通知流水号", 160),
             ],
             conditions=[
                 *person_conditions(self.id_types, "* "),

@@ -64,16 +64,17 @@ class PersonalPaymentsPage(BasePage):
             page_key="personal_payments",
             title=TITLE,
             columns=[
+                # the manual's columns in its order (§3.23 figure), then 订单号 and 支付方式
                 Column("created_at", "订单生成日期", 140, kind="datetime"),
-                Column("order_id", "订单号", 160),
                 Column("name", "姓名", 70),
                 Column("id_type", "证件类型", 80, formatter=self._id_type),
                 Column("id_number", "证件号码", 160),
                 Column("levy_items", "参保险种", 150, formatter=self._levies, sortable=False),
                 Column("years_text", "缴费年度", 70, align="center"),
                 Column("amount", "缴费金额(元)", 100, kind="amount"),
-                Column("method", "支付方式", 70, align="center"),
                 Column("state", "缴费状态", 70, align="center"),
+                Column("order_id", "订单号", 160),
+                Column("method", "支付方式", 70, align="center"),
             ],
             conditions=[
                 TextCondition("name", "姓名"),
@@ -162,9 +163,9 @@ class PersonalPaymentsPage(BasePage):
                                 Column(
                                     "levy_item", "征收项目", 180, formatter=self.names.levy_item
                                 ),  # fmt: skip
-                                Column("year", "缴费年度", 80),
                                 Column("amount", "征收金额", 100, kind="amount"),
                                 Column("paid_on", "征收日期", 100, kind="date"),
+                                Column("year", "缴费年度", 80),
                             ],
                             lines,
                         )
