@@ -38,7 +38,9 @@ if TYPE_CHECKING:
 
 SINGLE_TITLE = "添加缴费人员"
 GROUP_TITLE = "按分组添加"
-ITEM_HEADERS = ("", "征收项目", "征收品目", "征收子目", "缴费档次", "金额(元)", "人员编号")
+# §3.6 单个添加-参保信息: the figure's columns in its order, then the chosen 档次's 金额(元)
+ITEM_HEADERS = ("", "征收项目", "征收品目", "征收子目", "缴费档次", "人员编号", "金额(元)")
+AMOUNT_COLUMN = ITEM_HEADERS.index("金额(元)")
 CHOOSE = "请选择"
 LISTED_NOTE = "已在列表中"
 
@@ -145,7 +147,7 @@ class SingleAddDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
-        for column, width in enumerate((32, 150, 200, 130, 110, 80, 100)):
+        for column, width in enumerate((32, 150, 200, 130, 110, 100, 80)):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
@@ -175,8 +177,8 @@ class SingleAddDialog(QDialog):
             self.table.setItem(row, 0, tick)
             subcategory = self.page.levy_names.levy_subcategory(item.levy_subcategory)
             texts = (names.item(item.levy_item), names.category(item.levy_category),
-                     subcategory or item.levy_subcategory or "", "", "",
-                     item.person_number or "")  # fmt: skip
+                     subcategory or item.levy_subcategory or "", "",
+                     item.person_number or "", "")  # fmt: skip
             for column, text in enumerate(texts, start=1):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(text)
@@ -197,7 +199,7 @@ class SingleAddDialog(QDialog):
         assert self.choices is not None
         item, box = self.choices.items[row], self.grade_boxes[row]
         grade = next((g for g in item.grades if g.code == box.currentData()), None)
-        cell = self.table.item(row, 5)
+        cell = self.table.item(row, AMOUNT_COLUMN)
         if cell is not None:
             cell.setText(format_amount(grade.amount) if grade else "")
             cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -83,7 +83,9 @@ def test_import_add_delete_submit(qtbot: Any, collector_unit: CollectorUnit, tmp
     dialog.set_grade(PENSION, "04")
     amount = next(g.amount for g in dialog.choices.items[categories.index(PENSION)].grades
                   if g.code == "04")  # fmt: skip
-    assert dialog.table.item(categories.index(PENSION), 5).text() == f"{float(amount):,.2f}"
+    headers = [dialog.table.horizontalHeaderItem(n).text() for n in range(7)]
+    assert headers == ["", "征收项目", "征收品目", "征收子目", "缴费档次", "人员编号", "金额(元)"]
+    assert dialog.table.item(categories.index(PENSION), 6).text() == f"{float(amount):,.2f}"
     assert dialog.save(True) == 1
     assert dialog.isVisible() and dialog.steps.currentIndex() == 0
     assert "请继续添加下一位居民" in dialog.label_error.text()
