@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from client.employer.reminders import empty_wage_alerts, wage_todos
-from client.fees.reminders import fee_todos
+from client.fees.reminders import fee_alerts, fee_todos
 from client.modules import MenuEntry, MenuGroup, ModuleDescriptor
 from client.payments.reminders import payment_alerts, payment_todos
 
@@ -160,5 +160,5 @@ DESCRIPTOR = ModuleDescriptor(
         "unit_info",
     ),  # fmt: skip
     todo_providers=(wage_todos, fee_todos, payment_todos),
-    alert_providers=(empty_wage_alerts, payment_alerts),
+    alert_providers=(empty_wage_alerts, fee_alerts, payment_alerts),
 )

@@ -1,5 +1,5 @@
-"""首页 待办事项 of 社保费申报 (manual §2.1.3), from the local mirror of the unit's items and
-declarations (refreshed at login and whenever a fee page is opened)."""
+"""首页 待办事项 and 异常提醒 of 社保费申报 (manual §2.1.3), from the local mirror of the unit's
+items and declarations (refreshed at login and whenever a fee page is opened)."""
 
 from __future__ import annotations
 
@@ -29,16 +29,22 @@ def _count(session: UnitSession, sql: str, args: tuple[object, ...]) -> int:
         return int(conn.exec_driver_sql(sql, args).scalar() or 0)
 
 
-def _declarable(session: UnitSession, page_key: str) -> int:
+def _declarable(session: UnitSession, page_key: str, what: str = "COUNT(*)") -> int:
+    """`what` (a count) over the items the page `page_key` lists that wait to be declared."""
     page = declaration_page(page_key, session.region.collection_mode)
     categories = ", ".join("?" * len(page.categories))
     sources = ", ".join("?" * len(page.sources))
     return _count(
         session,
-        f"SELECT COUNT(*) FROM fee_items WHERE state = ? AND category IN ({categories})"
+        f"SELECT {what} FROM fee_items WHERE state = ? AND category IN ({categories})"
         f" AND data_source IN ({sources})",
         (INITIAL, *page.categories, *page.sources),
     )
+
+
+def _daily_noun(session: UnitSession) -> str:
+    page = declaration_page("daily", session.region.collection_mode)
+    return "预处理信息" if page.sources == (TAX_BUREAU,) else "征集信息"
 
 
 def fee_todos(session: UnitSession) -> list[Reminder]:
@@ -51,9 +57,7 @@ def fee_todos(session: UnitSession) -> list[Reminder]:
     else:
         daily = _declarable(session, "daily")
         if daily:
-            page = declaration_page("daily", session.region.collection_mode)
-            noun = "预处理信息" if page.sources == (TAX_BUREAU,) else "征集信息"
-            out.append(Reminder(f"有{daily}条社保费{noun}待申报。", "fee_daily"))
+            out.append(Reminder(f"有{daily}条社保费{_daily_noun(session)}待申报。", "fee_daily"))
         special = _declarable(session, "special")
         if special:
             out.append(Reminder(f"有{special}条特殊缴费信息待申报。", "fee_special"))
@@ -88,3 +92,18 @@ def fee_todos(session: UnitSession) -> list[Reminder]:
                 )
             )
     return out
+
+
+def fee_alerts(session: UnitSession) -> list[Reminder]:
+    """存在多个属期的预处理信息未申报，可能会超出申报期限 (manual §2.1.3 二(二)): 日常申报 items
+    of more than one 费款所属期 wait to be declared."""
+    periods = _declarable(session, "daily", "COUNT(DISTINCT period_start || '/' || period_end)")
+    if periods < 2:
+        return []
+    return [
+        Reminder(
+            f"存在{periods}个属期的社保费{_daily_noun(session)}未申报，可能会超出申报期限，"
+            "请尽快申报。",
+            "fee_daily",
+        )
+    ]

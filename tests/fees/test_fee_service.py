@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
+from client.employer.module import DESCRIPTOR
 from client.fees import items as items_module
 from client.fees.declare import FeeDeclarations, SubmissionPlan
 from client.fees.journal import ACCEPTED, OUTCOME, REFUSED, SUBMIT, UNKNOWN, VOID
-from client.fees.reminders import fee_todos
+from client.fees.reminders import fee_alerts, fee_todos
 from client.fees.rules import (
     DAILY,
     DECLARED,
@@ -395,3 +396,21 @@ def test_changes_since_the_last_declared_period(fee_unit: Any) -> None:
     assert record["name"] in {m.name for m in change.moved}
     moved = next(m for m in change.moved if m.name == record["name"])
     assert moved.change > Decimal("0.30")
+
+
+def test_home_alerts_items_of_several_periods_waiting(fee_unit: Any) -> None:
+    """首页 异常提醒 (manual §2.1.3 二(二)): 存在多个属期的预处理信息未申报，可能会超出申报期限."""
+    unit = fee_unit()
+    assert DESCRIPTOR.alert_providers and fee_alerts in DESCRIPTOR.alert_providers
+    daily = local_items(unit, category=DAILY, data_source="01", state=INITIAL)
+    assert daily and len({(r["period_start"], r["period_end"]) for r in daily}) == 1
+    assert fee_alerts(unit.session) == []  # one period waiting: a 待办事项, no alert
+    with unit.session.db.engine.begin() as conn:  # an older period not declared either
+        conn.exec_driver_sql(
+            "UPDATE fee_items SET period_start = '2000-01', period_end = '2000-01'"
+            " WHERE item_id = ?",
+            (daily[0]["item_id"],),
+        )
+    (alert,) = fee_alerts(unit.session)
+    assert alert.entry_key == "fee_daily"
+    assert "存在2个属期的社保费预处理信息未申报，可能会超出申报期限" in alert.text
