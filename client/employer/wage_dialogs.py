@@ -32,7 +32,8 @@ def confirm_month(prompts: PromptService, parent: QWidget | None, check: MonthCh
     """A 生效年月 earlier than this month creates 补缴: the clerk confirms it first."""
     if check is None or not check.warning:
         return True
-    return prompts.confirm(parent, check.warning, title="生效年月提示")
+    # §2.3.2 二(一)5: "用户点击【确定】按钮后，生效年月置为选择的生效年月"
+    return prompts.confirm(parent, check.warning, title="生效年月提示", yes="确定", no="取消")
 
 
 class _Dialog(QDialog):

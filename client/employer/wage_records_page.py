@@ -52,12 +52,13 @@ class WageRecordsPage(BasePage):
                         140,
                         formatter=lambda t: DECLARATION_TITLES.get(t, t or ""),
                     ),  # fmt: skip
-                    Column(
-                        "mode", "申报方式", 140, formatter=lambda m: MODE_TITLES.get(m, m or "")
-                    ),
                     Column("tax_authority", "主管税务机关", 240),
                     Column("rows", "职工总数", 80, kind="number"),
                     Column("status", "状态", 110, align="center"),
+                    # not in 图 缴费工资申报记录主界面 (§2.7.1): after its columns
+                    Column(
+                        "mode", "申报方式", 140, formatter=lambda m: MODE_TITLES.get(m, m or "")
+                    ),
                 ],
                 conditions=[
                     ComboCondition("status", "状态", list(STATUSES)),

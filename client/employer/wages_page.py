@@ -150,8 +150,10 @@ class WageDeclarationPage(BasePage):
             Action("add_import", "外部文件导入", lambda _p: self.import_file()),
             Action("add_template", "导入模板下载", lambda _p: self.download_template()),
             Action("add_paying", "添加全部正常缴费职工", lambda _p: self.add_all_paying()),
-            Action("add_unit_number", "按单位编号添加", lambda _p: self.add_by_unit_number()),
-            Action("add_group", "按分组添加", lambda _p: self.add_by_group()),
+            Action(
+                "add_unit_number", "按单位编号添加缴费职工", lambda _p: self.add_by_unit_number()
+            ),  # fmt: skip
+            Action("add_group", "按分组添加缴费职工", lambda _p: self.add_by_group()),
         ]
         return ListPageSpec(
             page_key=f"wages_{self.declaration_type}_{self.mode}",

@@ -360,3 +360,50 @@ def test_wrong_variant_template_is_refused(pages: Pages, tmp_path: Path) -> None
     assert flow.preview is None
     assert "年度缴费工资申报" in pages.prompts.last.text
     assert rows(daily) == []
+
+
+def spy_confirm(prompts: PromptService, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """The (title, yes, no) of each confirmation asked."""
+    asked: list[tuple[str, ...]] = []
+    real = prompts.confirm
+
+    def confirm(parent: Any, text: str, title: str = "确认", yes: str = "是", no: str = "否"):
+        asked.append((title, yes, no))
+        return real(parent, text, title, yes, no)
+
+    monkeypatch.setattr(prompts, "confirm", confirm)
+    return asked
+
+
+def test_add_methods_and_the_month_prompt_use_the_manuals_words(
+    pages: Pages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """§2.3.2 二: 单个录入、外部文件导入、添加全部正常缴费职工、按单位编号添加缴费职工、按分组添加缴费
+    职工; 二(一)5: the 补缴 prompt is accepted with 【确定】."""
+    page = pages.page(DAILY, "by_employee")
+    add = next(a for a in page.list.spec.actions if a.key == "add")
+    titles = [a.title for a in add.children]
+    for title in ("单个录入", "外部文件导入", "添加全部正常缴费职工", "按单位编号添加缴费职工",
+                  "按分组添加缴费职工"):  # fmt: skip
+        assert title in titles
+    asked = spy_confirm(pages.prompts, monkeypatch)
+    stopped = next(
+        page.drafts.employee(c[0]) for c in page.drafts.candidates("", 500)
+        if page.drafts.employee(c[0]).items and page.drafts.employee(c[0]).stop_month
+    )  # fmt: skip
+    dialog = page.add_single()
+    dialog.choose(stopped.employee_id)
+    dialog.new_wage.setText("6000")
+    dialog.month.setText(stopped.stop_month)
+    pages.prompts.answer(False)
+    dialog.btn_ok.click()
+    assert asked == [("生效年月提示", "确定", "取消")]
+
+
+def test_records_columns_keep_the_figures_order(pages: Pages) -> None:
+    """图 缴费工资申报记录主界面 (§2.7.1): 申报时间, 申报类型, 主管税务机关, 职工总数, 状态 side
+    by side in its order (申报方式, which it does not show, comes after)."""
+    records = pages.open_page("wage_records")
+    titles = [c.title for c in records.list.spec.columns]
+    assert titles[:5] == ["申报时间", "申报类型", "主管税务机关", "职工总数", "状态"]
+    assert [a.title for a in records.list.spec.row_actions] == ["查看"]

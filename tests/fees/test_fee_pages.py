@@ -25,7 +25,7 @@ from client.jobs import JobContext
 from client.modules import import_object
 from client.ui.context import UiServices
 from client.ui.fees.declare_page import FeeDeclarePage
-from client.ui.fees.records_page import FeeRecordsPage
+from client.ui.fees.records_page import DeclarationDetailDialog, FeeRecordsPage
 from client.ui.pages import PageContext
 from client.ui.prompts import PromptService
 from client.wages.declare import WageDeclarations
@@ -343,3 +343,53 @@ def test_nothing_ticked_says_so(pages: Any) -> None:
     page.list.trigger_action("submit")
     assert p.prompts.last.text == "请先勾选需要申报的数据。"
     assert page.confirm_dialog is None
+
+
+def test_check_prompt_and_void_are_answered_with_confirm(
+    pages: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """§2.8.2 三(二) and §2.10.2 四(二): the 核对 prompt of 提交申报 and the 作废 prompt are
+    answered with 【确定】 (or 取消), not 是/否."""
+    p: Pages = pages(employees=4)
+    asked: list[tuple[str, str, str, str]] = []
+    real = p.prompts.confirm
+
+    def confirm(parent: Any, text: str, title: str = "确认", yes: str = "是", no: str = "否"):
+        asked.append((title, text, yes, no))
+        return real(parent, text, title, yes, no)
+
+    monkeypatch.setattr(p.prompts, "confirm", confirm)
+    page = p.declare_page("fee_daily")
+    p.prompts.answer(False)
+    assert page.submit() is None
+    title, text, yes, no = asked[-1]
+    assert (title, yes, no) == ("提交申报", "确定", "取消") and "【确定】" in text
+    records = p.open_page("fee_records")
+    p.prompts.answer(False)
+    assert records.void({"declaration_id": "D-NOT-SENT", "amount": "10.00"}) is None
+    assert asked[-1][0] == "作废" and asked[-1][2:] == ("确定", "取消")
+
+
+def test_dues_columns_keep_the_figures_order(pages: Any) -> None:
+    """§2.21.1 图 社保费应缴信息查询主界面: 申报生成日期 … 应缴所属期止 side by side in its order;
+    the columns the figure does not have come after them."""
+    p: Pages = pages(employees=4)
+    dues = p.open_page("fee_dues")
+    p.wait(dues)
+    titles = [c.title for c in dues.list.spec.columns]
+    figure = ["申报生成日期", "申报处理状态", "数据来源", "申报类型", "申报人数", "申报工资合计（元）",
+              "缴费基数合计（元）", "费率", "应缴金额（元）", "应缴所属期起", "应缴所属期止"]  # fmt: skip
+    assert titles[: len(figure)] == figure
+
+
+def test_view_lists_items_in_the_figures_order(pages: Any) -> None:
+    """§2.10.2 三, 图 查看申报记录明细页面: 缴费人数, 缴费基数, 费率, 应缴金额, 征收项目, 征收子目
+    (征收品目), 缴费所属期起, 缴费所属期止 first and in this order."""
+    p: Pages = pages(employees=4)
+    records = p.open_page("fee_records")
+    detail = DeclarationDetailDialog(records, "D-NOT-HERE")
+    p.qtbot.addWidget(detail)
+    keys = [c.key for c in detail.items_list.spec.columns]
+    assert keys[:8] == ["headcount", "base_total", "rate", "amount", "levy_item",
+                        "levy_category", "period_start", "period_end"]  # fmt: skip
+    assert "reason" not in keys and "unit_number" in keys

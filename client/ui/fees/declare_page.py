@@ -35,7 +35,8 @@ from client.ui.pages import BasePage, PageContext
 # changed meanwhile): the page fetches the items again after saying so
 STALE_LIST_CODES = frozenset({"ALREADY_DECLARED", "MERGE_SPLIT", "ITEM_NOT_FOUND"})
 SUBMITTED = "已提交{count}笔申报，应缴费额合计{amount}元。反馈结果将在倒计时结束后自动获取。"
-CHECK_PROMPT = "请仔细核对勾选的社保费信息（费款所属期、征收项目、缴费人数和应缴金额），避免申报错误。确认无误后点击【是】继续。"
+# §2.8.2 三(二): "点击提示信息弹窗中的【确定】按钮" counts what is declared
+CHECK_PROMPT = "请仔细核对勾选的社保费信息（费款所属期、征收项目、缴费人数和应缴金额），避免申报错误。确认无误后点击【确定】继续。"
 
 
 class FeeDeclarePage(BasePage):
@@ -179,7 +180,7 @@ class FeeDeclarePage(BasePage):
     def submit(self) -> JobHandle[SubmissionPlan] | None:
         """核对提示, then count (and compare with the last declared period) as a job."""
         ticked = [str(k) for k in self.list.checked_keys()]
-        if not self.prompts.confirm(self, CHECK_PROMPT, title="提交申报"):
+        if not self.prompts.confirm(self, CHECK_PROMPT, title="提交申报", yes="确定", no="取消"):
             return None
         declarations = self.scope.declarations
 

@@ -62,9 +62,6 @@ class FeeDuesPage(KeyedListPage):
                 Column("state", "申报处理状态", 110, align="center"),
                 Column("data_source", "数据来源", 130, formatter=source_title),
                 Column("category", "申报类型", 100, formatter=category_title),
-                Column("unit_number", "单位编号", 100),
-                Column("levy_item", "征收项目", 160, formatter=names.levy_item),
-                Column("levy_category", "征收品目", 200, formatter=names.levy_category),
                 Column("headcount", "申报人数", 80, kind="number"),
                 Column("wage_total", "申报工资合计（元）", 130, kind="amount"),
                 Column("base_total", "缴费基数合计（元）", 130, kind="amount"),
@@ -72,6 +69,10 @@ class FeeDuesPage(KeyedListPage):
                 Column("amount", "应缴金额（元）", 120, kind="amount"),
                 Column("period_start", "应缴所属期起", 95, kind="month"),
                 Column("period_end", "应缴所属期止", 95, kind="month"),
+                # not in the figure of §2.21.1: after its columns, so its order is kept
+                Column("unit_number", "单位编号", 100),
+                Column("levy_item", "征收项目", 160, formatter=names.levy_item),
+                Column("levy_category", "征收品目", 200, formatter=names.levy_category),
             ],
             conditions=[
                 ComboCondition("state", "申报处理状态", list(ITEM_STATES)),

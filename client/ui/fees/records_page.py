@@ -224,6 +224,8 @@ class FeeRecordsPage(DeclarationsSyncPage):
             f"确认作废该笔申报记录（应缴费额合计{format_amount(_money(row))}元）吗？"
             "作废后需要重新申报。",
             title="作废",
+            yes="确定",  # §2.10.2 四(二): 点击弹窗中的【确定】按钮，即可发起作废
+            no="取消",
         ):
             return None
         service = self.service
@@ -300,11 +302,9 @@ class DeclarationDetailDialog(QDialog):
             ListPageSpec(
                 page_key="fee_declaration_items",
                 title="申报明细",
-                columns=[
-                    c
-                    for c in item_columns(self.scope, None, lambda _p, r: self.show_lines(r))
-                    if c.key != "reason"
-                ],
+                columns=detail_columns(
+                    item_columns(self.scope, None, lambda _p, r: self.show_lines(r))
+                ),
                 conditions=[],
                 actions=[EXPORT_ALL],
                 checkable=False,
@@ -384,6 +384,20 @@ class DeclarationDetailDialog(QDialog):
 
         self.handle = self.runner.run(Job("生成申报表", run), show)
         return self.handle
+
+
+# 图 查看申报记录明细页面 (§2.10.2 三): 缴费人数, 缴费基数, 费率, 应缴金额, 征收项目, 征收子目
+# (our 征收品目), 缴费所属期起, 缴费所属期止 in this order; the figure's 征收日期 is not kept
+FIGURE_ORDER = ("headcount", "base_total", "rate", "amount", "levy_item", "levy_category",
+                "period_start", "period_end")  # fmt: skip
+
+
+def detail_columns(columns: list[Column]) -> list[Column]:
+    """The item columns of 查看: the figure's first, in its order, then the others as they
+    were (the reason of a failed earlier declaration is not shown)."""
+    shown = [c for c in columns if c.key != "reason"]
+    rank = {key: i for i, key in enumerate(FIGURE_ORDER)}
+    return sorted(shown, key=lambda c: rank.get(c.key, len(FIGURE_ORDER)))
 
 
 def _money(row: dict[str, Any]) -> Decimal:
