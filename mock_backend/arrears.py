@@ -41,14 +41,21 @@ ARREARS_FIELDS = [
     "line_id", "voucher_number", "declaration_id", "item_id", "unit_number", "levy_item",
     "levy_category", "part", "period_start", "period_end", "pay_type", "sequential",
     "deferrable", "amount", "state", "reason", "bank_voucher_id", "declared_at",
-    "tax_authority",
+    "tax_authority", "pay_deadline",
 ]  # fmt: skip
 LINE_ORDER = "l.period_start, l.unit_number, l.levy_item, l.levy_category, l.part, l.line_id"
 _VISIBLE = (
     "FROM collect_lines l JOIN fee_declarations d ON d.declaration_id = l.declaration_id"
     " WHERE l.unit_id = ? AND d.status = '申报成功'"
 )
-_COLUMN_OF = {"amount": money("l.amount"), "deferrable": "l.may_defer"}
+# 缴费期限 (YYYY-MM-DD): the mock's rule is the last day of the month after 费款所属期止, derived
+# from `period_end` when the lines are read (2026-10 → 2026-11-30, 2026-12 → 2027-01-31).
+PAY_DEADLINE = "date(substr(l.period_end, 1, 7) || '-01', '+2 months', '-1 day')"
+_COLUMN_OF = {
+    "amount": money("l.amount"),
+    "deferrable": "l.may_defer",
+    "pay_deadline": PAY_DEADLINE,
+}
 _BOOLEANS = (ARREARS_FIELDS.index("sequential"), ARREARS_FIELDS.index("deferrable"))
 
 

@@ -25,9 +25,13 @@ def _rows(session: UnitSession, sql: str, args: tuple[object, ...] = ()) -> list
         return [tuple(r) for r in conn.exec_driver_sql(sql, args)]
 
 
+# Arrears still owed: not paid and not with the bank (未缴费 or 扣费失败).
+_OWED, _OWED_STATES = "state IN (?, ?)", (UNPAID, FAILED)
+
+
 def payment_todos(session: UnitSession) -> list[Reminder]:
     """Arrears waiting to be paid."""
-    rows = _rows(session, "SELECT amount FROM pay_arrears WHERE state IN (?, ?)", (UNPAID, FAILED))
+    rows = _rows(session, f"SELECT amount FROM pay_arrears WHERE {_OWED}", _OWED_STATES)
     if not rows:
         return []
     amount = total(r[0] for r in rows)
@@ -37,8 +41,9 @@ def payment_todos(session: UnitSession) -> list[Reminder]:
 
 
 def payment_alerts(session: UnitSession, today: date | None = None) -> list[Reminder]:
-    """Failed deductions still owed, locked payments, vouchers past their 税款缴款日期 (pages
-    named and opened as the session's module has them)."""
+    """Failed deductions still owed, locked payments, arrears past their 缴费期限 (manual
+    §2.1.3 二(三)), vouchers past their 税款缴款日期 (pages named and opened as the session's
+    module has them)."""
     wording = wording_for(getattr(session, "kind", None))
     out = []
     failed = _rows(
@@ -68,6 +73,21 @@ def payment_alerts(session: UnitSession, today: date | None = None) -> list[Remi
             )
         )
     day = (today or date.today()).isoformat()
+    ((overdue, earliest),) = _rows(
+        session,
+        f"SELECT COUNT(*), MIN(pay_deadline) FROM pay_arrears WHERE {_OWED} AND pay_deadline < ?",
+        (*_OWED_STATES, day),
+    )
+    if overdue:
+        out.append(
+            Reminder(
+                wording.say(
+                    f"存在{overdue}条已超出缴费期限的欠费信息（最早的缴费期限为{earliest}），"
+                    "需要及时缴费。"
+                ),
+                wording.page(PAYMENT_PAGE),
+            )
+        )
     late = _rows(
         session,
         "SELECT COUNT(*) FROM pay_vouchers WHERE status = ? AND deadline < ?",

@@ -3,6 +3,8 @@ kept: a payload of another layout raises `MalformedResponseError` and changes no
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from client.payments.rules import DEDUCTION_STATES, LINE_STATES, VOUCHER_STATES
@@ -12,8 +14,11 @@ ARREARS_FIELDS = [
     "line_id", "voucher_number", "declaration_id", "item_id", "unit_number", "levy_item",
     "levy_category", "part", "period_start", "period_end", "pay_type", "sequential",
     "deferrable", "amount", "state", "reason", "bank_voucher_id", "declared_at",
-    "tax_authority",
+    "tax_authority", "pay_deadline",
 ]  # fmt: skip
+# An older server's layout: no 缴费期限 (`pay_deadline`), read as None.
+LEGACY_ARREARS_FIELDS = ARREARS_FIELDS[:-1]
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DEDUCTION_KEYS = (
     "deduction_id", "payment_id", "channel", "voucher_number", "declaration_id", "unit_number",
     "period_start", "period_end", "amount", "line_ids", "agreement_id", "bank_name",
@@ -41,23 +46,38 @@ def _is_text(value: Any) -> bool:
     return isinstance(value, str) and bool(value)
 
 
+def _is_date(value: Any) -> bool:
+    """A `YYYY-MM-DD` day that exists."""
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def arrears(payload: Any) -> list[dict[str, Any]]:
-    if not isinstance(payload, dict) or payload.get("fields") != ARREARS_FIELDS:
+    """The arrears lines; `pay_deadline` is None when the server does not send it."""
+    fields = payload.get("fields") if isinstance(payload, dict) else None
+    if fields not in (ARREARS_FIELDS, LEGACY_ARREARS_FIELDS):
         raise _fail("arrears layout")
     records = payload.get("records")
     if not isinstance(records, list):
         raise _fail("arrears records")
     out = []
     for record in records:
-        if not isinstance(record, list) or len(record) != len(ARREARS_FIELDS):
+        if not isinstance(record, list) or len(record) != len(fields):
             raise _fail("arrears record")
-        row = dict(zip(ARREARS_FIELDS, record, strict=True))
+        row = {"pay_deadline": None, **dict(zip(fields, record, strict=True))}
         if any(not _is_text(row[k]) for k in _LINE_TEXT):
             raise _fail("arrears text field")
         if row["state"] not in LINE_STATES:
             raise _fail(f"arrears state {row['state']!r}")
         if not isinstance(row["sequential"], bool) or not isinstance(row["deferrable"], bool):
             raise _fail("arrears flags")
+        if row["pay_deadline"] is not None and not _is_date(row["pay_deadline"]):
+            raise _fail("arrears pay_deadline")
         out.append(row)
     return out
 

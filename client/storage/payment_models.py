@@ -50,6 +50,8 @@ class ArrearsLine(UnitBase):
     bank_voucher_id: Mapped[str | None] = mapped_column(String(30), nullable=True)
     declared_at: Mapped[str | None] = mapped_column(String(19), nullable=True)
     tax_authority: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # 缴费期限 YYYY-MM-DD (None from a server that does not send it)
+    pay_deadline: Mapped[str | None] = mapped_column(String(10), nullable=True)
     fetched_at: Mapped[datetime] = mapped_column(DateTime)
 
 

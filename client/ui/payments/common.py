@@ -93,7 +93,8 @@ def arrears_columns(
     scope: PaymentScope, on_voucher: Callable[..., Any] | None = None
 ) -> list[Column]:
     return [
-        *line_columns(scope.names),
+        *line_columns(scope.names),  # ends with 费款所属期止
+        Column("pay_deadline", "缴费期限", 95, kind="date"),
         Column("pay_type", "缴费类型", 80, align="center"),
         Column("sequential", "是否顺序缴费", 90, align="center", formatter=yes_no),
         Column("deferrable", "操作类型", 80, align="center",
