@@ -8,9 +8,9 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from client.storage.migrate import UNIT_SCRIPTS
 from client.storage.unit_db import UnitDatabase
 from client.storage.unit_models import UnitBase
+from tests.storage.old_unit_db import unit_db_at
 
 LINE = (
     "INSERT INTO pay_arrears (line_id, voucher_number, declaration_id, item_id, unit_number,"
@@ -24,21 +24,8 @@ LINE = (
 
 
 def test_a_0017_database_upgrades_and_keeps_its_arrears(tmp_path: Path) -> None:
-    from alembic import command
-
-    from client.storage.engine import make_engine
-    from client.storage.migrate import alembic_config
-
     db_path = tmp_path / "old.sqlite3"
-    engine = make_engine(db_path)
-    cfg = alembic_config(UNIT_SCRIPTS)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0017")
-    with engine.begin() as conn:
-        conn.exec_driver_sql(LINE)
-    engine.dispose()
-
+    unit_db_at(db_path, "0017", LINE)
     db = UnitDatabase(db_path, tmp_path / "backups")
     try:
         assert db.migration_backup is not None and db.migration_backup.exists()

@@ -14,6 +14,7 @@ from client.storage.migrate import UNIT_SCRIPTS, current_revision, head_revision
 from client.storage.paths import DATA_DIR_ENV, resolve_data_dir
 from client.storage.settings import AppSettings, ProxyConfig, clamp_page_size
 from client.storage.unit_db import UnitDatabase
+from tests.storage.old_unit_db import unit_db_at
 
 REGION = RegionChoice("440300", "深圳市", "税务自主", True, True)
 
@@ -183,29 +184,17 @@ def test_unit_db_migration_backs_up_before_changing_schema(tmp_path: Path) -> No
 
 def test_upgrade_from_0002_backfills_search_columns(tmp_path: Path) -> None:
     """A unit database written by revision 0002 gains pinyin initials and pay months."""
-    from alembic import command
-
-    from client.storage.engine import make_engine
-    from client.storage.migrate import alembic_config
-
     db_path = tmp_path / "old.sqlite3"
-    engine = make_engine(db_path)
-    cfg = alembic_config(UNIT_SCRIPTS)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0002")
-    with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO employees (id, seq, name, gender, id_type, id_number, status, updated_at)"
-            " VALUES (7, 1, '曾婷', '女', '01', 'X', '1', '2026-01-01 00:00:00')"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO employee_items (employee_id, unit_number, person_number, levy_item,"
-            " levy_category, levy_subcategory, base, start_month, end_month) VALUES"
-            " (7, '1', 'P', '10201', 'c', 's', '5000.00', '2019-03', '2025-12'),"
-            " (7, '1', 'P', '10203', 'c', 's', '5000.00', '2018-01', '2024-06')"
-        )
-    engine.dispose()
+    unit_db_at(
+        db_path,
+        "0002",
+        "INSERT INTO employees (id, seq, name, gender, id_type, id_number, status, updated_at)"
+        " VALUES (7, 1, '曾婷', '女', '01', 'X', '1', '2026-01-01 00:00:00')",
+        "INSERT INTO employee_items (employee_id, unit_number, person_number, levy_item,"
+        " levy_category, levy_subcategory, base, start_month, end_month) VALUES"
+        " (7, '1', 'P', '10201', 'c', 's', '5000.00', '2019-03', '2025-12'),"
+        " (7, '1', 'P', '10203', 'c', 's', '5000.00', '2018-01', '2024-06')",
+    )
     db = UnitDatabase(db_path, tmp_path / "backups")
     assert db.migration_backup is not None and db.migration_backup.exists()
     with db.engine.connect() as conn:
