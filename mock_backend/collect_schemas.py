@@ -23,7 +23,7 @@ class ArrearsList(BaseModel):
     records: list[list[Any]] = Field(
         description="[line_id, voucher_number, declaration_id, item_id, unit_number, levy_item,"
         " levy_category, part, period_start, period_end, pay_type, sequential, deferrable,"
-        " amount, state, reason, bank_voucher_id, declared_at, tax_authority]"
+        " amount, state, reason, bank_voucher_id, declared_at, tax_authority, pay_deadline]"
     )
     fetched_at: str
 
