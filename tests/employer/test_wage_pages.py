@@ -141,12 +141,17 @@ def test_add_methods_in_each_variant(pages: Pages, declaration_type: str, mode: 
     assert {r["new_wage"] for r in grouped} == {"7777.00"}
 
 
-def test_effective_month_warning_and_error(pages: Pages) -> None:
-    page = pages.page(DAILY, "by_employee")
-    stopped = next(
+def stopped_employee(page: Any) -> Any:
+    """An insured employee of the list's candidates with a 停止缴费 month."""
+    return next(
         page.drafts.employee(c[0]) for c in page.drafts.candidates("", 500)
         if page.drafts.employee(c[0]).items and page.drafts.employee(c[0]).stop_month
     )  # fmt: skip
+
+
+def test_effective_month_warning_and_error(pages: Pages) -> None:
+    page = pages.page(DAILY, "by_employee")
+    stopped = stopped_employee(page)
     dialog = page.add_single()
     dialog.choose(stopped.employee_id)
     dialog.new_wage.setText("6000")
@@ -387,10 +392,7 @@ def test_add_methods_and_the_month_prompt_use_the_manuals_words(
                   "按分组添加缴费职工"):  # fmt: skip
         assert title in titles
     asked = spy_confirm(pages.prompts, monkeypatch)
-    stopped = next(
-        page.drafts.employee(c[0]) for c in page.drafts.candidates("", 500)
-        if page.drafts.employee(c[0]).items and page.drafts.employee(c[0]).stop_month
-    )  # fmt: skip
+    stopped = stopped_employee(page)
     dialog = page.add_single()
     dialog.choose(stopped.employee_id)
     dialog.new_wage.setText("6000")
